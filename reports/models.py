@@ -1,0 +1,208 @@
+"""The stored shape of reports, their media and additions, the outbox and the audit log.
+
+Sensitive columns end in `_enc` and hold values sealed by `reports.crypto.Keyring`; nothing
+else in a row can identify the reporter. The outbox row is written in the same transaction as
+the report, so an escalation can be late but never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES: tuple[str, ...] = (
+    "received",
+    "triaged",
+    "under_verification",
+    "verified",
+    "unverified",
+    "dismissed",
+    "referred",
+    "closed",
+)
+
+# Which status may follow which: the lifecycle of spec issue "Foundation".
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    "received": frozenset({"triaged", "under_verification", "dismissed"}),
+    "triaged": frozenset({"under_verification", "dismissed"}),
+    "under_verification": frozenset({"verified", "unverified", "dismissed"}),
+    "verified": frozenset({"referred", "closed"}),
+    "unverified": frozenset({"referred", "closed", "under_verification"}),
+    "dismissed": frozenset({"closed", "under_verification"}),
+    "referred": frozenset({"closed"}),
+    "closed": frozenset(),
+}
+
+REPORTER_ROLES: tuple[str, ...] = ("community", "monitor")
+LOCATION_SOURCES: tuple[str, ...] = ("pin", "gazetteer", "text")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {  # noqa: RUF012
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+    }
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    reporter_pseudonym: Mapped[str] = mapped_column(String(64), index=True)
+    reporter_role: Mapped[str] = mapped_column(String(16), default="community")
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8))
+
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    category_confidence: Mapped[float | None] = mapped_column(Float)
+    perpetrator: Mapped[str | None] = mapped_column(String(32))
+    perpetrator_detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    affected_groups: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    victims: Mapped[int | None] = mapped_column(Integer)
+
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    occurred_precision: Mapped[str | None] = mapped_column(String(16))
+    occurred_text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    place: Mapped[str | None] = mapped_column(String(200))
+    admin_area: Mapped[str | None] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    location_precision: Mapped[str | None] = mapped_column(String(16))
+    location_source: Mapped[str | None] = mapped_column(String(16))
+    location_text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    description_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    severity: Mapped[str] = mapped_column(String(16), default="medium")
+    immediate_danger: Mapped[bool | None] = mapped_column(Boolean)
+    consent_followup: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    source_reliability: Mapped[str | None] = mapped_column(String(1))
+    info_credibility: Mapped[str | None] = mapped_column(String(1))
+
+    status: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    erased: Mapped[bool] = mapped_column(Boolean, default=False)
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    media: Mapped[list[ReportMedia]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", lazy="raise"
+    )
+    additions: Mapped[list[ReportAddition]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    __table_args__ = (Index("ix_reports_created_at", "created_at"),)
+
+
+class ReportMedia(Base):
+    """A photo, voice note, video or document: sealed content plus the original's SHA-256."""
+
+    __tablename__ = "report_media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="media")
+
+
+class ReportAddition(Base):
+    """More details a reporter sent later with `/add REF` (or an answer to a staff question)."""
+
+    __tablename__ = "report_additions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="details")
+    text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="additions")
+
+
+class OutboxEvent(Base):
+    """An event for the escalation worker, committed with the change that caused it."""
+
+    __tablename__ = "outbox_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    available_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (Index("ix_outbox_pending", "processed_at", "available_at"),)
+
+
+class AuditEntry(Base):
+    """Append-only record of who read or changed what (database triggers refuse edits)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ConversationSession(Base):
+    """A conversation's state between messages, for deployments without Redis.
+
+    Keyed by the sender's pseudonym; holds the in-progress draft sealed, so a restart
+    resumes a half-told report instead of losing it.
+    """
+
+    __tablename__ = "conversation_sessions"
+
+    pseudonym: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

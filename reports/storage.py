@@ -1,0 +1,271 @@
+"""Report storage: the only place that writes reports, their outbox events and audit entries.
+
+Every change to a report and the outbox event that tells escalation about it are committed in
+one transaction. Reads by staff or operators write an audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from reports.crypto import Keyring
+from reports.database import session_factory
+from reports.models import (
+    STATUS_TRANSITIONS,
+    AuditEntry,
+    OutboxEvent,
+    Report,
+    ReportAddition,
+    ReportMedia,
+)
+from reports.records import MediaUpload, ReportDraft, ReportView
+from reports.references import new_reference
+from reports.sealing import field_context, open_contact, open_report, seal_media, seal_report
+from reports.severity import compute_severity
+
+log = logging.getLogger(__name__)
+
+
+class StatusChangeError(Exception):
+    """A status change that the lifecycle does not allow."""
+
+
+class ReportStore:
+    """Async storage of reports on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: AsyncEngine, keyring: Keyring) -> None:
+        self.engine = engine
+        self.keyring = keyring
+        self._sessions = session_factory(engine)
+
+    async def submit(self, draft: ReportDraft) -> ReportView:
+        """Store a finished report with its media and its outbox event, atomically.
+
+        Returns only after the commit, so whoever shows the reference to the reporter can
+        promise that the report survives a crash.
+        """
+        severity = draft.severity or compute_severity(
+            draft.category,
+            victims=draft.victims,
+            affected_groups=draft.affected_groups,
+            immediate_danger=draft.immediate_danger,
+        )
+        for _attempt in range(5):
+            reference = new_reference()
+            row = seal_report(self.keyring, draft, reference, severity)
+            row.media = [seal_media(self.keyring, reference, upload) for upload in draft.media]
+            row.additions = []
+            try:
+                async with self._sessions() as session, session.begin():
+                    session.add(row)
+                    await session.flush()
+                    session.add(self._event("report.submitted", row))
+                    session.add(AuditEntry(actor="reporter", action="submitted", report_id=row.id))
+            except IntegrityError:
+                log.warning("reference collision, drawing another")
+                continue
+            log.info(
+                "report stored id=%s category=%s severity=%s channel=%s",
+                row.id,
+                row.category,
+                row.severity,
+                row.channel,
+            )
+            return open_report(self.keyring, row, row.media, [])
+        raise RuntimeError("could not draw a unique reference")
+
+    @staticmethod
+    def _event(topic: str, row: Report, **payload: Any) -> OutboxEvent:
+        return OutboxEvent(
+            topic=topic, report_id=row.id, payload={"reference": row.reference, **payload}
+        )
+
+    async def _owned(
+        self, session: AsyncSession, reference: str, pseudonyms: Sequence[str]
+    ) -> Report | None:
+        result = await session.execute(
+            select(Report).where(
+                Report.reference == reference, Report.reporter_pseudonym.in_(list(pseudonyms))
+            )
+        )
+        return result.scalar_one_or_none()
+
+    async def find_own(self, reference: str, pseudonyms: Sequence[str]) -> ReportView | None:
+        """A report by reference, only if the asking reporter made it."""
+        async with self._sessions() as session:
+            row = await self._owned(session, reference, pseudonyms)
+            return open_report(self.keyring, row) if row else None
+
+    async def list_own(self, pseudonyms: Sequence[str], limit: int = 10) -> list[ReportView]:
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(Report)
+                .where(Report.reporter_pseudonym.in_(list(pseudonyms)), Report.erased.is_(False))
+                .order_by(Report.created_at.desc(), Report.id.desc())
+                .limit(limit)
+            )
+            return [open_report(self.keyring, row) for row in result.scalars()]
+
+    async def add_details(
+        self,
+        reference: str,
+        pseudonyms: Sequence[str],
+        text: str | None,
+        media: Sequence[MediaUpload] = (),
+        kind: str = "details",
+    ) -> bool:
+        """Append details (text and files) to one of the reporter's own reports."""
+        async with self._sessions() as session, session.begin():
+            row = await self._owned(session, reference, pseudonyms)
+            if row is None or row.erased:
+                return False
+            context = field_context(row.reference, "addition")
+            if text:
+                session.add(
+                    ReportAddition(
+                        report_id=row.id,
+                        kind=kind,
+                        text_enc=self.keyring.encrypt_text(text, context=context),
+                    )
+                )
+            for upload in media:
+                sealed = seal_media(self.keyring, row.reference, upload)
+                sealed.report_id = row.id
+                session.add(sealed)
+            row.updated_at = datetime.now(UTC)
+            session.add(self._event("report.updated", row, kind=kind))
+            session.add(AuditEntry(actor="reporter", action=f"added_{kind}", report_id=row.id))
+        return True
+
+    async def erase_reporter(self, pseudonyms: Sequence[str]) -> int:
+        """Erase every report of a reporter: sealed text, media, contact and exact place.
+
+        The row stays, marked erased, so staff see that it was erased rather than a gap.
+        """
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                select(Report).where(
+                    Report.reporter_pseudonym.in_(list(pseudonyms)), Report.erased.is_(False)
+                )
+            )
+            rows = list(result.scalars())
+            for row in rows:
+                self._wipe(row)
+                await session.execute(
+                    ReportMedia.__table__.delete().where(ReportMedia.report_id == row.id)
+                )
+                await session.execute(
+                    ReportAddition.__table__.delete().where(ReportAddition.report_id == row.id)
+                )
+                session.add(self._event("report.erased", row))
+                session.add(AuditEntry(actor="reporter", action="erased", report_id=row.id))
+        return len(rows)
+
+    @staticmethod
+    def _wipe(row: Report) -> None:
+        now = datetime.now(UTC)
+        for column in (
+            "description_enc",
+            "perpetrator_detail_enc",
+            "occurred_text_enc",
+            "location_text_enc",
+            "contact_enc",
+            "lat",
+            "lon",
+            "place",
+            "admin_area",
+            "organisation",
+        ):
+            setattr(row, column, None)
+        row.reporter_pseudonym = "erased"
+        row.affected_groups = {}
+        row.consent_followup = False
+        row.erased = True
+        row.erased_at = now
+        row.updated_at = now
+
+    async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
+        """Newest first, decrypted for an operator; the read is audited."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
+            )
+            rows = list(result.scalars())
+            views = [await self._full_view(session, row) for row in rows]
+            session.add(AuditEntry(actor=actor, action="listed", detail=f"{len(rows)} reports"))
+        return views
+
+    async def get_report(self, reference: str, actor: str) -> ReportView | None:
+        """One report decrypted for staff; the read is audited."""
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference)
+            if row is None:
+                return None
+            session.add(AuditEntry(actor=actor, action="read", report_id=row.id))
+            return await self._full_view(session, row)
+
+    async def contact_of(self, reference: str, actor: str) -> tuple[str, str] | None:
+        """(channel, contact address) of a consenting reporter, for relaying a question.
+
+        Never shown to staff: only the relay that sends the question calls this; audited.
+        """
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference)
+            if row is None or row.erased or not row.consent_followup:
+                return None
+            contact = open_contact(self.keyring, row)
+            if contact is None:
+                return None
+            session.add(AuditEntry(actor=actor, action="contact_used", report_id=row.id))
+            return row.channel, contact
+
+    async def set_status(self, reference: str, status: str, actor: str) -> ReportView:
+        """Move a report along its lifecycle; refuses transitions the lifecycle forbids."""
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                raise StatusChangeError(f"no report {reference}")
+            if status not in STATUS_TRANSITIONS.get(row.status, frozenset()):
+                raise StatusChangeError(f"{row.status} cannot become {status}")
+            previous, row.status = row.status, status
+            row.updated_at = datetime.now(UTC)
+            session.add(self._event("report.status", row, previous=previous, status=status))
+            session.add(
+                AuditEntry(
+                    actor=actor, action="status", report_id=row.id, detail=f"{previous}->{status}"
+                )
+            )
+            return open_report(self.keyring, row)
+
+    @staticmethod
+    async def _by_reference(
+        session: AsyncSession, reference: str, lock: bool = False
+    ) -> Report | None:
+        query = select(Report).where(Report.reference == reference)
+        if lock:
+            query = query.with_for_update()
+        return (await session.execute(query)).scalar_one_or_none()
+
+    async def _full_view(self, session: AsyncSession, row: Report) -> ReportView:
+        media = list(
+            (
+                await session.execute(select(ReportMedia).where(ReportMedia.report_id == row.id))
+            ).scalars()
+        )
+        additions = (
+            await session.execute(
+                select(ReportAddition.text_enc)
+                .where(ReportAddition.report_id == row.id)
+                .order_by(ReportAddition.id)
+            )
+        ).scalars()
+        context = field_context(row.reference, "addition")
+        texts = [self.keyring.decrypt_text(token, context=context) or "" for token in additions]
+        return open_report(self.keyring, row, media, texts)
