@@ -1,0 +1,1 @@
+"""Channel adapters: each parses its own payloads and renders OutboundMessages, nothing more."""

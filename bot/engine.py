@@ -1,0 +1,240 @@
+"""The conversation engine: one inbound message in, the bot's answers out.
+
+It loads the sender's session under a per-sender lock, routes the message to a command or to
+the current step, and saves the session. It never knows which channel it talks to.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.commands import DEFAULT_COMMANDS, CommandHandler, welcome
+from bot.flow.describe import MIN_WORDS, read_account
+from bot.flow.driver import advance, ask_step, finish_side_step
+from bot.flow.media import stage_media
+from bot.flow.places import record_pin
+from bot.flow.registry import REPORT_STEPS, STEPS
+from bot.flow.turn import Outcome, Turn, resolve_reply
+from bot.i18n import Translator
+from bot.messages import InboundMessage, OutboundMessage
+from bot.sessions import Session, SessionStore
+from nlu import Nlu
+from reports.crypto import Keyring
+from reports.storage import ReportStore
+
+log = logging.getLogger(__name__)
+REPORT_STEP_NAMES = frozenset(step.name for step in REPORT_STEPS)
+
+
+@dataclass
+class EngineServices:
+    """What steps may use: settings, NLU, storage, keys, sessions."""
+
+    settings: Any
+    nlu: Nlu
+    store: ReportStore
+    keyring: Keyring
+    sessions: SessionStore
+    commands: dict[str, CommandHandler] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
+
+
+def split_command(text: str) -> tuple[str, str] | None:
+    """("status", "TX-…") for "/status TX-…"; None when the text is not a command."""
+    if not text.startswith("/"):
+        return None
+    name, _space, argument = text[1:].partition(" ")
+    name = name.split("@", 1)[0].lower()  # Telegram adds @botname in groups
+    return (name, argument.strip()) if name else None
+
+
+class ConversationEngine:
+    """Handles messages from any channel; safe to call concurrently for many senders."""
+
+    def __init__(self, services: EngineServices) -> None:
+        self.services = services
+
+    def register_command(self, name: str, handler: CommandHandler) -> None:
+        self.services.commands[name] = handler
+
+    @property
+    def commands(self) -> Mapping[str, CommandHandler]:
+        return self.services.commands
+
+    def _initial_language(self, session: Session, inbound: InboundMessage) -> str:
+        languages = self.services.settings.languages
+        if session.language:
+            return session.language
+        hint = (inbound.language_hint or "").split("-")[0].lower()
+        return hint if hint in languages else self.services.settings.default_language
+
+    async def preset_language(self, channel: str, sender_id: str, language: str) -> None:
+        """Record a language the person chose outside the chat (e.g. `tocsin shell --lang`)."""
+        pseudonym = self.services.keyring.pseudonym(channel, sender_id)
+        async with self.services.sessions.lock(pseudonym):
+            session = await self.services.sessions.load(pseudonym) or Session(pseudonym)
+            session.language = language
+            session.language_explicit = True
+            await self.services.sessions.save(session)
+
+    async def handle(self, inbound: InboundMessage) -> list[OutboundMessage]:
+        """Answer one message. Never raises for anything the person sent."""
+        pseudonym = self.services.keyring.pseudonym(inbound.channel, inbound.sender_id)
+        async with self.services.sessions.lock(pseudonym):
+            session = await self.services.sessions.load(pseudonym) or Session(pseudonym)
+            turn = Turn(
+                inbound,
+                session,
+                self.services,
+                Translator(self._initial_language(session, inbound)),
+            )
+            step_before = session.step
+            try:
+                await self._dispatch(turn)
+            except Exception:
+                log.exception("turn failed channel=%s step=%s", inbound.channel, step_before)
+                turn.outbound.clear()
+                _ = turn._
+                turn.say(_("Sorry, something went wrong on our side. Please send that again."))
+                return turn.outbound
+            session.updated_at = time.time()
+            if session.context.pop("discard_session", False):
+                await self.services.sessions.delete(pseudonym)
+            else:
+                await self.services.sessions.save(session)
+            log.info(
+                "turn channel=%s step=%s->%s replies=%d",
+                inbound.channel,
+                step_before,
+                session.step,
+                len(turn.outbound),
+            )
+        return turn.outbound
+
+    async def _dispatch(self, turn: Turn) -> None:
+        _ = turn._
+        session, inbound = turn.session, turn.inbound
+        text = (inbound.text or "").strip()
+        if len(text) > self.services.settings.max_message_chars:
+            turn.say(
+                _(
+                    "That message is too long (more than {limit} characters). Please send it "
+                    "in shorter parts; you can add details to a report later.",
+                    limit=self.services.settings.max_message_chars,
+                )
+            )
+            return
+        command = split_command(text)
+        if command is not None:
+            await self._run_command(turn, *command)
+            return
+        if session.step is None:
+            await self._begin(turn)
+            return
+        idle = time.time() - session.updated_at
+        if (
+            session.step in REPORT_STEP_NAMES
+            and session.draft
+            and idle > self.services.settings.session_resume_after_seconds
+        ):
+            await ask_step(turn, "resume")
+            return
+        await self._answer(turn)
+
+    async def _run_command(self, turn: Turn, name: str, argument: str) -> None:
+        handler = self.services.commands.get(name)
+        if handler is None:
+            _ = turn._
+            turn.say(
+                _(
+                    "I don't know the command /{name}. Send /help to see the commands.",
+                    name=name[:30],
+                )
+            )
+            if turn.session.step:
+                await ask_step(turn, turn.session.step)
+            return
+        await handler(turn, argument)
+
+    async def _begin(self, turn: Turn) -> None:
+        """The first message of a conversation (or the first after a finished report)."""
+        session, inbound = turn.session, turn.inbound
+        text = (inbound.text or "").strip()
+        if inbound.unsupported:
+            self._refuse_unsupported(turn)
+            return
+        returning = session.language is not None
+        if text and len(text.split()) >= MIN_WORDS:
+            if not session.language_explicit:
+                code, _confidence = self.services.nlu.detect_language(text, inbound.language_hint)
+                if code in self.services.settings.languages:
+                    turn.set_language(code, explicit=False)
+            session.language = turn.language
+            if not returning:
+                welcome(turn)
+            await read_account(turn, text)
+            session.answered.append("describe")
+            await advance(turn)
+            return
+        if not returning:
+            welcome(turn)
+        if inbound.location is not None:
+            nearest = self.services.nlu.reverse_geocode(inbound.location.lat, inbound.location.lon)
+            record_pin(
+                session.draft,
+                inbound.location.lat,
+                inbound.location.lon,
+                nearest.to_dict() if nearest else None,
+            )
+            session.answered.append("place")
+        if inbound.media is not None:
+            await stage_media(turn, inbound.media)
+        await advance(turn)
+
+    def _refuse_unsupported(self, turn: Turn) -> None:
+        _ = turn._
+        turn.say(
+            _(
+                "Sorry, I cannot take that kind of message. Please send text, a location, "
+                "a photo, a voice message, a video or a document."
+            )
+        )
+
+    async def _answer(self, turn: Turn) -> None:
+        """Give the current step the person's reply and act on its outcome."""
+        session = turn.session
+        step = STEPS[session.step]
+        turn.reply = resolve_reply(turn.inbound, session.pending_choices)
+        _ = turn._
+        if turn.reply.unsupported:
+            self._refuse_unsupported(turn)
+            await step.ask(turn)
+            return
+        if turn.reply.out_of_range:
+            turn.say(_("Please answer with one of the numbers shown."))
+            await step.ask(turn)
+            return
+        if turn.reply.media is not None and step.name not in ("media", "add_details"):
+            if session.step in REPORT_STEP_NAMES:
+                await stage_media(turn, turn.reply.media)
+            await step.ask(turn)
+            return
+        said = len(turn.outbound)
+        outcome = await step.answer(turn)
+        if outcome is Outcome.DONE:
+            if step.name not in session.answered and step.name in REPORT_STEP_NAMES:
+                session.answered.append(step.name)
+            if step.name in REPORT_STEP_NAMES:
+                await advance(turn)
+            else:
+                await finish_side_step(turn)
+        elif outcome is Outcome.STAY:
+            await step.ask(turn)
+        elif outcome is Outcome.REPROMPT:
+            session.failed_attempts += 1
+            if len(turn.outbound) == said:
+                turn.say(_("Sorry, I did not understand that."))
+            await step.ask(turn)

@@ -1,0 +1,1 @@
+"""The report flow: named steps, one small class each, that never know the channel."""

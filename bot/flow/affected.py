@@ -1,0 +1,42 @@
+"""Who was affected and how many: groups (women, children, ...) with counts."""
+
+from __future__ import annotations
+
+from bot.flow.step import Step
+from bot.flow.turn import Outcome, Turn
+from bot.messages import Choice
+
+MAX_ATTEMPTS = 2
+
+
+class AffectedStep(Step):
+    name = "affected"
+    editable = True
+
+    async def ask(self, turn: Turn) -> None:
+        _ = turn._
+        turn.ask(
+            _(
+                "Who was affected, and how many? For example: “3 men and 2 children”, "
+                "“a woman”, “about 20 people”."
+            ),
+            [Choice("unknown", _("I don't know"))],
+        )
+
+    async def answer(self, turn: Turn) -> Outcome:
+        _ = turn._
+        reply, draft = turn.reply, turn.draft
+        if reply.choice == "unknown":
+            draft.update(affected_groups={}, victims=None)
+            return Outcome.DONE
+        if not reply.text:
+            return Outcome.REPROMPT
+        reading = turn.services.nlu.parse_victims(reply.text, language=turn.language)
+        if reading.groups or reading.total:
+            draft.update(affected_groups=dict(reading.groups), victims=reading.total)
+            return Outcome.DONE
+        if turn.session.failed_attempts + 1 >= MAX_ATTEMPTS:
+            draft.update(affected_groups={}, victims=None, affected_text=reply.text)
+            return Outcome.DONE
+        turn.say(_("Sorry, I could not read who or how many in that."))
+        return Outcome.REPROMPT

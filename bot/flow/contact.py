@@ -1,0 +1,31 @@
+"""Anonymous or contactable: consent to follow-up questions relayed through the bot."""
+
+from __future__ import annotations
+
+from bot.flow.step import Step
+from bot.flow.turn import Outcome, Turn
+from bot.messages import Choice
+
+
+class ContactStep(Step):
+    name = "contact"
+    editable = True
+
+    async def ask(self, turn: Turn) -> None:
+        _ = turn._
+        turn.ask(
+            _(
+                "May monitoring staff send you follow-up questions through this chat? "
+                "They never see your name or number."
+            ),
+            [
+                Choice("contact", _("Yes, you may contact me")),
+                Choice("anonymous", _("No, keep me anonymous")),
+            ],
+        )
+
+    async def answer(self, turn: Turn) -> Outcome:
+        if turn.reply.choice not in ("contact", "anonymous"):
+            return Outcome.REPROMPT
+        turn.draft["consent_followup"] = turn.reply.choice == "contact"
+        return Outcome.DONE

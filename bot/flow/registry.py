@@ -1,0 +1,46 @@
+"""The order of the report's steps, and every step by name.
+
+What to ask next is derived from the session (the first needed step in this order), never
+stored separately, so a change in the summary or a resumed session simply asks what is missing.
+"""
+
+from __future__ import annotations
+
+from bot.flow.account import AddDetailsStep, EraseStep
+from bot.flow.affected import AffectedStep
+from bot.flow.category import CategoryStep
+from bot.flow.contact import ContactStep
+from bot.flow.danger import DangerStep
+from bot.flow.describe import DescribeStep
+from bot.flow.force import ForceStep
+from bot.flow.language import LanguageStep
+from bot.flow.media import MediaStep
+from bot.flow.place import PlaceStep
+from bot.flow.resume import ResumeStep
+from bot.flow.step import Step
+from bot.flow.summary import SummaryStep
+from bot.flow.when import WhenStep
+from bot.sessions import Session
+
+REPORT_STEPS: tuple[Step, ...] = (
+    LanguageStep(),
+    DescribeStep(),
+    CategoryStep(),
+    PlaceStep(),
+    WhenStep(),
+    AffectedStep(),
+    ForceStep(),
+    DangerStep(),
+    MediaStep(),
+    ContactStep(),
+    SummaryStep(),
+)
+
+OTHER_STEPS: tuple[Step, ...] = (ResumeStep(), AddDetailsStep(), EraseStep())
+
+STEPS: dict[str, Step] = {step.name: step for step in (*REPORT_STEPS, *OTHER_STEPS)}
+
+
+def next_report_step(session: Session) -> Step:
+    """The first step of the report that still needs an answer (the summary at the end)."""
+    return next(step for step in REPORT_STEPS if step.needed(session))

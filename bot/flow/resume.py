@@ -1,0 +1,29 @@
+"""A person who comes back to a half-told report chooses to continue it or start again."""
+
+from __future__ import annotations
+
+from bot.flow.step import Step
+from bot.flow.turn import Outcome, Turn
+from bot.messages import Choice
+
+
+class ResumeStep(Step):
+    name = "resume"
+
+    def needed(self, session: object) -> bool:
+        return False
+
+    async def ask(self, turn: Turn) -> None:
+        _ = turn._
+        turn.ask(
+            _("You have an unfinished report from earlier. Do you want to continue it?"),
+            [Choice("continue", _("Continue it")), Choice("restart", _("Start again"))],
+        )
+
+    async def answer(self, turn: Turn) -> Outcome:
+        if turn.reply.choice == "continue":
+            return Outcome.DONE
+        if turn.reply.choice == "restart":
+            turn.session.reset_report()
+            return Outcome.DONE
+        return Outcome.REPROMPT

@@ -1,0 +1,82 @@
+"""Turning a finished conversation into a stored report, and telling the person its reference.
+
+The reference is shown only after the storage transaction has committed, so a person who
+saw it can rely on the report surviving a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from bot.flow.turn import Turn
+from reports.records import MediaUpload, ReportDraft, ReportView
+
+
+def _description(draft: dict[str, Any]) -> str | None:
+    text = draft.get("description")
+    extra = draft.get("affected_text")
+    if extra:
+        text = f"{text}\n\n[affected] {extra}" if text else f"[affected] {extra}"
+    return text
+
+
+def build_draft(turn: Turn, *, role: str = "community") -> ReportDraft:
+    """A ReportDraft from the session's answers."""
+    draft = turn.draft
+    occurred = draft.get("occurred_at")
+    consent = bool(draft.get("consent_followup"))
+    return ReportDraft(
+        channel=turn.inbound.channel,
+        reporter_pseudonym=turn.session.pseudonym,
+        reporter_role=role,
+        language=turn.language,
+        category=draft.get("category") or "other",
+        category_confidence=draft.get("category_confidence"),
+        description=_description(draft),
+        perpetrator=draft.get("perpetrator"),
+        perpetrator_detail=draft.get("perpetrator_detail"),
+        affected_groups=dict(draft.get("affected_groups") or {}),
+        victims=draft.get("victims"),
+        occurred_at=datetime.fromisoformat(occurred) if occurred else None,
+        occurred_precision=draft.get("occurred_precision"),
+        occurred_text=draft.get("occurred_text"),
+        lat=draft.get("lat"),
+        lon=draft.get("lon"),
+        place=draft.get("place"),
+        admin_area=draft.get("admin_area"),
+        country=draft.get("country"),
+        location_precision=draft.get("location_precision"),
+        location_source=draft.get("location_source"),
+        location_text=draft.get("location_text"),
+        immediate_danger=draft.get("immediate_danger"),
+        consent_followup=consent,
+        contact=f"{turn.inbound.channel}:{turn.inbound.sender_id}" if consent else None,
+        media=[
+            MediaUpload(
+                kind=item["kind"],
+                content=base64.b64decode(item["content"]),
+                mime_type=item.get("mime_type"),
+            )
+            for item in draft.get("media", [])
+        ],
+    )
+
+
+async def submit_report(turn: Turn) -> ReportView:
+    """Store the report, forget the draft, and give the person the reference."""
+    _ = turn._
+    stored = await turn.services.store.submit(build_draft(turn))
+    turn.session.reset_report()
+    turn.say(
+        _(
+            "Thank you. Your report has been received.\n"
+            "Your reference is {reference}. Keep it: send /status {reference} to see what "
+            "happens to it, or /add {reference} to add details. You can erase your data at any "
+            "time with /delete.",
+            reference=stored.reference,
+        ),
+        offers_clear_chat=True,
+    )
+    return stored

@@ -1,0 +1,216 @@
+"""Conversation state between messages, per pseudonymous sender.
+
+Three stores share one interface: in process (tests, one-off runs), in the database (the
+embedded default: a restart resumes a half-told report) and Redis (several bot replicas). Each
+offers a per-sender lock so that two messages of one person, even arriving at two replicas,
+are handled one after the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from reports.crypto import Keyring
+
+
+@dataclass
+class Session:
+    """Where one person is in the conversation, and the report they are telling."""
+
+    pseudonym: str
+    language: str | None = None
+    language_explicit: bool = False
+    step: str | None = None
+    mode: str | None = None  # a sub-state of the step (e.g. "pick" after "No" on a confirmation)
+    pending_choices: list[str] = field(default_factory=list)
+    draft: dict[str, Any] = field(default_factory=dict)
+    answered: list[str] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+    failed_attempts: int = 0
+    updated_at: float = field(default_factory=time.time)
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), separators=(",", ":"), default=str).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Session:
+        return cls(**json.loads(raw))
+
+    def reset_report(self) -> None:
+        """Forget the report in progress; keep the language."""
+        self.step = None
+        self.mode = None
+        self.pending_choices = []
+        self.draft = {}
+        self.answered = []
+        self.context = {}
+        self.failed_attempts = 0
+
+
+class SessionStore(Protocol):
+    async def load(self, pseudonym: str) -> Session | None: ...
+
+    async def save(self, session: Session) -> None: ...
+
+    async def delete(self, pseudonym: str) -> None: ...
+
+    def lock(self, pseudonym: str) -> Any:
+        """An async context manager serialising the handling of one sender's messages."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class _LocalLocks:
+    """Per-key asyncio locks, dropped when nobody holds or waits for them."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class MemorySessionStore:
+    """In-process sessions with expiry: nothing survives the process."""
+
+    def __init__(self, ttl_seconds: int) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._sessions: dict[str, bytes] = {}
+        self._expiry: dict[str, float] = {}
+        self._locks = _LocalLocks()
+
+    async def load(self, pseudonym: str) -> Session | None:
+        expires = self._expiry.get(pseudonym)
+        if expires is None or expires < time.time():
+            self._sessions.pop(pseudonym, None)
+            self._expiry.pop(pseudonym, None)
+            return None
+        return Session.from_json(self._sessions[pseudonym])
+
+    async def save(self, session: Session) -> None:
+        self._sessions[session.pseudonym] = session.to_json()
+        self._expiry[session.pseudonym] = time.time() + self.ttl_seconds
+
+    async def delete(self, pseudonym: str) -> None:
+        self._sessions.pop(pseudonym, None)
+        self._expiry.pop(pseudonym, None)
+
+    def lock(self, pseudonym: str) -> Any:
+        return self._locks.hold(pseudonym)
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    async def close(self) -> None:
+        return None
+
+
+class SqlSessionStore:
+    """Sessions sealed in the `conversation_sessions` table (the embedded default)."""
+
+    def __init__(self, engine: Any, keyring: Keyring, ttl_seconds: int) -> None:
+        from reports.database import session_factory
+
+        self._db = session_factory(engine)
+        self._keyring = keyring
+        self.ttl_seconds = ttl_seconds
+        self._locks = _LocalLocks()
+
+    async def load(self, pseudonym: str) -> Session | None:
+        from reports.models import ConversationSession
+
+        async with self._db() as db:
+            row = await db.get(ConversationSession, pseudonym)
+            if row is None:
+                return None
+            expires = row.expires_at
+            if expires.tzinfo is None:
+                expires = expires.replace(tzinfo=UTC)
+            if expires < datetime.now(UTC):
+                return None
+            return Session.from_json(self._keyring.decrypt(row.state_enc, context=b"session"))
+
+    async def save(self, session: Session) -> None:
+        from reports.models import ConversationSession
+
+        sealed = self._keyring.encrypt(session.to_json(), context=b"session")
+        expires = datetime.now(UTC) + timedelta(seconds=self.ttl_seconds)
+        async with self._db() as db, db.begin():
+            await db.merge(
+                ConversationSession(
+                    pseudonym=session.pseudonym, state_enc=sealed, expires_at=expires
+                )
+            )
+
+    async def delete(self, pseudonym: str) -> None:
+        from reports.models import ConversationSession
+
+        async with self._db() as db, db.begin():
+            await db.execute(
+                ConversationSession.__table__.delete().where(
+                    ConversationSession.pseudonym == pseudonym
+                )
+            )
+
+    def lock(self, pseudonym: str) -> Any:
+        return self._locks.hold(pseudonym)
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisSessionStore:
+    """Sealed sessions in Redis with a TTL, and a Redis lock per sender across replicas."""
+
+    LOCK_SECONDS = 30
+
+    def __init__(self, redis: Any, keyring: Keyring, ttl_seconds: int) -> None:
+        self._redis = redis
+        self._keyring = keyring
+        self.ttl_seconds = ttl_seconds
+
+    @staticmethod
+    def _key(pseudonym: str) -> str:
+        return f"tocsin:session:{pseudonym}"
+
+    async def load(self, pseudonym: str) -> Session | None:
+        raw = await self._redis.get(self._key(pseudonym))
+        if raw is None:
+            return None
+        return Session.from_json(self._keyring.decrypt(raw, context=b"session"))
+
+    async def save(self, session: Session) -> None:
+        sealed = self._keyring.encrypt(session.to_json(), context=b"session")
+        await self._redis.set(self._key(session.pseudonym), sealed, ex=self.ttl_seconds)
+
+    async def delete(self, pseudonym: str) -> None:
+        await self._redis.delete(self._key(pseudonym))
+
+    def lock(self, pseudonym: str) -> Any:
+        return self._redis.lock(
+            f"tocsin:lock:session:{pseudonym}",
+            timeout=self.LOCK_SECONDS,
+            blocking_timeout=self.LOCK_SECONDS,
+        )
+
+    async def close(self) -> None:
+        await self._redis.aclose()

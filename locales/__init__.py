@@ -1,0 +1,1 @@
+"""Gettext catalogues: `<language>/LC_MESSAGES/messages.po`, compiled when first loaded."""

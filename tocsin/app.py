@@ -1,0 +1,107 @@
+"""Composition of the packages into one running application.
+
+The only place that knows how settings turn into a database engine, keys, the NLU, session
+storage and the conversation engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.engine import ConversationEngine, EngineServices
+from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
+from nlu import Nlu
+from reports.crypto import Keyring
+from reports.database import create_engine, upgrade_schema
+from reports.keys import KeyError_, build_keyring
+from reports.storage import ReportStore
+from tocsin.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+NLU_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
+
+
+@dataclass
+class App:
+    settings: Settings
+    database: AsyncEngine
+    keyring: Keyring
+    store: ReportStore
+    nlu: Nlu
+    sessions: SessionStore
+    conversation: ConversationEngine
+    redis: Any = None
+
+    async def close(self) -> None:
+        await self.sessions.close()
+        await self.database.dispose()
+
+
+def load_keyring(settings: Settings) -> Keyring:
+    try:
+        return build_keyring(settings.secret_key, settings.key_file)
+    except KeyError_ as error:
+        raise SettingsError(str(error)) from None
+
+
+def build_nlu(settings: Settings) -> Nlu:
+    languages = list(dict.fromkeys([*settings.languages, *NLU_LANGUAGES]))
+    return Nlu(
+        languages=languages,
+        countries=settings.countries or None,
+        cache_dir=settings.resolved_cache_dir,
+        rasa_url=settings.rasa_url,
+        extra_gazetteer=settings.extra_gazetteer,
+    )
+
+
+async def connect_redis(url: str) -> Any:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    try:
+        await client.ping()
+    except Exception as error:
+        raise SettingsError(
+            f"TOCSIN_REDIS_URL: cannot reach Redis ({type(error).__name__})"
+        ) from None
+    return client
+
+
+async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None = None) -> App:
+    """Everything a channel needs to talk to people; the schema is brought up to date."""
+    keyring = load_keyring(settings)
+    if migrate:
+        try:
+            await upgrade_schema(settings.database_url)
+        except OSError as error:
+            raise SettingsError(
+                f"TOCSIN_DATABASE_URL: cannot reach the database ({error})"
+            ) from None
+    database = create_engine(settings.database_url)
+    store = ReportStore(database, keyring)
+    redis = None
+    sessions: SessionStore
+    if settings.redis_url:
+        redis = await connect_redis(settings.redis_url)
+        sessions = RedisSessionStore(redis, keyring, settings.session_ttl_seconds)
+    else:
+        sessions = SqlSessionStore(database, keyring, settings.session_ttl_seconds)
+    nlu = nlu or build_nlu(settings)
+    services = EngineServices(
+        settings=settings, nlu=nlu, store=store, keyring=keyring, sessions=sessions
+    )
+    return App(
+        settings=settings,
+        database=database,
+        keyring=keyring,
+        store=store,
+        nlu=nlu,
+        sessions=sessions,
+        conversation=ConversationEngine(services),
+        redis=redis,
+    )

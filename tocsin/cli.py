@@ -1,0 +1,64 @@
+"""The `tocsin` command line.
+
+Each sub-command lives in its own module under `tocsin/commands/` and exposes
+`register(subparsers)`; the module sets `handler` (a function `(args, settings) -> int`) on its
+parser. This file only parses, loads settings once, and turns known failures into one clear line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tocsin.settings import SettingsError, load_settings
+
+COMMAND_MODULES = (
+    "tocsin.commands.shell",
+    "tocsin.commands.run",
+    "tocsin.commands.db",
+    "tocsin.commands.reports",
+    "tocsin.commands.nlu",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tocsin", description="Community early-warning bots: report, triage, escalate."
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                continue  # a command whose module is not built yet is simply absent
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"tocsin: invalid setting {error}", file=sys.stderr)
+        return 2
+    from tocsin.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    try:
+        return int(args.handler(args, settings) or 0)
+    except SettingsError as error:
+        print(f"tocsin: invalid setting {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

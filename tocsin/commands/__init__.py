@@ -1,0 +1,1 @@
+"""Sub-commands of `tocsin`, one module each (see tocsin/cli.py)."""

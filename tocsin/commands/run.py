@@ -1,0 +1,65 @@
+"""`tocsin run`: every configured channel and the escalation worker, in one process."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from tocsin.app import build_app
+from tocsin.components import Stopper, available_components
+from tocsin.server import build_web_app
+from tocsin.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run", help="run the configured channels and the escalation worker in one process"
+    )
+    parser.set_defaults(handler=run_service)
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """Start components and the HTTP server; stop them all when `stop` is set."""
+    app = await build_app(settings)
+    web_app = build_web_app(app)
+    stoppers: list[Stopper] = []
+    runner: web.AppRunner | None = None
+    try:
+        for component in available_components():
+            stopper = await component.start(app, web_app)
+            if stopper is not None:
+                stoppers.append(stopper)
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+        log.info(
+            "serving on %s port %s with %d components",
+            settings.http_host,
+            settings.http_port,
+            len(stoppers),
+        )
+        await stop.wait()
+    finally:
+        for stopper in reversed(stoppers):
+            await stopper()
+        if runner is not None:
+            await runner.cleanup()
+        await app.close()
+
+
+def run_service(args: argparse.Namespace, settings: Settings) -> int:
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await serve(settings, stop)
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,156 @@
+"""Deployment settings, read from `TOCSIN_*` environment variables or a `.env` file.
+
+The names are part of the interface contract (shared/spec/interfaces.md); operators rely on
+them, so a missing or invalid one must stop start-up with one line naming it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def _split_commas(value: Any) -> Any:
+    """Comma-separated environment values become lists; lists pass through."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Every knob of a deployment, with the embedded defaults of a laptop run."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TOCSIN_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///tocsin.db"
+    redis_url: str | None = None
+    secret_key: str | None = Field(default=None, repr=False)
+    key_file: Path = Path("tocsin.key")
+    default_language: str = "en"
+    languages: CommaList = ["en", "fr", "ar"]
+    countries: CommaList = []
+    cache_dir: Path | None = None
+    extra_gazetteer: Path | None = None
+
+    session_ttl_seconds: int = Field(default=86400, gt=0)
+    session_resume_after_seconds: int = Field(default=900, gt=0)
+    max_message_chars: int = Field(default=4000, gt=0)
+    max_media_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    log_level: str = "INFO"
+
+    telegram_token: str | None = Field(default=None, repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = Field(default=None, repr=False)
+
+    whatsapp_token: str | None = Field(default=None, repr=False)
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: str | None = Field(default=None, repr=False)
+    whatsapp_verify_token: str | None = Field(default=None, repr=False)
+    whatsapp_graph_url: str = "https://graph.facebook.com/v21.0"
+
+    rasa_url: str | None = None
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+
+    escalation_rules: Path | None = None
+    staff_telegram_chats: CommaList = []
+    staff_telegram_users: CommaList = []
+    staff_emails: CommaList = []
+    smtp_url: str | None = None
+
+    _split = field_validator(
+        "languages",
+        "countries",
+        "staff_telegram_chats",
+        "staff_telegram_users",
+        "staff_emails",
+        mode="before",
+    )(_split_commas)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_countries(cls, value: list[str]) -> list[str]:
+        codes = [code.upper() for code in value]
+        bad = [code for code in codes if len(code) != 2 or not code.isalpha()]
+        if bad:
+            raise ValueError(f"not ISO 3166 alpha-2 codes: {', '.join(bad)}")
+        return codes
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_present(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one language is needed")
+        return [code.lower() for code in value]
+
+    @model_validator(mode="after")
+    def _channels_complete(self) -> Settings:
+        if self.default_language not in self.languages:
+            raise ValueError(
+                f"TOCSIN_DEFAULT_LANGUAGE={self.default_language} is not one of "
+                f"TOCSIN_LANGUAGES ({','.join(self.languages)})"
+            )
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("TOCSIN_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+        if self.whatsapp_token or self.whatsapp_phone_number_id:
+            missing = [
+                name
+                for name, value in (
+                    ("TOCSIN_WHATSAPP_TOKEN", self.whatsapp_token),
+                    ("TOCSIN_WHATSAPP_PHONE_NUMBER_ID", self.whatsapp_phone_number_id),
+                    ("TOCSIN_WHATSAPP_APP_SECRET", self.whatsapp_app_secret),
+                    ("TOCSIN_WHATSAPP_VERIFY_TOKEN", self.whatsapp_verify_token),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"{', '.join(missing)} required with the WhatsApp channel")
+        return self
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """Where trained models and gazetteer indexes are cached."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        return Path.home() / ".cache" / "tocsin"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it in one line."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming the first faulty setting, e.g. `TOCSIN_HTTP_PORT: ...`."""
+    first = error.errors()[0]
+    location = [str(part) for part in first.get("loc", ()) if part != "__root__"]
+    message = first.get("msg", "invalid")
+    message = message.removeprefix("Value error, ")
+    if location:
+        return f"TOCSIN_{location[0].upper()}: {message}"
+    return message
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, raising SettingsError with a one-line description on failure."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error)) from None
