@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +30,20 @@ log = logging.getLogger(__name__)
 REPORT_STEP_NAMES = frozenset(step.name for step in REPORT_STEPS)
 
 
+# Looks at a message before the flow does; True means it was handled (e.g. a monitor's
+# one-message "#report" template or a file of reports).
+Interceptor = Callable[[Turn], Awaitable[bool]]
+# (reporter role, organisation) of a pseudonym: "community" unless enrolled as a monitor.
+ProfileLookup = Callable[[str], Awaitable[tuple[str, str | None]]]
+
+
+async def community_profile(pseudonym: str) -> tuple[str, str | None]:
+    return "community", None
+
+
 @dataclass
 class EngineServices:
-    """What steps may use: settings, NLU, storage, keys, sessions."""
+    """What steps may use: settings, NLU, storage, keys, sessions, and extensions."""
 
     settings: Any
     nlu: Nlu
@@ -40,6 +51,8 @@ class EngineServices:
     keyring: Keyring
     sessions: SessionStore
     commands: dict[str, CommandHandler] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
+    interceptors: list[Interceptor] = field(default_factory=list)
+    reporter_profile: ProfileLookup = community_profile
 
 
 def split_command(text: str) -> tuple[str, str] | None:
@@ -59,6 +72,9 @@ class ConversationEngine:
 
     def register_command(self, name: str, handler: CommandHandler) -> None:
         self.services.commands[name] = handler
+
+    def add_interceptor(self, interceptor: Interceptor) -> None:
+        self.services.interceptors.append(interceptor)
 
     @property
     def commands(self) -> Mapping[str, CommandHandler]:
@@ -127,6 +143,9 @@ class ConversationEngine:
                 )
             )
             return
+        for interceptor in self.services.interceptors:
+            if await interceptor(turn):
+                return
         command = split_command(text)
         if command is not None:
             await self._run_command(turn, *command)

@@ -7,11 +7,12 @@ storage and the conversation engine.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.channels import ChannelSender, StaffGateway
 from bot.engine import ConversationEngine, EngineServices
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
 from nlu import Nlu
@@ -35,6 +36,10 @@ class App:
     sessions: SessionStore
     conversation: ConversationEngine
     redis: Any = None
+    # channel name -> sender for messages nobody just asked for (relays, staff pings)
+    senders: dict[str, ChannelSender] = field(default_factory=dict)
+    # set by the escalation component; channels hand staff-chat actions to it
+    staff_gateway: StaffGateway | None = None
 
     async def close(self) -> None:
         await self.sessions.close()

@@ -20,6 +20,8 @@ COMMAND_MODULES = (
     "tocsin.commands.db",
     "tocsin.commands.reports",
     "tocsin.commands.nlu",
+    "tocsin.commands.worker",
+    "tocsin.commands.monitors",
 )
 
 

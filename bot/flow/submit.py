@@ -22,7 +22,9 @@ def _description(draft: dict[str, Any]) -> str | None:
     return text
 
 
-def build_draft(turn: Turn, *, role: str = "community") -> ReportDraft:
+def build_draft(
+    turn: Turn, *, role: str = "community", organisation: str | None = None
+) -> ReportDraft:
     """A ReportDraft from the session's answers."""
     draft = turn.draft
     occurred = draft.get("occurred_at")
@@ -31,6 +33,7 @@ def build_draft(turn: Turn, *, role: str = "community") -> ReportDraft:
         channel=turn.inbound.channel,
         reporter_pseudonym=turn.session.pseudonym,
         reporter_role=role,
+        organisation=organisation,
         language=turn.language,
         category=draft.get("category") or "other",
         category_confidence=draft.get("category_confidence"),
@@ -67,7 +70,10 @@ def build_draft(turn: Turn, *, role: str = "community") -> ReportDraft:
 async def submit_report(turn: Turn) -> ReportView:
     """Store the report, forget the draft, and give the person the reference."""
     _ = turn._
-    stored = await turn.services.store.submit(build_draft(turn))
+    role, organisation = await turn.services.reporter_profile(turn.session.pseudonym)
+    stored = await turn.services.store.submit(
+        build_draft(turn, role=role, organisation=organisation)
+    )
     turn.session.reset_report()
     turn.say(
         _(

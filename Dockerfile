@@ -1,0 +1,13 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot bot
+COPY nlu nlu
+COPY escalation escalation
+COPY reports reports
+COPY locales locales
+COPY tocsin tocsin
+RUN pip install --no-cache-dir . && useradd --create-home tocsin
+USER tocsin
+ENV TOCSIN_CACHE_DIR=/home/tocsin/.cache/tocsin
+CMD ["tocsin", "run"]
