@@ -27,6 +27,7 @@ from reports.crypto import Keyring
 from reports.storage import ReportStore
 
 log = logging.getLogger(__name__)
+RECENT_IDS_KEPT = 20
 REPORT_STEP_NAMES = frozenset(step.name for step in REPORT_STEPS)
 
 
@@ -108,6 +109,9 @@ class ConversationEngine:
                 Translator(self._initial_language(session, inbound)),
             )
             step_before = session.step
+            if inbound.message_id and inbound.message_id in session.recent_message_ids:
+                log.info("duplicate message ignored channel=%s", inbound.channel)
+                return []
             try:
                 await self._dispatch(turn)
             except Exception:
@@ -117,6 +121,11 @@ class ConversationEngine:
                 turn.say(_("Sorry, something went wrong on our side. Please send that again."))
                 return turn.outbound
             session.updated_at = time.time()
+            if inbound.message_id:
+                session.recent_message_ids = [
+                    *session.recent_message_ids[-(RECENT_IDS_KEPT - 1) :],
+                    inbound.message_id,
+                ]
             if session.context.pop("discard_session", False):
                 await self.services.sessions.delete(pseudonym)
             else:

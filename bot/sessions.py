@@ -35,6 +35,8 @@ class Session:
     context: dict[str, Any] = field(default_factory=dict)
     failed_attempts: int = 0
     updated_at: float = field(default_factory=time.time)
+    # ids of the last messages handled, so a redelivered message is not answered twice
+    recent_message_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), separators=(",", ":"), default=str).encode()

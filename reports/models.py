@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -192,6 +193,35 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     report_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class InboundItem(Base):
+    """A message a channel accepted, sealed, waiting to be handled (the durable inbox).
+
+    A webhook answers 200 only after this row is committed; the unique (channel, external id)
+    makes a redelivered update a no-op.
+    """
+
+    __tablename__ = "inbound_queue"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(128))
+    sender_key: Mapped[str] = mapped_column(String(64))
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_by: Mapped[str | None] = mapped_column(String(64))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id", name="uq_inbound_queue_channel_external_id"),
+        Index("ix_inbound_queue_pending", "status", "id"),
+        Index("ix_inbound_queue_sender", "sender_key", "status", "id"),
+    )
 
 
 class ConversationSession(Base):

@@ -9,12 +9,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from nlu import Nlu
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema_sync
 from reports.storage import ReportStore
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, require
 from tocsin.settings import Settings
 
@@ -91,9 +92,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+async def truncate_all(engine: AsyncEngine) -> None:
+    """Empty every table of the shared PostgreSQL test database (tests start clean)."""
+    async with engine.begin() as connection:
+        names = (
+            await connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+        ).scalars()
+        quoted = ", ".join(f'"{name}"' for name in names)
+        if quoted:
+            await connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on a clean database of either backend."""
     engine = create_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        await truncate_all(engine)
     yield engine
     await engine.dispose()
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels import ChannelSender, StaffGateway
 from bot.engine import ConversationEngine, EngineServices
+from bot.inbox import Inbox
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
 from nlu import Nlu
 from reports.crypto import Keyring
@@ -35,6 +36,7 @@ class App:
     nlu: Nlu
     sessions: SessionStore
     conversation: ConversationEngine
+    inbox: Inbox | None = None
     redis: Any = None
     # channel name -> sender for messages nobody just asked for (relays, staff pings)
     senders: dict[str, ChannelSender] = field(default_factory=dict)
@@ -108,5 +110,6 @@ async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None
         nlu=nlu,
         sessions=sessions,
         conversation=ConversationEngine(services),
+        inbox=Inbox(database, keyring, redis),
         redis=redis,
     )

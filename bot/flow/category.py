@@ -26,7 +26,8 @@ class CategoryStep(Step):
     async def ask(self, turn: Turn) -> None:
         _ = turn._
         if turn.session.mode != PICK and self._confident(turn):
-            incident = _(CATEGORY_PHRASES[turn.draft["category"]])
+            phrase = CATEGORY_PHRASES[turn.draft["category"]]
+            incident = _(phrase)
             force = PERPETRATOR_PHRASES.get(turn.draft.get("perpetrator") or "")
             if force:
                 text = _(

@@ -1,0 +1,76 @@
+"""The durable inbox: duplicates are no-ops, order is kept per sender, workers share work."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.inbox import Inbox, InboxItem, InboxProcessor
+from reports.crypto import Keyring
+from reports.models import InboundItem
+
+
+async def test_redelivered_update_is_accepted_once(database: AsyncEngine, keyring: Keyring) -> None:
+    inbox = Inbox(database, keyring)
+    assert await inbox.accept("telegram", "u-1", "sender-a", b'{"text": "hello"}')
+    assert not await inbox.accept("telegram", "u-1", "sender-a", b'{"text": "hello"}')
+    assert await inbox.accept("whatsapp", "u-1", "sender-a", b"{}")
+    assert await inbox.pending_count() == 2
+
+
+async def test_payload_is_sealed_at_rest(database: AsyncEngine, keyring: Keyring) -> None:
+    inbox = Inbox(database, keyring)
+    await inbox.accept("telegram", "u-secret", "s", b"soldiers came to our house")
+    async with database.connect() as connection:
+        sealed = (await connection.execute(select(InboundItem.payload_enc))).scalar_one()
+    assert b"soldiers" not in bytes(sealed)
+    [item] = await inbox.claim("w1")
+    assert item.payload == b"soldiers came to our house"
+
+
+async def test_one_sender_is_claimed_one_message_at_a_time_in_order(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    for number in range(3):
+        await inbox.accept("telegram", f"a-{number}", "sender-a", f"a{number}".encode())
+    await inbox.accept("telegram", "b-0", "sender-b", b"b0")
+    first = await inbox.claim("w1")
+    assert sorted(item.payload for item in first) == [b"a0", b"b0"]
+    assert await inbox.claim("w2") == []  # a1 waits for a0 to finish
+    a0 = next(item for item in first if item.payload == b"a0")
+    await inbox.complete(a0.id)
+    assert [item.payload for item in await inbox.claim("w2")] == [b"a1"]
+
+
+async def test_failed_item_is_retried_later_not_lost(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    await inbox.accept("telegram", "x", "s", b"x")
+    [item] = await inbox.claim("w1")
+    await inbox.retry_later(item.id, item.attempts, "TelegramNetworkError")
+    assert await inbox.claim("w1") == []  # backing off
+    assert await inbox.pending_count() == 1
+
+
+async def test_two_processors_share_the_work_without_reordering(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    for sender in range(5):
+        for number in range(4):
+            await inbox.accept("console", f"{sender}-{number}", f"s{sender}", f"{number}".encode())
+    seen: dict[str, list[int]] = {}
+
+    async def handle(item: InboxItem) -> None:
+        await asyncio.sleep(0.001)
+        seen.setdefault(item.sender_key, []).append(int(item.payload))
+
+    processors = [InboxProcessor(inbox, {"console": handle}, concurrency=3) for _ in range(2)]
+    for _round in range(20):
+        await asyncio.gather(*(processor.run_once() for processor in processors))
+    assert seen == {f"s{sender}": [0, 1, 2, 3] for sender in range(5)}
+    assert await inbox.pending_count() == 0
