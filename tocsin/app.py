@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels import ChannelSender, StaffGateway
 from bot.engine import ConversationEngine, EngineServices
+from bot.inbox import Handler as InboxHandler
 from bot.inbox import Inbox
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
 from nlu import Nlu
@@ -37,6 +38,8 @@ class App:
     sessions: SessionStore
     conversation: ConversationEngine
     inbox: Inbox | None = None
+    # channel name -> handler of its inbox items, registered by channel components
+    inbox_handlers: dict[str, InboxHandler] = field(default_factory=dict)
     redis: Any = None
     # channel name -> sender for messages nobody just asked for (relays, staff pings)
     senders: dict[str, ChannelSender] = field(default_factory=dict)

@@ -17,6 +17,7 @@ COMPONENT_MODULES = (
     "tocsin.components.telegram",
     "tocsin.components.whatsapp",
     "tocsin.components.escalation",
+    "tocsin.components.inbox",  # last: runs the handlers the channels registered
 )
 
 
