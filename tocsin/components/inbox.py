@@ -24,7 +24,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
 
     async def stop() -> None:
         processor.stop()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(task, timeout=10)
 
     return stop
