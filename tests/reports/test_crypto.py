@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from reports.crypto import DecryptionError, Keyring
 
 OLD = b"the-old-secret-key-0123456789"

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from reports.keys import KeyError_, build_keyring
 
 

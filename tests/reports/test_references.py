@@ -6,6 +6,7 @@ import re
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from reports.references import ALPHABET, new_reference, normalise_reference
 
 SHAPE = re.compile(r"^TX-[A-Z0-9]{4}-[A-Z0-9]{4}$")
