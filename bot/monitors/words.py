@@ -1,0 +1,164 @@
+"""The words of the one-message template: trigger hashtags, field keys and yes/no, per language.
+
+These are data, not translations: a monitor may type French keys in an English conversation,
+so every language's words are understood everywhere, and a new language is one more entry in
+`TEMPLATE_WORDS`. The first word of each tuple is the one shown in `/template`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+FIELD_KEYS: tuple[str, ...] = (
+    "what",
+    "who",
+    "where",
+    "when",
+    "victims",
+    "danger",
+    "source",
+    "text",
+)
+REQUIRED_KEYS: tuple[str, ...] = ("what", "where")
+
+
+@dataclass(frozen=True)
+class TemplateWords:
+    """The hashtag, the keys and the yes/no words of one language."""
+
+    trigger: tuple[str, ...]
+    keys: dict[str, tuple[str, ...]]
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+TEMPLATE_WORDS: dict[str, TemplateWords] = {
+    "en": TemplateWords(
+        trigger=("#report",),
+        keys={
+            "what": ("what", "category"),
+            "who": ("who", "perpetrator"),
+            "where": ("where", "place", "location"),
+            "when": ("when", "date"),
+            "victims": ("victims",),
+            "danger": ("danger",),
+            "source": ("source", "grading"),
+            "text": ("text", "description"),
+        },
+        yes=("yes", "y", "true"),
+        no=("no", "n", "false"),
+        unknown=("unknown", "?", "don't know"),
+    ),
+    "fr": TemplateWords(
+        trigger=("#rapport",),
+        keys={
+            "what": ("quoi", "catégorie"),
+            "who": ("qui", "auteur"),
+            "where": ("où", "ou", "lieu"),
+            "when": ("quand", "date"),
+            "victims": ("victimes",),
+            "danger": ("danger",),
+            "source": ("source", "cotation"),
+            "text": ("texte", "description"),
+        },
+        yes=("oui", "o", "vrai"),
+        no=("non", "faux"),
+        unknown=("inconnu", "je ne sais pas", "?"),
+    ),
+    "ar": TemplateWords(
+        trigger=("#تقرير",),
+        keys={
+            "what": ("ماذا",),
+            "who": ("من",),
+            "where": ("أين", "المكان"),
+            "when": ("متى", "التاريخ"),
+            "victims": ("الضحايا", "ضحايا"),
+            "danger": ("خطر",),
+            "source": ("المصدر", "مصدر"),
+            "text": ("النص", "نص"),
+        },
+        yes=("نعم",),
+        no=("لا",),
+        unknown=("لا أعرف", "?", "؟"),
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """Case, accents, Arabic hamza and vowel marks, digits and spacing do not matter.
+
+    "Où" and "ou", "أين" and "اين", "٣" and "3" fold to the same word.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for character in decomposed:
+        if unicodedata.category(character) == "Mn" or character == "\u0640":  # marks, tatweel
+            continue
+        if character.isdigit():
+            character = str(unicodedata.digit(character, character))
+        kept.append(character)
+    return " ".join("".join(kept).casefold().split())
+
+
+def _index_keys() -> dict[str, tuple[str, str]]:
+    index: dict[str, tuple[str, str]] = {}
+    for language, words in TEMPLATE_WORDS.items():
+        for key, aliases in words.keys.items():
+            for alias in aliases:
+                index.setdefault(fold(alias), (key, language))
+    return index
+
+
+def _index_triggers() -> dict[str, str]:
+    return {
+        fold(trigger): language
+        for language, words in TEMPLATE_WORDS.items()
+        for trigger in words.trigger
+    }
+
+
+# folded word -> (field key, language of the word); a word shared by two languages
+# (e.g. "danger") belongs to the first that lists it.
+KEY_INDEX: dict[str, tuple[str, str]] = _index_keys()
+TRIGGER_INDEX: dict[str, str] = _index_triggers()
+
+
+def key_of(word: str) -> tuple[str, str] | None:
+    """(field key, language) of a typed key or column name, or None when it is not one."""
+    return KEY_INDEX.get(fold(word))
+
+
+def trigger_language(word: str) -> str | None:
+    """The language whose hashtag `word` is (trailing ":" forgiven), or None."""
+    return TRIGGER_INDEX.get(fold(word).rstrip(":"))
+
+
+def languages_of_key(word: str) -> set[str]:
+    """Every language in which `word` is a key: "danger" is English and French alike."""
+    folded = fold(word)
+    return {
+        language
+        for language, words in TEMPLATE_WORDS.items()
+        if any(fold(alias) == folded for aliases in words.keys.values() for alias in aliases)
+    }
+
+
+def display_key(key: str, language: str) -> str:
+    """The word `/template` shows for `key` in `language` (English when it has none)."""
+    words = TEMPLATE_WORDS.get(language) or TEMPLATE_WORDS["en"]
+    return words.keys[key][0]
+
+
+def read_yes_no(value: str) -> tuple[bool, bool | None]:
+    """(understood, answer): yes -> True, no -> False, "unknown" -> None, in any language."""
+    folded = fold(value).rstrip(".!")
+    for words in TEMPLATE_WORDS.values():
+        if folded in {fold(word) for word in words.yes}:
+            return True, True
+        if folded in {fold(word) for word in words.no}:
+            return True, False
+        if folded in {fold(word) for word in words.unknown}:
+            return True, None
+    return False, None
