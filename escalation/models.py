@@ -37,6 +37,7 @@ class Alert(Base):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     supported_unit: Mapped[str | None] = mapped_column(String(64))
     report_count: Mapped[int] = mapped_column(Integer, default=1)
+    expected_count: Mapped[float | None] = mapped_column(Float)  # surges: the baseline's count
     first_report_id: Mapped[int | None] = mapped_column(
         ForeignKey("reports.id", ondelete="SET NULL")
     )
@@ -45,7 +46,8 @@ class Alert(Base):
     acted_by: Mapped[str | None] = mapped_column(String(64))
     acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     assigned_to: Mapped[str | None] = mapped_column(String(64))
-    rules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # rule name -> chain level reached; the timer is the earliest next level of any rule
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     chain_level: Mapped[int] = mapped_column(Integer, default=0)
     next_escalation_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)

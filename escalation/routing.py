@@ -1,0 +1,344 @@
+"""Turning outbox events into alerts and queued deliveries, one transaction per batch.
+
+`report.submitted` joins the report to an incident (or starts one), applies every matching
+rule's first chain step and checks its area for a surge; `report.status` tells a consenting
+reporter; an answer to a staff question goes back to the chat that asked; details and erasure
+refresh the pings. Events are locked with `FOR UPDATE SKIP LOCKED`, processed and marked in
+the same transaction as the deliveries they queue, so a crash re-processes them whole.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from escalation.clock import Clock
+from escalation.clustering import Placed, find_incident
+from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
+from escalation.queue import enqueue
+from escalation.rules import AlertFacts, Rule, RuleSet, matching_rules
+from escalation.surge import read_area, record_surge
+from escalation.units import UnitRegistry, fold
+from nlu.taxonomy import SEVERITIES
+from reports.crypto import Keyring
+from reports.models import OutboxEvent, Report, ReportAddition
+from reports.sealing import field_context
+
+log = logging.getLogger(__name__)
+EVENT_RETRY = timedelta(seconds=30)
+
+
+@dataclass
+class Policy:
+    """What routing needs besides the database: rules, units registry, keys."""
+
+    ruleset: RuleSet
+    units: UnitRegistry
+    keyring: Keyring
+
+    def unseal(self, row: Report, column: str) -> str | None:
+        token = getattr(row, f"{column}_enc")
+        return self.keyring.decrypt_text(token, context=field_context(row.reference, column))
+
+    def is_confidential(self, row: Report, perpetrator_text: str | None) -> bool:
+        rules = self.ruleset.confidentiality
+        if row.category in rules.categories or row.perpetrator in rules.perpetrators:
+            return True
+        folded = f" {fold(perpetrator_text or '')} "
+        return any(f" {fold(word)} " in folded for word in rules.keywords if fold(word))
+
+
+def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
+    return AlertFacts(
+        kind=alert.kind,
+        category=alert.category,
+        severity=alert.severity,
+        confidential=alert.confidential,
+        immediate_danger=row.immediate_danger if row else None,
+        country=alert.country,
+        admin_area=alert.admin_area,
+        lat=alert.lat,
+        lon=alert.lon,
+        perpetrator=row.perpetrator if row else None,
+        reporter_role=row.reporter_role if row else "community",
+        supported_unit=alert.supported_unit,
+        cluster_size=alert.report_count,
+        source_reliability=row.source_reliability if row else None,
+    )
+
+
+async def start_rule(
+    session: AsyncSession, ruleset: RuleSet, alert: Alert, rule: Rule, now: datetime
+) -> int:
+    """Queue the first chain step of a newly matching rule; returns how many were queued."""
+    alert.rules = {**(alert.rules or {}), rule.name: [0, now.isoformat()]}
+    queued = 0
+    for target in ruleset.step_targets(rule, 0):
+        queued += await enqueue(
+            session,
+            alert_id=alert.id,
+            target=target,
+            purpose="ping",
+            dedupe_key=f"ping:{alert.id}:{target}",
+            now=now,
+        )
+    return queued
+
+
+def set_timer(ruleset: RuleSet, alert: Alert) -> None:
+    """The earliest next chain step of any rule, while nobody has acknowledged."""
+    if alert.state != "open":
+        alert.next_escalation_at = None
+        return
+    rules = {rule.name: rule for rule in ruleset.rules}
+    due: list[datetime] = []
+    for name, (level, since) in (alert.rules or {}).items():
+        rule = rules.get(name)
+        if rule is not None and level + 1 < len(rule.chain):
+            due.append(datetime.fromisoformat(since) + rule.chain[level + 1].after)
+    alert.next_escalation_at = min(due) if due else None
+
+
+async def apply_rules(
+    session: AsyncSession, ruleset: RuleSet, alert: Alert, row: Report | None, now: datetime
+) -> None:
+    for rule in matching_rules(ruleset, facts_of(alert, row)):
+        if rule.name not in (alert.rules or {}):
+            await start_rule(session, ruleset, alert, rule, now)
+    set_timer(ruleset, alert)
+
+
+async def queue_updates(session: AsyncSession, alert: Alert, now: datetime) -> None:
+    """After a change, edit every Telegram ping and tell every pinged webhook."""
+    alert.version += 1
+    alert.updated_at = now
+    targets = (
+        await session.execute(
+            select(Delivery.target)
+            .where(
+                Delivery.alert_id == alert.id,
+                Delivery.purpose.in_(("ping", "remind")),
+                Delivery.state.in_(("pending", "sent")),
+                or_(
+                    Delivery.target.startswith("telegram:"),
+                    Delivery.target.startswith("webhook:"),
+                ),
+            )
+            .distinct()
+        )
+    ).scalars()
+    for target in targets:
+        purpose = "edit" if target.startswith("telegram:") else "update"
+        await enqueue(
+            session,
+            alert_id=alert.id,
+            target=target,
+            purpose=purpose,
+            dedupe_key=f"{purpose}:{alert.id}:{target}:{alert.version}",
+            now=now,
+        )
+
+
+class EventProcessor:
+    """Consumes the outbox written by `reports.storage`."""
+
+    def __init__(self, sessions: async_sessionmaker, policy: Policy, clock: Clock) -> None:
+        self.sessions = sessions
+        self.policy = policy
+        self.clock = clock
+
+    async def process_batch(self, limit: int = 50) -> int:
+        """Handle up to `limit` due events; returns how many were taken."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            events = list(
+                (
+                    await session.execute(
+                        select(OutboxEvent)
+                        .where(OutboxEvent.processed_at.is_(None), OutboxEvent.available_at <= now)
+                        .order_by(OutboxEvent.id)
+                        .limit(limit)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).scalars()
+            )
+            for event in events:
+                try:
+                    async with session.begin_nested():
+                        await self.handle(session, event, now)
+                except Exception as error:
+                    log.exception("outbox event failed id=%s topic=%s", event.id, event.topic)
+                    event.attempts += 1
+                    event.available_at = now + EVENT_RETRY * min(event.attempts, 20)
+                    event.last_error = type(error).__name__
+                    continue
+                event.processed_at = now
+                event.attempts += 1
+        return len(events)
+
+    async def handle(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
+        handlers = {
+            "report.submitted": self.on_submitted,
+            "report.status": self.on_status,
+            "report.updated": self.on_updated,
+            "report.erased": self.on_changed,
+        }
+        handler = handlers.get(event.topic)
+        if handler is not None and event.report_id is not None:
+            await handler(session, event, now)
+
+    async def _lock_category(self, session: AsyncSession, category: str) -> None:
+        """Two workers must not start two incidents for one event at the same moment."""
+        if session.bind.dialect.name == "postgresql":
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"tocsin-cluster:{category}"},
+            )
+
+    async def on_submitted(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
+        row = await session.get(Report, event.report_id)
+        if row is None or row.erased or await session.get(AlertReport, row.id) is not None:
+            return
+        perpetrator_text = self.policy.unseal(row, "perpetrator_detail")
+        description = self.policy.unseal(row, "description")
+        unit = self.policy.units.match(perpetrator_text or description, row.country)
+        confidential = self.policy.is_confidential(row, perpetrator_text or description)
+        await self._lock_category(session, row.category)
+        placed = Placed(
+            row.category,
+            confidential,
+            row.lat,
+            row.lon,
+            row.admin_area,
+            row.place,
+            row.country,
+            description,
+        )
+        clustering = self.policy.ruleset.clustering
+        alert = await find_incident(session, placed, clustering, now, self._first_description)
+        if alert is None:
+            alert = self._new_alert(row, confidential, unit.name if unit else None, now)
+            session.add(alert)
+            await session.flush()
+        else:
+            alert.report_count += 1
+            alert.severity = max(alert.severity, row.severity, key=SEVERITIES.index)
+            alert.supported_unit = alert.supported_unit or (unit.name[:64] if unit else None)
+            await queue_updates(session, alert, now)
+        session.add(AlertReport(report_id=row.id, alert_id=alert.id, joined_at=now))
+        await apply_rules(session, self.policy.ruleset, alert, row, now)
+        log.info(
+            "report routed report=%s alert=%s size=%s confidential=%s",
+            row.id,
+            alert.id,
+            alert.report_count,
+            alert.confidential,
+        )
+        await self._check_surge(session, row, now)
+
+    @staticmethod
+    def _new_alert(row: Report, confidential: bool, unit: str | None, now: datetime) -> Alert:
+        return Alert(
+            kind="incident",
+            category=row.category,
+            severity=row.severity,
+            country=row.country,
+            admin_area=row.admin_area,
+            lat=row.lat,
+            lon=row.lon,
+            confidential=confidential,
+            supported_unit=unit[:64] if unit else None,
+            report_count=1,
+            first_report_id=row.id,
+            state="open",
+            rules={},
+            chain_level=0,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+
+    async def _first_description(self, alert: Alert) -> str | None:
+        async with self.sessions() as session:
+            if alert.first_report_id is None:
+                return None
+            row = await session.get(Report, alert.first_report_id)
+            return self.policy.unseal(row, "description") if row else None
+
+    async def _check_surge(self, session: AsyncSession, row: Report, now: datetime) -> None:
+        policy = self.policy.ruleset.surge
+        if not policy.enabled or not row.admin_area:
+            return
+        reading = await read_area(session, row.country, row.admin_area, policy, now)
+        recorded = await record_surge(session, reading, policy, now)
+        if recorded is None:
+            return
+        alert, created = recorded
+        if created:
+            log.info("surge alert=%s count=%s", alert.id, reading.count)
+            await apply_rules(session, self.policy.ruleset, alert, None, now)
+        elif alert.version > 1:
+            await queue_updates(session, alert, now)
+
+    async def on_status(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
+        """Tell a consenting reporter that their report's status changed."""
+        row = await session.get(Report, event.report_id)
+        status = str(event.payload.get("status", ""))
+        if row is None or row.erased or not row.consent_followup or not status:
+            return
+        await enqueue(
+            session,
+            target=f"reporter:{row.id}",
+            purpose="notice",
+            dedupe_key=f"notice:{row.id}:{status}",
+            now=now,
+            payload={"status": status},
+        )
+
+    async def on_updated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
+        if event.payload.get("kind") == "answer":
+            await self._relay_answers(session, event.report_id, now)
+        await self.on_changed(session, event, now)
+
+    async def on_changed(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
+        """More details, or an erasure: refresh the pings of the report's incident."""
+        membership = await session.get(AlertReport, event.report_id)
+        if membership is not None:
+            alert = await session.get(Alert, membership.alert_id)
+            if alert is not None:
+                await queue_updates(session, alert, now)
+
+    async def _relay_answers(self, session: AsyncSession, report_id: int, now: datetime) -> None:
+        """Every answer of the report goes once to the chat whose question it answers."""
+        question = (
+            await session.execute(
+                select(StaffQuestion)
+                .where(StaffQuestion.report_id == report_id, StaffQuestion.state != "awaiting_text")
+                .order_by(StaffQuestion.id.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        if question is None:
+            return
+        additions = (
+            await session.execute(
+                select(ReportAddition.id).where(
+                    ReportAddition.report_id == report_id, ReportAddition.kind == "answer"
+                )
+            )
+        ).scalars()
+        for addition_id in additions:
+            await enqueue(
+                session,
+                alert_id=question.alert_id,
+                target=f"{question.channel}:{question.chat_id}",
+                purpose="answer",
+                dedupe_key=f"answer:{addition_id}",
+                now=now,
+                payload={"addition_id": addition_id, "report_id": report_id},
+            )
+        question.state = "answered"

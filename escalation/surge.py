@@ -1,0 +1,114 @@
+"""Surge early warning: a sudden rise of reports in one area raises its own alert.
+
+Reports per admin area over the last window are compared with the rate of the same area over
+a longer baseline before it. A rise is significant when there are at least `min_reports`, at
+least `ratio` times the expected count, and the Poisson probability of so many by chance is
+below `max_p_value`. One surge alert per area and window: later reports update it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from escalation.models import Alert
+from escalation.rules import Surge
+from escalation.units import fold
+from reports.models import Report
+
+MIN_EXPECTED = 0.2  # a quiet area still expects a little, so one report is never a surge
+
+
+def poisson_tail(count: int, expected: float) -> float:
+    """P(X >= count) for X ~ Poisson(expected)."""
+    if count <= 0:
+        return 1.0
+    term = math.exp(-expected)
+    below = term
+    for i in range(1, count):
+        term *= expected / i
+        below += term
+    return max(0.0, 1.0 - below)
+
+
+@dataclass(frozen=True)
+class SurgeReading:
+    area: str
+    country: str | None
+    count: int
+    expected: float
+    p_value: float
+
+    def significant(self, policy: Surge) -> bool:
+        return (
+            self.count >= policy.min_reports
+            and self.count >= policy.ratio * self.expected
+            and self.p_value <= policy.max_p_value
+        )
+
+
+async def read_area(
+    session: AsyncSession, country: str | None, area: str, policy: Surge, now: datetime
+) -> SurgeReading:
+    """Counts of one admin area: this window, and the baseline's rate scaled to a window."""
+
+    async def count(start: datetime, end: datetime) -> int:
+        query = select(func.count(Report.id)).where(
+            Report.admin_area == area, Report.created_at >= start, Report.created_at < end
+        )
+        if country:
+            query = query.where(Report.country == country)
+        return int((await session.execute(query)).scalar_one())
+
+    window_start = now - policy.window
+    recent = await count(window_start, now + timedelta(seconds=1))
+    before = await count(window_start - policy.baseline, window_start)
+    expected = max(MIN_EXPECTED, before * (policy.window / policy.baseline))
+    return SurgeReading(area, country, recent, expected, poisson_tail(recent, expected))
+
+
+def surge_key(reading: SurgeReading, policy: Surge, now: datetime) -> str:
+    bucket = int(now.timestamp() // policy.window.total_seconds())
+    return f"surge:{reading.country or '--'}:{fold(reading.area)[:180]}:{bucket}"
+
+
+async def record_surge(
+    session: AsyncSession, reading: SurgeReading, policy: Surge, now: datetime
+) -> tuple[Alert, bool] | None:
+    """The surge alert of this area and window, created or updated; None if no surge."""
+    if not reading.significant(policy):
+        return None
+    key = surge_key(reading, policy, now)
+    found = await session.execute(select(Alert).where(Alert.surge_key == key))
+    alert = found.scalar_one_or_none()
+    if alert is not None:
+        if reading.count > alert.report_count:
+            alert.report_count = reading.count
+            alert.expected_count = reading.expected
+            alert.version += 1
+            alert.updated_at = now
+        return alert, False
+    alert = Alert(
+        kind="surge",
+        category=None,
+        severity="high",
+        country=reading.country,
+        admin_area=reading.area,
+        confidential=False,
+        report_count=reading.count,
+        expected_count=reading.expected,
+        surge_key=key,
+        state="open",
+        rules={},
+        chain_level=0,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(alert)
+    await session.flush()
+    return alert, True
