@@ -1,0 +1,172 @@
+"""Sending claimed deliveries through their notifiers and recording what happened.
+
+Each delivery is read into a `Job` at send time (the alert as it is now), sent, then marked
+sent with the remote id, or rescheduled: after `retry_after` on a 429 (not counted as a
+failure), with exponential back-off on other errors, given up after the last attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import Translator
+from escalation.cards import load_card
+from escalation.clock import Clock
+from escalation.digest import digest_text
+from escalation.models import Delivery
+from escalation.notifiers import Job, Notifier, PermanentFailure, RetryLater
+from escalation.queue import claim, mark_retry, mark_sent, mark_skipped
+from escalation.rules import RuleSet
+from reports.crypto import Keyring
+from reports.models import AuditEntry, Report, ReportAddition
+from reports.sealing import field_context
+
+log = logging.getLogger(__name__)
+EDIT_WAIT = timedelta(seconds=1)
+
+
+class NotReady(Exception):
+    """An edit whose ping is still on its way: try again shortly."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        ruleset: RuleSet,
+        keyring: Keyring,
+        notifiers: Mapping[str, Notifier],
+        clock: Clock,
+        worker_id: str,
+        concurrency: int = 64,
+    ) -> None:
+        self.sessions = sessions
+        self.ruleset = ruleset
+        self.keyring = keyring
+        self.notifiers = dict(notifiers)
+        self.clock = clock
+        self.worker_id = worker_id
+        self.concurrency = concurrency
+
+    async def deliver_batch(self, limit: int = 200) -> int:
+        """Claim due deliveries and send them concurrently; returns how many were claimed."""
+        policy = self.ruleset.delivery
+        rows = await claim(
+            self.sessions, self.worker_id, list(self.notifiers), self.clock.now(), policy, limit
+        )
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def bounded(row: Delivery) -> None:
+            async with semaphore:
+                await self.deliver(row)
+
+        await asyncio.gather(*(bounded(row) for row in rows))
+        return len(rows)
+
+    async def deliver(self, row: Delivery) -> None:
+        policy = self.ruleset.delivery
+        kind = row.target.split(":", 1)[0]
+        try:
+            job = await self.prepare(row)
+            if job is None:
+                await mark_skipped(self.sessions, row, self.worker_id, "nothing to do")
+                return
+            external_id = await self.notifiers[kind].send(job)
+        except NotReady:
+            await mark_retry(
+                self.sessions, row, self.worker_id, self.clock.now(), policy, "waiting for ping",
+                delay=EDIT_WAIT, counts=False,
+            )  # fmt: skip
+        except RetryLater as error:
+            log.info("delivery delayed id=%s kind=%s seconds=%s", row.id, kind, error.seconds)
+            await mark_retry(
+                self.sessions, row, self.worker_id, self.clock.now(), policy, str(error),
+                delay=timedelta(seconds=error.seconds), counts=False,
+            )  # fmt: skip
+        except PermanentFailure as error:
+            log.warning("delivery given up id=%s kind=%s reason=%s", row.id, kind, error)
+            await mark_skipped(self.sessions, row, self.worker_id, f"failed: {error}")
+        except Exception as error:
+            state = await mark_retry(
+                self.sessions, row, self.worker_id, self.clock.now(), policy, type(error).__name__
+            )
+            log.warning(
+                "delivery error id=%s kind=%s error=%s attempt=%s state=%s",
+                row.id, kind, type(error).__name__, row.attempts + 1, state,
+            )  # fmt: skip
+        else:
+            await mark_sent(self.sessions, row, self.worker_id, self.clock.now(), external_id)
+            log.info("delivered id=%s kind=%s purpose=%s", row.id, kind, row.purpose)
+
+    async def prepare(self, row: Delivery) -> Job | None:
+        """Read what the delivery should say, as things are now."""
+        kind, address = row.target.split(":", 1)
+        job = Job(
+            delivery_id=row.id,
+            kind=kind,
+            address=address,
+            purpose=row.purpose,
+            language=self.ruleset.language_of(row.target),
+            payload=dict(row.payload or {}),
+        )
+        async with self.sessions() as session, session.begin():
+            if row.alert_id is not None:
+                job.card = await load_card(session, row.alert_id)
+            if row.purpose == "edit":
+                job.message_ids = await self._sent_pings(session, row)
+                if not job.message_ids:
+                    return None
+            elif row.purpose == "answer":
+                job.text = await self._answer_text(session, row, job.language)
+                if job.text is None:
+                    return None
+            elif row.purpose == "digest":
+                since = datetime.fromisoformat(job.payload["since"])
+                job.text = await digest_text(session, since, job.language)
+            elif kind == "reporter":
+                report = await session.get(Report, int(address))
+                if report is None or report.erased:
+                    return None
+                job.reference, job.language = report.reference, report.language
+        return job
+
+    async def _sent_pings(self, session: AsyncSession, row: Delivery) -> list[str]:
+        pings = (
+            await session.execute(
+                select(Delivery.state, Delivery.external_id).where(
+                    Delivery.alert_id == row.alert_id,
+                    Delivery.target == row.target,
+                    Delivery.purpose.in_(("ping", "remind")),
+                )
+            )
+        ).all()
+        if any(state == "pending" for state, _external in pings):
+            raise NotReady()
+        return [external for state, external in pings if state == "sent" and external]
+
+    async def _answer_text(self, session: AsyncSession, row: Delivery, language: str) -> str | None:
+        """The reporter's answer, unsealed only to be relayed to the chat that asked."""
+        addition = await session.get(ReportAddition, int(row.payload["addition_id"]))
+        if addition is None:
+            return None
+        report = await session.get(Report, addition.report_id)
+        if report is None or report.erased:
+            return None
+        answer = self.keyring.decrypt_text(
+            addition.text_enc, context=field_context(report.reference, "addition")
+        )
+        session.add(AuditEntry(actor="escalation", action="answer_relayed", report_id=report.id))
+        _ = Translator(language)
+        return _("Answer from the reporter of {reference}:", reference=report.reference) + (
+            f"\n\n{answer or ''}"
+        )
+
+    async def close(self) -> None:
+        for notifier in self.notifiers.values():
+            await notifier.close()

@@ -1,0 +1,172 @@
+"""The escalation worker: consume the outbox, fire timers, deliver; small enough to read whole.
+
+Two loops share one process: one turns outbox events into alerts and deliveries (and fires
+re-escalation timers and the digest), the other sends due deliveries. Both sleep until woken
+(a commit in this process, a Redis message from another) or the poll interval passes. Any
+number of workers can run against one PostgreSQL: rows are claimed with SKIP LOCKED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from escalation.clock import Clock, SystemClock
+from escalation.dispatch import Dispatcher
+from escalation.loading import load_rules
+from escalation.notifiers import Notifier
+from escalation.notifiers.email import EmailNotifier, SmtpServer
+from escalation.notifiers.telegram import TelegramNotifier, build_bot
+from escalation.notifiers.webhook import WebhookNotifier
+from escalation.ratelimit import RateLimiter
+from escalation.relay import ReporterNotifier, ReporterRelay
+from escalation.routing import EventProcessor, Policy
+from escalation.rules import RuleSet
+from escalation.timers import escalate_due, queue_digest
+from escalation.units import load_units
+from escalation.wakeup import Waker
+from reports.crypto import Keyring
+from reports.database import session_factory
+from reports.storage import ReportStore
+
+log = logging.getLogger(__name__)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class EscalationWorker:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        policy: Policy,
+        notifiers: Mapping[str, Notifier],
+        *,
+        clock: Clock | None = None,
+        waker: Waker | None = None,
+        worker_id: str | None = None,
+    ) -> None:
+        self.sessions = session_factory(engine)
+        self.policy = policy
+        self.clock = clock or SystemClock()
+        self.waker = waker or Waker()
+        self.worker_id = worker_id or new_worker_id()
+        self.processor = EventProcessor(self.sessions, policy, self.clock)
+        self.dispatcher = Dispatcher(
+            self.sessions, policy.ruleset, policy.keyring, notifiers, self.clock, self.worker_id
+        )
+
+    @property
+    def ruleset(self) -> RuleSet:
+        return self.policy.ruleset
+
+    @property
+    def notifiers(self) -> dict[str, Notifier]:
+        return self.dispatcher.notifiers
+
+    async def route_once(self) -> int:
+        """Process due events, fire due timers and the digest; how much work was found."""
+        done = await self.processor.process_batch()
+        done += await escalate_due(self.sessions, self.ruleset, self.clock)
+        done += await queue_digest(self.sessions, self.ruleset, self.clock)
+        return done
+
+    async def deliver_once(self) -> int:
+        return await self.dispatcher.deliver_batch()
+
+    async def drain(self, rounds: int = 50) -> None:
+        """Work until nothing is due (tests and one-off runs)."""
+        for _ in range(rounds):
+            if not (await self.route_once() + await self.deliver_once()):
+                return
+
+    async def _loop(self, step: Any, stop: asyncio.Event) -> None:
+        wake = self.waker.subscribe()
+        interval = self.ruleset.delivery.poll_interval.total_seconds()
+        while not stop.is_set():
+            wake.clear()
+            try:
+                busy = await step()
+            except Exception:
+                log.exception("escalation loop failed; retrying after the poll interval")
+                busy = 0
+            if busy:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=interval)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set."""
+        self.waker.hook_commits()
+        listener = asyncio.create_task(self.waker.listen())
+        log.info("escalation worker %s started kinds=%s", self.worker_id, sorted(self.notifiers))
+        try:
+            stopper = asyncio.create_task(stop.wait())
+            loops = [
+                asyncio.create_task(self._loop(self.route_once, stop)),
+                asyncio.create_task(self._loop(self.deliver_once, stop)),
+            ]
+            await stopper
+            self.waker.wake_local()
+            await asyncio.gather(*loops)
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+            self.waker.unhook()
+
+    async def close(self) -> None:
+        await self.dispatcher.close()
+
+
+def build_notifiers(
+    settings: Any, ruleset: RuleSet, store: ReportStore | None, relay: ReporterRelay | None
+) -> dict[str, Notifier]:
+    """A notifier for every kind of target the rules name and the settings make possible."""
+    notifiers: dict[str, Notifier] = {}
+    policy = ruleset.delivery
+    if ruleset.telegram_chats():
+        if settings.telegram_token:
+            bot = build_bot(settings.telegram_token, settings.telegram_api_url)
+            limiter = RateLimiter(policy.telegram_per_second, policy.telegram_per_chat_per_minute)
+            notifiers["telegram"] = TelegramNotifier(bot, limiter)
+        else:
+            log.warning("rules name Telegram chats but TOCSIN_TELEGRAM_TOKEN is not set")
+    if any(target.email for target in ruleset.targets.values()):
+        if ruleset.smtp.url:
+            server = SmtpServer.from_url(ruleset.smtp.url)
+            notifiers["email"] = EmailNotifier(server, ruleset.smtp.sender, ruleset.smtp.timeout)
+        else:
+            log.warning("rules name e-mail addresses but TOCSIN_SMTP_URL is not set")
+    if any(target.webhook for target in ruleset.targets.values()):
+        notifiers["webhook"] = WebhookNotifier(ruleset)
+    if relay is not None and store is not None:
+        notifiers["reporter"] = ReporterNotifier(store, relay)
+    return notifiers
+
+
+def build_worker(
+    settings: Any,
+    engine: AsyncEngine,
+    keyring: Keyring,
+    *,
+    store: ReportStore | None = None,
+    relay: ReporterRelay | None = None,
+    redis: Any = None,
+    clock: Clock | None = None,
+    ruleset: RuleSet | None = None,
+) -> EscalationWorker:
+    """A worker configured from settings and the rules file (validated here, at start)."""
+    ruleset = ruleset or load_rules(settings)
+    policy = Policy(ruleset, load_units(ruleset.supported_units), keyring)
+    notifiers = build_notifiers(settings, ruleset, store, relay)
+    return EscalationWorker(engine, policy, notifiers, clock=clock, waker=Waker(redis))
