@@ -12,6 +12,7 @@ from bot.flow.category import CategoryStep
 from bot.flow.contact import ContactStep
 from bot.flow.danger import DangerStep
 from bot.flow.describe import DescribeStep
+from bot.flow.followup import StaffQuestionStep
 from bot.flow.force import ForceStep
 from bot.flow.language import LanguageStep
 from bot.flow.media import MediaStep
@@ -36,7 +37,7 @@ REPORT_STEPS: tuple[Step, ...] = (
     SummaryStep(),
 )
 
-OTHER_STEPS: tuple[Step, ...] = (ResumeStep(), AddDetailsStep(), EraseStep())
+OTHER_STEPS: tuple[Step, ...] = (ResumeStep(), AddDetailsStep(), EraseStep(), StaffQuestionStep())
 
 STEPS: dict[str, Step] = {step.name: step for step in (*REPORT_STEPS, *OTHER_STEPS)}
 

@@ -1,0 +1,111 @@
+"""The reporter's side of "Ask reporter": a staff question and its answer, anonymously.
+
+Escalation opens the question in the reporter's own conversation (`open_staff_question`); the
+reporter's next message is their answer, added to the report as kind "answer" (which tells
+escalation to relay it to the staff chat that asked). Staff never see who the reporter is and
+the reporter never sees who asked. A report in progress is resumed after the answer.
+"""
+
+from __future__ import annotations
+
+from bot.flow.step import Step
+from bot.flow.turn import Outcome, Turn
+from bot.i18n import Translator
+from bot.labels import STATUS_LABELS, label
+from bot.messages import Choice, InboundMessage, OutboundMessage
+from bot.sessions import Session
+
+STEP_NAME = "staff_question"
+
+
+class StaffQuestionStep(Step):
+    """Shows the staff question and takes one answer (or a refusal)."""
+
+    name = STEP_NAME
+
+    def needed(self, session: object) -> bool:
+        return False
+
+    async def ask(self, turn: Turn) -> None:
+        _ = turn._
+        context = turn.session.context
+        turn.ask(
+            _(
+                "Monitoring staff have a question about your report {reference}:\n\n"
+                "{question}\n\nPlease send your answer. They will not see your name or number.",
+                reference=context.get("question_reference", ""),
+                question=context.get("staff_question", ""),
+            ),
+            [Choice("skip", _("I prefer not to answer"))],
+        )
+
+    async def answer(self, turn: Turn) -> Outcome:
+        _ = turn._
+        context = turn.session.context
+        reference = context.get("question_reference", "")
+        if turn.reply.choice == "skip":
+            _forget(turn.session)
+            turn.say(_("All right. Nothing was sent."))
+            return Outcome.DONE
+        if not turn.reply.text:
+            return Outcome.REPROMPT
+        pseudonyms = turn.services.keyring.pseudonyms(turn.inbound.channel, turn.inbound.sender_id)
+        added = await turn.services.store.add_details(
+            reference, pseudonyms, turn.reply.text, kind="answer"
+        )
+        _forget(turn.session)
+        if not added:
+            turn.say(_("I found no report {reference} sent from this chat.", reference=reference))
+            return Outcome.DONE
+        turn.say(
+            _("Thank you. Your answer was sent to the staff for {reference}.", reference=reference)
+        )
+        return Outcome.DONE
+
+
+def _forget(session: Session) -> None:
+    session.context.pop("staff_question", None)
+    session.context.pop("question_reference", None)
+
+
+async def open_staff_question(
+    services: object,
+    channel: str,
+    raw_id: str,
+    reference: str,
+    question: str,
+    language: str,
+) -> list[OutboundMessage]:
+    """Make the question the reporter's current step; returns the messages to send them.
+
+    `services` is the conversation engine's `EngineServices` (sessions, keys, store).
+    """
+    from bot.flow.driver import ask_step  # the registry imports this module
+
+    keyring = services.keyring  # type: ignore[attr-defined]
+    sessions = services.sessions  # type: ignore[attr-defined]
+    pseudonym = keyring.pseudonym(channel, raw_id)
+    async with sessions.lock(pseudonym):
+        session = await sessions.load(pseudonym) or Session(pseudonym, language=language)
+        session.context["question_reference"] = reference
+        session.context["staff_question"] = question
+        turn = Turn(
+            InboundMessage(channel=channel, sender_id=raw_id),
+            session,
+            services,  # type: ignore[arg-type]
+            Translator(session.language or language),
+        )
+        await ask_step(turn, STEP_NAME)
+        await sessions.save(session)
+    return turn.outbound
+
+
+def status_notice(reference: str, status: str, language: str) -> list[OutboundMessage]:
+    """ "Your report TX-… is now: verified" in the reporter's language."""
+    _ = Translator(language)
+    text = _(
+        "News about your report {reference}: it is now {status}.",
+        reference=reference,
+        status=label(STATUS_LABELS, status, _),
+    )
+    return [OutboundMessage(text=text, language=language, right_to_left=_.right_to_left)]

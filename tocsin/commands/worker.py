@@ -1,0 +1,63 @@
+"""`tocsin worker`: only the escalation worker, for scaling out beside `tocsin run`.
+
+Several workers may run against one PostgreSQL (rows are claimed with SKIP LOCKED) and wake
+each other through Redis when it is configured. Reporter relays need the channels, so status
+news for reporters is left to `tocsin run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from escalation.loading import RulesError, load_rules
+from escalation.worker import build_worker
+from reports.database import create_engine, upgrade_schema
+from tocsin.app import connect_redis, load_keyring
+from tocsin.settings import Settings, SettingsError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("worker", help="run only the escalation worker (scale-out)")
+    parser.add_argument(
+        "--check", action="store_true", help="validate the escalation rules and exit"
+    )
+    parser.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    parser.set_defaults(handler=run_worker)
+
+
+async def _work(settings: Settings, once: bool) -> None:
+    ruleset = load_rules(settings)
+    await upgrade_schema(settings.database_url)
+    engine = create_engine(settings.database_url)
+    redis = await connect_redis(settings.redis_url) if settings.redis_url else None
+    worker = build_worker(settings, engine, load_keyring(settings), redis=redis, ruleset=ruleset)
+    try:
+        if once:
+            await worker.drain()
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await worker.run(stop)
+    finally:
+        await worker.close()
+        if redis is not None:
+            await redis.aclose()
+        await engine.dispose()
+
+
+def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        ruleset = load_rules(settings)
+    except RulesError as error:
+        raise SettingsError(f"TOCSIN_ESCALATION_RULES: {error}") from None
+    if args.check:
+        print(
+            f"escalation rules are valid: {len(ruleset.rules)} rules, {len(ruleset.targets)} targets"
+        )
+        return 0
+    asyncio.run(_work(settings, args.once))
+    return 0
