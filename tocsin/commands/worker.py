@@ -55,9 +55,8 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     except RulesError as error:
         raise SettingsError(f"TOCSIN_ESCALATION_RULES: {error}") from None
     if args.check:
-        print(
-            f"escalation rules are valid: {len(ruleset.rules)} rules, {len(ruleset.targets)} targets"
-        )
+        count = f"{len(ruleset.rules)} rules, {len(ruleset.targets)} targets"
+        print(f"escalation rules are valid: {count}")
         return 0
     asyncio.run(_work(settings, args.once))
     return 0
