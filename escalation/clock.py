@@ -20,16 +20,17 @@ class SystemClock:
 
 
 class ManualClock:
-    """Starts at the real time (so rows written by storage are not in its future)."""
+    """The real time moved forward by hand: rows that storage stamps with the real time are
+    never in its future, and `advance(timedelta(minutes=10))` makes ten minutes pass."""
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime.now(UTC)
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
 
     def now(self) -> datetime:
-        return self._now
+        return datetime.now(UTC) + self.offset
 
     def advance(self, delta: timedelta) -> None:
-        self._now += delta
+        self.offset += delta
 
 
 def aware(moment: datetime | None) -> datetime | None:
