@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     whatsapp_app_secret: str | None = Field(default=None, repr=False)
     whatsapp_verify_token: str | None = Field(default=None, repr=False)
     whatsapp_graph_url: str = "https://graph.facebook.com/v21.0"
+    # an approved template with one body variable, for staff follow-ups after the 24-hour
+    # window; its language codes as approved by Meta (e.g. en_US,fr,ar)
+    whatsapp_followup_template: str | None = None
+    whatsapp_followup_languages: str = "en,fr,ar"
+    whatsapp_messages_per_second: float = Field(default=80.0, gt=0)
 
     rasa_url: str | None = None
 
