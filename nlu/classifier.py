@@ -1,0 +1,175 @@
+"""The category classifier: a linear model on character and word n-grams.
+
+Trained with scikit-learn from the Rasa YAML examples, then reduced to plain arrays (feature
+index, idf, weights, temperature) so that loading is a file read and scoring one text is a few
+hundred dictionary look-ups: the conversation flow calls it on every message.
+Probabilities are calibrated by a temperature fitted on out-of-fold scores, so "0.6" means
+right about six times in ten on unseen sentences of the kind we trained on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+
+from nlu.result import Classification
+from nlu.text import fold
+from nlu.training_data import Example
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+CHAR_SIZES = (2, 3, 4, 5)
+
+
+def features(text: str) -> list[str]:
+    """Character n-grams within words, word unigrams and bigrams of the folded text.
+
+    Digits collapse to "0" so that "12 men" and "3 men" share features. Character n-grams carry
+    misspellings, inflections and Arabic clitics; word n-grams carry phrases like "shot dead".
+    """
+    words = _WORD.findall(_DIGITS.sub("0", fold(text)))
+    grams: list[str] = []
+    append = grams.append
+    for word in words:
+        padded = f" {word} "
+        length = len(padded)
+        for size in CHAR_SIZES:
+            if size > length:
+                break
+            for start in range(length - size + 1):
+                append(padded[start : start + size])
+        append("w:" + word)
+    for first, second in pairwise(words):
+        append(f"b:{first} {second}")
+    return grams
+
+
+class LinearModel:
+    """A multinomial linear model over sparse tf-idf features, scored in pure Python."""
+
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        idf: np.ndarray,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        classes: Sequence[str],
+        temperature: float,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf.astype(np.float32)
+        self.weights = weights.astype(np.float32)  # (n_features, n_classes)
+        self.bias = bias.astype(np.float32)
+        self.classes = tuple(classes)
+        self.temperature = float(temperature)
+
+    def scores(self, text: str) -> np.ndarray:
+        """Raw class scores (logits before temperature)."""
+        get = self.vocabulary.get
+        columns: list[int] = []
+        tf: list[float] = []
+        for gram, count in Counter(features(text)).items():
+            column = get(gram)
+            if column is not None:
+                columns.append(column)
+                tf.append(1.0 if count == 1 else 1.0 + math.log(count))
+        if not columns:
+            return self.bias.copy()
+        ids = np.array(columns)
+        values = np.array(tf, dtype=np.float32) * self.idf[ids]
+        values /= np.linalg.norm(values) or 1.0
+        return values @ self.weights[ids] + self.bias
+
+    def probabilities(self, text: str) -> np.ndarray:
+        return softmax(self.scores(text) / self.temperature)
+
+    def classify(self, text: str) -> Classification:
+        probs = self.probabilities(text)
+        order = np.argsort(-probs)
+        ranked = tuple((self.classes[i], float(probs[i])) for i in order)
+        return Classification(category=ranked[0][0], confidence=ranked[0][1], ranked=ranked)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        names = [""] * len(self.vocabulary)
+        for gram, column in self.vocabulary.items():
+            names[column] = gram
+        return {
+            "vocabulary": np.array("\n".join(names)),
+            "idf": self.idf,
+            "weights": self.weights,
+            "bias": self.bias,
+            "classes": np.array("\n".join(self.classes)),
+            "temperature": np.array(self.temperature),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> LinearModel:
+        names = str(arrays["vocabulary"]).split("\n")
+        return cls(
+            vocabulary={name: i for i, name in enumerate(names)},
+            idf=arrays["idf"],
+            weights=arrays["weights"],
+            bias=arrays["bias"],
+            classes=str(arrays["classes"]).split("\n"),
+            temperature=float(arrays["temperature"]),
+        )
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max())
+    return shifted / shifted.sum()
+
+
+def train(examples: Sequence[Example], *, c: float = 1.0, folds: int = 5) -> LinearModel:
+    """Fit a linear SVM on all examples, and the softmax temperature on out-of-fold margins.
+
+    A linear SVM trains in about a second here and was the most accurate of the linear models
+    in cross-validation on our examples; its margins become probabilities through the fitted
+    temperature.
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    texts = [e.text for e in examples]
+    labels = np.array([e.intent for e in examples])
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=1, dtype=np.float32)
+    matrix = vectorizer.fit_transform(texts)
+    model = LinearSVC(C=c)
+    model.fit(matrix, labels)
+
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
+    out_of_fold = np.zeros((len(texts), len(model.classes_)), dtype=np.float64)
+    for train_idx, test_idx in splitter.split(matrix, labels):
+        fold_model = LinearSVC(C=c).fit(matrix[train_idx], labels[train_idx])
+        columns = np.searchsorted(model.classes_, fold_model.classes_)
+        out_of_fold[np.ix_(test_idx, columns)] = fold_model.decision_function(matrix[test_idx])
+    truth = np.searchsorted(model.classes_, labels)
+    temperature = fit_temperature(out_of_fold, truth)
+
+    return LinearModel(
+        vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+        idf=vectorizer.idf_,
+        weights=model.coef_.T.copy(),
+        bias=model.intercept_,
+        classes=[str(c) for c in model.classes_],
+        temperature=temperature,
+    )
+
+
+def fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:
+    """The temperature minimising the negative log-likelihood of held-out predictions."""
+    best_t, best_nll = 1.0, math.inf
+    for t in np.exp(np.linspace(math.log(0.01), math.log(10.0), 120)):
+        scaled = logits / t
+        scaled -= scaled.max(axis=1, keepdims=True)
+        log_probs = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
+        nll = -log_probs[np.arange(len(truth)), truth].mean()
+        if nll < best_nll:
+            best_t, best_nll = float(t), float(nll)
+    return best_t

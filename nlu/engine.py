@@ -1,0 +1,157 @@
+"""The single entry point of the NLU: `Nlu`.
+
+The conversation flow, the monitor template parser, the CLI and escalation all talk to this one
+object, built once per process (it loads the classifier and the gazetteer), so none of them
+knows which model or gazetteer sits behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nlu.classifier import LinearModel
+from nlu.extraction.perpetrator import PERPETRATOR_WORDS
+from nlu.extraction.perpetrator import parse_perpetrator as read_perpetrator
+from nlu.extraction.victims import GROUP_WORDS, PEOPLE_WORDS
+from nlu.extraction.victims import parse_victims as read_victims
+from nlu.extraction.weapons import parse_weapons
+from nlu.extraction.when import parse_when as read_when
+from nlu.extraction.when_words import MONTHS, WEEKDAYS
+from nlu.gazetteer import Gazetteer
+from nlu.geotagger import Geotagger
+from nlu.language import LanguageDetector
+from nlu.models import load_classifier
+from nlu.rasa import RasaClient
+from nlu.result import Analysis, Classification, PlaceCandidate, TimeReading, VictimReading
+from nlu.stopwords import common_words
+from nlu.training_data import load_examples
+
+DETECTION_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
+
+
+class Nlu:
+    """Language id, classification, extraction and geotagging for incident reports.
+
+    CONTRACT (implemented in this package):
+      - `languages`: the languages to detect between (ISO 639-1).
+      - `countries`: ISO alpha-2 codes that scope the gazetteer; None means worldwide.
+      - `cache_dir`: where trained artefacts and gazetteer indexes are cached by data hash.
+      - `rasa_url`: an optional Rasa server asked first by `analyze`.
+      - `extra_gazetteer`: an optional GeoNames-format TSV of extra places.
+    """
+
+    def __init__(
+        self,
+        *,
+        languages: Sequence[str] = DETECTION_LANGUAGES,
+        countries: Sequence[str] | None = None,
+        cache_dir: Path | None = None,
+        rasa_url: str | None = None,
+        extra_gazetteer: Path | None = None,
+    ) -> None:
+        self.languages = tuple(dict.fromkeys(code.lower() for code in languages))
+        self.countries = tuple(c.upper() for c in countries) if countries else None
+        self._language = LanguageDetector(self.languages)
+        self._model: LinearModel = load_classifier(cache_dir)
+        gazetteer = Gazetteer.load(cache_dir, extra_gazetteer)
+        self._geotagger = Geotagger(
+            gazetteer, countries=self.countries, common_words=_geo_common_words()
+        )
+        self._rasa = RasaClient(rasa_url) if rasa_url else None
+
+    # Below this calibrated confidence the flow asks the person to pick the category.
+    confidence_threshold: float = 0.5
+
+    async def analyze(
+        self,
+        text: str,
+        *,
+        language_hint: str | None = None,
+        now: datetime | None = None,
+        near: tuple[float, float] | None = None,
+    ) -> Analysis:
+        """Read a free-text report: language, category, perpetrator, victims, time, places."""
+        language, language_confidence = self.detect_language(text, language_hint)
+        reading_language = language if language != "und" else language_hint
+        classification, backend = None, "builtin"
+        if self._rasa is not None:
+            classification = await self._rasa.classify(text)
+            backend = "rasa" if classification is not None else "builtin"
+        if classification is None:
+            classification = self.classify(text, language=reading_language)
+        perpetrator, perpetrator_text = self.parse_perpetrator(text, language=reading_language)
+        victims = self.parse_victims(text, language=reading_language)
+        return Analysis(
+            language=language,
+            language_confidence=language_confidence,
+            category=classification.category,
+            confidence=classification.confidence,
+            ranked_categories=classification.ranked,
+            perpetrator=perpetrator,
+            perpetrator_text=perpetrator_text,
+            affected_groups=victims.groups,
+            victims=victims.total,
+            when=self.parse_when(text, language=reading_language, now=now),
+            places=tuple(self.geotag(text, language=reading_language, near=near)),
+            weapons=parse_weapons(text),
+            backend=backend,
+        )
+
+    def detect_language(self, text: str, hint: str | None = None) -> tuple[str, float]:
+        """(ISO 639-1 code or "und" when unsure, confidence)."""
+        return self._language.detect(text, hint)
+
+    def classify(self, text: str, *, language: str | None = None) -> Classification:
+        """The category of `text` with calibrated confidence; "other" for empty text."""
+        if not text.strip():
+            return Classification(category="other", confidence=0.0, ranked=(("other", 0.0),))
+        return self._model.classify(text)
+
+    def geotag(
+        self,
+        text: str,
+        *,
+        language: str | None = None,
+        near: tuple[float, float] | None = None,
+        limit: int = 5,
+    ) -> list[PlaceCandidate]:
+        """Candidates for the places named in `text` (a bare place name or a sentence),
+        best first, scored in [0, 1]."""
+        return self._geotagger.geotag(text, near=near, limit=limit)
+
+    def reverse_geocode(self, lat: float, lon: float) -> PlaceCandidate | None:
+        """The nearest populated place (with admin area and country) to a location pin."""
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            return None
+        return self._geotagger.reverse(lat, lon)
+
+    def parse_when(
+        self, text: str, *, language: str | None = None, now: datetime | None = None
+    ) -> TimeReading | None:
+        """A time from words such as "yesterday evening", "hier soir", "أمس"; timezone-aware
+        UTC datetimes; None when nothing in the text reads as a time."""
+        return read_when(text, now or datetime.now(UTC), language)
+
+    def parse_victims(self, text: str, *, language: str | None = None) -> VictimReading:
+        """Groups and counts from "3 women, 2 children", "trois hommes", "ثلاثة أطفال"."""
+        return read_victims(text)
+
+    def parse_perpetrator(
+        self, text: str, *, language: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """(perpetrator type id or None, the words that named it, e.g. "FAMa")."""
+        return read_perpetrator(text)
+
+
+def _geo_common_words() -> frozenset[str]:
+    """Words never read alone as a place in a sentence: function words, the lexicons' words,
+    month and weekday names, and every word written in lower case in the training data."""
+    extra: list[str] = list(MONTHS) + list(WEEKDAYS) + list(PEOPLE_WORDS)
+    for table in (GROUP_WORDS, PERPETRATOR_WORDS):
+        for words in table.values():
+            extra.extend(w for w in words if w.replace(" ", "").isalpha())
+    for example in load_examples():
+        extra.extend(word for word in example.text.split() if word.islower())
+    return common_words(extra)

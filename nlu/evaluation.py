@@ -1,0 +1,166 @@
+"""Measuring the NLU on a labelled JSON-lines file (`tocsin nlu eval`).
+
+Records carry `text`, `lang`, `category`, `place`, `country`, `lat`, `lon`; a null field is not
+scored. Figures: per-class precision/recall/F1 with a confusion matrix, language accuracy,
+geotag accuracy within 161 km (100 miles) and median error, and throughput of `analyze`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nlu.gazetteer import distance_km
+from nlu.result import Analysis
+from nlu.taxonomy import CATEGORIES
+
+GEO_RADIUS_KM = 161.0
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The JSON objects of a JSON-lines file, skipping blank lines."""
+    records = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from None
+    return records
+
+
+@dataclass
+class Scores:
+    """Accumulated comparisons of gold records with analyses."""
+
+    category_pairs: list[tuple[str, str]] = field(default_factory=list)
+    language_hits: list[bool] = field(default_factory=list)
+    geo_errors_km: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    n: int = 0
+
+    def add(self, record: dict[str, Any], analysis: Analysis) -> None:
+        self.n += 1
+        if record.get("category") is not None:
+            self.category_pairs.append((str(record["category"]), analysis.category))
+        if record.get("lang") is not None:
+            self.language_hits.append(analysis.language == record["lang"])
+        if record.get("lat") is not None and record.get("lon") is not None:
+            self.geo_errors_km.append(_geo_error(record, analysis))
+
+    def report(self) -> dict[str, Any]:
+        """The figures, in the JSON shape of spec/interfaces.md (and a confusion matrix)."""
+        return {
+            "n": self.n,
+            "category": category_figures(self.category_pairs),
+            "language": {
+                "n": len(self.language_hits),
+                "accuracy": _ratio(sum(self.language_hits), len(self.language_hits)),
+            },
+            "geo": {
+                "n": len(self.geo_errors_km),
+                "acc_161km": _ratio(
+                    sum(1 for e in self.geo_errors_km if e <= GEO_RADIUS_KM),
+                    len(self.geo_errors_km),
+                ),
+                "median_km": round(statistics.median(self.geo_errors_km), 1)
+                if self.geo_errors_km
+                else None,
+            },
+            "texts_per_second": round(self.n / self.seconds, 1) if self.seconds else None,
+        }
+
+
+def _geo_error(record: dict[str, Any], analysis: Analysis) -> float:
+    """Distance from the gold point to the best candidate; no candidate is a miss."""
+    if not analysis.places:
+        return float("inf")
+    best = analysis.places[0]
+    return distance_km(float(record["lat"]), float(record["lon"]), best.lat, best.lon)
+
+
+def _ratio(hits: float, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def category_figures(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Accuracy, macro-F1 over the classes present in gold, per-class figures, confusion."""
+    gold_classes = sorted({g for g, _ in pairs}, key=_category_order)
+    labels = sorted({g for g, _ in pairs} | {p for _, p in pairs}, key=_category_order)
+    confusion = Counter(pairs)
+    per_class = {}
+    for label in labels:
+        tp = confusion[(label, label)]
+        predicted = sum(c for (g, p), c in confusion.items() if p == label)
+        support = sum(c for (g, p), c in confusion.items() if g == label)
+        precision = tp / predicted if predicted else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_class[label] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": support,
+        }
+    correct = sum(c for (g, p), c in confusion.items() if g == p)
+    macro = [per_class[label]["f1"] for label in gold_classes]
+    return {
+        "n": len(pairs),
+        "accuracy": _ratio(correct, len(pairs)),
+        "macro_f1": round(sum(macro) / len(macro), 4) if macro else None,
+        "per_class": per_class,
+        "labels": labels,
+        "confusion": [[confusion[(g, p)] for p in labels] for g in labels],
+    }
+
+
+def _category_order(label: str) -> int:
+    return CATEGORIES.index(label) if label in CATEGORIES else len(CATEGORIES)
+
+
+async def evaluate(nlu: Any, records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Analyse every record with `nlu` (no hints: the text alone) and return the figures."""
+    scores = Scores()
+    for record in records:
+        started = time.perf_counter()
+        analysis = await nlu.analyze(str(record.get("text") or ""))
+        scores.seconds += time.perf_counter() - started
+        scores.add(record, analysis)
+    return scores.report()
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The figures as text, with the confusion matrix (rows gold, columns predicted)."""
+    category = report["category"]
+    lines = [
+        f"texts: {report['n']}",
+        f"category accuracy: {category['accuracy']}   macro-F1: {category['macro_f1']}",
+        f"language accuracy: {report['language']['accuracy']}",
+        f"geo (n={report['geo']['n']}): acc@161km {report['geo']['acc_161km']}"
+        f"   median error {report['geo']['median_km']} km",
+        f"texts per second: {report['texts_per_second']}",
+        "",
+        f"{'class':<30}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}",
+    ]
+    for label, figures in category["per_class"].items():
+        lines.append(
+            f"{label:<30}{figures['precision']:>7.2f}{figures['recall']:>7.2f}"
+            f"{figures['f1']:>7.2f}{figures['support']:>6}"
+        )
+    labels = category["labels"]
+    short = [label[:5] for label in labels]
+    lines += [
+        "",
+        "confusion (rows: gold, columns: predicted)",
+        " " * 30 + "".join(f"{s:>6}" for s in short),
+    ]
+    for label, row in zip(labels, category["confusion"], strict=True):
+        lines.append(f"{label:<30}" + "".join(f"{v:>6}" for v in row))
+    return "\n".join(lines)

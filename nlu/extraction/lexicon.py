@@ -1,0 +1,86 @@
+"""Compile word lists into one regular expression per label, matched on folded text.
+
+Lexicon entries are written naturally ("soldats?", "forces armees"); Arabic entries may carry
+the clitics people glue on ("والجيش", "بالشرطة"), so an optional prefix is allowed before them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from nlu.text import fold
+
+_ARABIC_CLITICS = r"(?:(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?)"
+
+
+def _entry_pattern(entry: str) -> str:
+    """A folded lexicon entry as a regex; regex syntax in entries is kept (e.g. "soldats?")."""
+    folded = fold(entry)
+    if "\u0600" <= folded[:1] <= "\u06ff":
+        return _ARABIC_CLITICS + folded
+    return folded
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon hit: the label, the folded words and where they are in the folded text."""
+
+    label: str
+    words: str
+    start: int
+    end: int
+
+
+class Lexicon:
+    """Labels with word lists, found in text in order of appearance."""
+
+    def __init__(self, entries: Mapping[str, Iterable[str]]) -> None:
+        parts = []
+        self._labels: list[str] = []
+        for index, (label, words) in enumerate(entries.items()):
+            alternatives = sorted((_entry_pattern(w) for w in words), key=len, reverse=True)
+            parts.append(f"(?P<g{index}>{'|'.join(alternatives)})")
+            self._labels.append(label)
+        self._pattern = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
+
+    def find(self, folded_text: str) -> list[Match]:
+        """All non-overlapping hits, leftmost first (text must already be folded)."""
+        hits = []
+        for found in self._pattern.finditer(folded_text):
+            group = found.lastgroup or "g0"
+            label = self._labels[int(group[1:])]
+            hits.append(Match(label, found.group(0), found.start(), found.end()))
+        return hits
+
+    def first(self, folded_text: str) -> Match | None:
+        found = self._pattern.search(folded_text)
+        if found is None:
+            return None
+        group = found.lastgroup or "g0"
+        return Match(self._labels[int(group[1:])], found.group(0), found.start(), found.end())
+
+
+def original_span(text: str, folded_text: str, start: int, end: int) -> str:
+    """The words of `text` behind a span of its folded form.
+
+    Folding usually keeps lengths; when it does not (Arabic diacritics), the span is located
+    again by folding prefixes of the original, which only happens for a quoted match.
+    """
+    if len(text) == len(folded_text):
+        return text[start:end]
+    begin = _original_offset(text, start)
+    finish = _original_offset(text, end)
+    return text[begin:finish]
+
+
+def _original_offset(text: str, folded_offset: int) -> int:
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high) // 2
+        if len(fold(text[:middle])) < folded_offset:
+            low = middle + 1
+        else:
+            high = middle
+    return low

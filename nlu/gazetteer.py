@@ -1,0 +1,104 @@
+"""The loaded gazetteer: flat arrays of places, admin areas and countries with hashed names.
+
+Loading is a single cached file read (nlu.cache), so every process that builds an `Nlu` gets
+the worldwide gazetteer in well under a second. The deployment's country scope is applied at
+query time (nlu.geotagger), so one cached index serves every scope.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from nlu import gazetteer_build, gazetteer_keys, text
+from nlu.cache import fingerprint, load_or_build_arrays, module_source
+from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
+
+PRECISION = {
+    KIND_PLACE: "place",
+    KIND_ADMIN1: "admin",
+    KIND_ADMIN2: "admin",
+    KIND_COUNTRY: "country",
+}
+EARTH_KM = 6371.0088
+# A common name ("San Jose") can have hundreds of owners: the most populous are kept.
+MAX_OWNERS = 40
+
+
+class Gazetteer:
+    """Entries (index -> name, position, population, kind, country, admin1) and a name index."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.lat = arrays["lat"]
+        self.lon = arrays["lon"]
+        self.population = arrays["population"]
+        self.kind = arrays["kind"]
+        self.country_index = arrays["country"]
+        self.admin1 = arrays["admin1"]
+        self.geonameid = arrays["geonameid"]
+        self.names = str(arrays["names"]).split("\n")
+        self.countries = str(arrays["countries"]).split("\n")
+        self.key_hash = arrays["key_hash"]
+        self.key_entry = arrays["key_entry"]
+        self.key_flags = arrays["key_flags"]
+        self._tree = None
+
+    @classmethod
+    def load(cls, cache_dir: Path | None, extra: Path | None = None) -> Gazetteer:
+        """The cached gazetteer, built on first use (about twenty seconds, once)."""
+        sources = gazetteer_build.source_files(extra)
+        code = module_source(gazetteer_build, gazetteer_keys, text)
+        key = fingerprint(sources, code)
+        return cls(
+            load_or_build_arrays(
+                cache_dir, "gazetteer", key, lambda: gazetteer_build.build_arrays(extra)
+            )
+        )
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def lookup(self, key: int) -> list[tuple[int, int]]:
+        """(entry, flags) of every owner of a name key, most populous first."""
+        left = int(np.searchsorted(self.key_hash, np.uint64(key), side="left"))
+        right = left
+        stop = min(len(self.key_hash), left + MAX_OWNERS)
+        while right < stop and int(self.key_hash[right]) == key:
+            right += 1
+        return [(int(self.key_entry[i]), int(self.key_flags[i])) for i in range(left, right)]
+
+    def country_of(self, entry: int) -> str:
+        return self.countries[int(self.country_index[entry])]
+
+    def admin1_name(self, entry: int) -> str | None:
+        if self.kind[entry] == KIND_ADMIN1:
+            return self.names[entry]
+        parent = int(self.admin1[entry])
+        return self.names[parent] if parent >= 0 else None
+
+    def nearest_place(self, lat: float, lon: float) -> int | None:
+        """The populated place nearest to a point, through a k-d tree on the unit sphere."""
+        if self._tree is None:
+            from scipy.spatial import cKDTree
+
+            self._place_ids = np.flatnonzero(self.kind == KIND_PLACE)
+            self._tree = cKDTree(unit_vectors(self.lat[self._place_ids], self.lon[self._place_ids]))
+        if not len(self._place_ids):
+            return None
+        _, position = self._tree.query(unit_vectors(np.array([lat]), np.array([lon]))[0])
+        return int(self._place_ids[int(position)])
+
+
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    phi, lam = np.radians(lat.astype(np.float64)), np.radians(lon.astype(np.float64))
+    return np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))

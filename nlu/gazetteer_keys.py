@@ -1,0 +1,37 @@
+"""How place names become lookup keys, shared by the index builder and the text matcher.
+
+A name is folded (case, accents, Arabic variants), tokenised and hashed to 64 bits: the index
+then holds a few million integers instead of a few million strings, which keeps the worldwide
+gazetteer small in memory and quick to load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from nlu.text import tokens
+
+MAX_NAME_TOKENS = 5
+
+
+def key_of(words: Iterable[str]) -> int:
+    """The 64-bit key of a sequence of folded tokens."""
+    digest = hashlib.blake2b(" ".join(words).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def name_keys(names: Iterable[str]) -> list[tuple[int, int]]:
+    """(key, number of tokens) of each distinct spelling, the first name first.
+
+    Arabic names are also keyed without their article so "موصل" meets "الموصل".
+    """
+    seen: dict[int, int] = {}
+    for name in names:
+        words = tokens(name)
+        if not words or len(words) > MAX_NAME_TOKENS:
+            continue
+        seen.setdefault(key_of(words), len(words))
+        if words[0].startswith("ال") and len(words[0]) > 3:
+            seen.setdefault(key_of([words[0][2:], *words[1:]]), len(words))
+    return list(seen.items())

@@ -1,0 +1,316 @@
+"""Places named in text, ranked; and the nearest place to a location pin.
+
+Finding names is the easy half: every n-gram of the text is looked up in the hashed name index
+(longest first). Ranking is the half that matters: a name such as "Kaya" or "San Pedro" has many
+owners, so each owner is scored by the deployment's country scope, the admin areas or countries
+named elsewhere in the text ("Seme (Boucle du Mouhoun)", "in Mopti region"), population,
+whether the words look like a name (capitalised, after "in"/"à"/"في"), and nearness to the
+reporter's earlier pins. Several candidates come back with scores so the flow can ask.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from nlu.gazetteer import PRECISION, Gazetteer, distance_km
+from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
+from nlu.gazetteer_keys import MAX_NAME_TOKENS, key_of
+from nlu.result import PlaceCandidate
+from nlu.text import arabic_stems, fold
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+CUE_WORDS = frozenset(
+    fold(w)
+    for w in [
+        "in",
+        "at",
+        "near",
+        "from",
+        "around",
+        "outside",
+        "inside",
+        "to",
+        "village",
+        "town",
+        "city",
+        "of",
+        "commune",
+        "locality",
+        "area",
+        "region",
+        "province",
+        "district",
+        "county",
+        "a",
+        "à",
+        "au",
+        "aux",
+        "dans",
+        "pres",
+        "près",
+        "vers",
+        "de",
+        "du",
+        "des",
+        "en",
+        "sur",
+        "localite",
+        "localité",
+        "ville",
+        "quartier",
+        "cercle",
+        "departement",
+        "département",
+        "em",
+        "no",
+        "na",
+        "do",
+        "da",
+        "perto",
+        "cerca",
+        "desde",
+        "aldeia",
+        "cidade",
+        "en",
+        "cerca",
+        "cerca",
+        "de",
+        "pueblo",
+        "ciudad",
+        "kwa",
+        "huko",
+        "karibu",
+        "katika",
+        "mjini",
+        "kijiji",
+        "kata",
+        "wilaya",
+        "mkoa",
+        "في",
+        "قرب",
+        "من",
+        "الى",
+        "بلده",
+        "مدينه",
+        "قريه",
+        "حي",
+        "منطقه",
+        "محافظه",
+        "ولايه",
+        "ناحيه",
+        "بالقرب",
+    ]
+)
+BARE_ANSWER_WORDS = 4
+
+
+@dataclass
+class Mention:
+    """An n-gram of the text that names one or more gazetteer entries."""
+
+    start: int
+    size: int
+    words: str
+    owners: list[tuple[int, int]]
+    looks_like_name: bool
+
+
+class Geotagger:
+    """Text -> ranked PlaceCandidate list, and pin -> nearest place."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        countries: Collection[str] | None = None,
+        common_words: frozenset[str] = frozenset(),
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.scope = {c.upper() for c in countries} if countries else None
+        self.common = common_words
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Longest-first matches of the text's n-grams against the name index."""
+        found = list(_WORD.finditer(text))
+        originals = [m.group(0) for m in found]
+        words = [fold(w) for w in originals]
+        bare = len(words) <= BARE_ANSWER_WORDS
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(words):
+            mention = self._mention_at(words, originals, i, bare)
+            if mention is None:
+                i += 1
+                continue
+            mentions.append(mention)
+            i += mention.size
+        return mentions
+
+    def _mention_at(
+        self, words: list[str], originals: list[str], i: int, bare: bool
+    ) -> Mention | None:
+        cue = i > 0 and (words[i - 1] in CUE_WORDS or (i > 1 and words[i - 2] in CUE_WORDS))
+        for size in range(min(MAX_NAME_TOKENS, len(words) - i), 0, -1):
+            window = words[i : i + size]
+            if size == 1 and not self._single_word_ok(window[0], originals[i], cue, bare):
+                continue
+            if size > 1 and all(w in self.common for w in window):
+                continue
+            owners = self.gazetteer.lookup(key_of(window))
+            if owners:
+                capital = originals[i][:1].isupper()
+                words_text = " ".join(originals[i : i + size])
+                return Mention(i, size, words_text, owners, cue or capital or bare)
+        for stem in arabic_stems(words[i])[1:]:
+            if stem in self.common or len(stem) < 3:
+                continue
+            owners = self.gazetteer.lookup(key_of([stem]))
+            if owners:
+                return Mention(i, 1, originals[i], owners, True)
+        return None
+
+    def _single_word_ok(self, word: str, original: str, cue: bool, bare: bool) -> bool:
+        if len(word) < 3 or word in self.common or word.isdigit():
+            return False
+        if bare or cue:
+            return True
+        return original[:1].isupper()
+
+    def geotag(
+        self, text: str, *, near: tuple[float, float] | None = None, limit: int = 5
+    ) -> list[PlaceCandidate]:
+        """Candidates for the places of `text`, best first, scores in [0, 1]."""
+        mentions = self.find_mentions(text)
+        if not mentions:
+            return []
+        context = self._context(mentions)
+        scored: list[tuple[float, int, int, Mention]] = []
+        for order, mention in enumerate(mentions):
+            raws = [
+                (self._raw_score(entry, flags, mention, context, near, order), entry)
+                for entry, flags in mention.owners
+                if self._in_scope(entry) is not None
+            ]
+            if not raws:
+                continue
+            raws.sort(reverse=True)
+            total = sum(math.exp(r / 0.3) for r, _ in raws[:5])
+            for rank, (raw, entry) in enumerate(raws[:3]):
+                share = math.exp(raw / 0.3) / total
+                confidence = 1.0 / (1.0 + math.exp(-(2.0 * raw - 1.0)))
+                scored.append((confidence * share, rank, entry, mention))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return self._unique(scored, limit)
+
+    def _unique(
+        self, scored: list[tuple[float, int, int, Mention]], limit: int
+    ) -> list[PlaceCandidate]:
+        results: list[PlaceCandidate] = []
+        seen: set[int] = set()
+        for score, _, entry, mention in scored:
+            if entry in seen:
+                continue
+            seen.add(entry)
+            results.append(self.candidate(entry, score, mention.words))
+            if len(results) >= limit:
+                break
+        return results
+
+    def _context(self, mentions: list[Mention]) -> dict[str, set[int]]:
+        """Areas and countries named in the text, which vouch for the places inside them."""
+        admin1: set[int] = set()
+        admin2: set[int] = set()
+        countries: set[int] = set()
+        for mention in mentions:
+            for entry, _ in mention.owners:
+                kind = int(self.gazetteer.kind[entry])
+                if kind == KIND_ADMIN1:
+                    admin1.add(entry)
+                elif kind == KIND_ADMIN2:
+                    admin2.add(entry)
+                elif kind == KIND_COUNTRY:
+                    countries.add(int(self.gazetteer.country_index[entry]))
+        return {"admin1": admin1, "admin2": admin2, "countries": countries}
+
+    def _in_scope(self, entry: int) -> float | None:
+        """Score adjustment for the deployment's scope; None excludes the entry."""
+        if self.scope is None:
+            return 0.0
+        return 1.0 if self.gazetteer.country_of(entry) in self.scope else None
+
+    def _raw_score(
+        self,
+        entry: int,
+        flags: int,
+        mention: Mention,
+        context: dict[str, set[int]],
+        near: tuple[float, float] | None,
+        order: int,
+    ) -> float:
+        g = self.gazetteer
+        kind = int(g.kind[entry])
+        raw = math.log10(int(g.population[entry]) + 1) / 7.0
+        raw += 0.25 * (flags & 1) + 0.15 * ((flags >> 1) - 1)
+        raw += {KIND_PLACE: 0.0, KIND_ADMIN1: 0.45, KIND_ADMIN2: 0.5, KIND_COUNTRY: 0.6}[kind]
+        raw += 0.3 if mention.looks_like_name else -0.3
+        raw += self._in_scope(entry) or 0.0
+        raw += self._containment(entry, kind, context)
+        raw -= 0.02 * order
+        if near is not None:
+            d = distance_km(near[0], near[1], float(g.lat[entry]), float(g.lon[entry]))
+            raw += 1.5 * math.exp(-d / 50.0) + 0.5 * math.exp(-d / 500.0)
+        return raw
+
+    def _containment(self, entry: int, kind: int, context: dict[str, set[int]]) -> float:
+        """A bonus when another mention names the area or country this entry lies in."""
+        g = self.gazetteer
+        bonus = 0.0
+        if int(g.country_index[entry]) in context["countries"] and kind != KIND_COUNTRY:
+            bonus += 0.6
+        parent = int(g.admin1[entry])
+        if kind in (KIND_PLACE, KIND_ADMIN2) and parent >= 0 and parent in context["admin1"]:
+            bonus += 1.2
+        if kind == KIND_PLACE:
+            for area in context["admin2"]:
+                if (
+                    g.country_index[area] == g.country_index[entry]
+                    and distance_km(
+                        float(g.lat[area]),
+                        float(g.lon[area]),
+                        float(g.lat[entry]),
+                        float(g.lon[entry]),
+                    )
+                    < 80.0
+                ):
+                    bonus += 0.8
+                    break
+        return bonus
+
+    def candidate(self, entry: int, score: float, matched: str | None = None) -> PlaceCandidate:
+        g = self.gazetteer
+        kind = int(g.kind[entry])
+        return PlaceCandidate(
+            name=g.names[entry],
+            country=g.country_of(entry),
+            lat=round(float(g.lat[entry]), 5),
+            lon=round(float(g.lon[entry]), 5),
+            score=round(min(1.0, max(0.0, score)), 4),
+            admin1=g.admin1_name(entry) if kind != KIND_COUNTRY else None,
+            population=int(g.population[entry]),
+            geonameid=int(g.geonameid[entry]) or None,
+            precision=PRECISION[kind],
+            matched=matched,
+        )
+
+    def reverse(self, lat: float, lon: float) -> PlaceCandidate | None:
+        """The nearest populated place to a pin; the score falls with the distance to it."""
+        entry = self.gazetteer.nearest_place(lat, lon)
+        if entry is None:
+            return None
+        d = distance_km(
+            lat, lon, float(self.gazetteer.lat[entry]), float(self.gazetteer.lon[entry])
+        )
+        return self.candidate(entry, 1.0 / (1.0 + d / 10.0))

@@ -1,0 +1,93 @@
+"""Which language a message is in, among the deployment's languages, or "und" when unsure.
+
+lingua (restricted to the deployment's languages, in its fast low-accuracy mode) reads anything
+longer than a few words well. Chat messages are often one or two words ("salut", "habari",
+"ok"), where any statistical guess is noise, so very short texts lean on greetings and the
+channel's hint, and a weak reading answers "und" rather than a confident mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nlu.text import fold, is_arabic_script, tokens
+
+GREETINGS: dict[str, str] = {
+    fold(word): code
+    for code, words in {
+        "en": "hello hi hey thanks thank please yes help morning evening sorry what how",
+        "fr": "bonjour bonsoir salut merci svp oui stp aide comment quoi pourquoi",
+        "es": "hola gracias buenos buenas ayuda porque donde cuando",
+        "pt": "olá ola obrigado obrigada bom boa ajuda onde quando sim não",
+        "sw": "habari jambo hujambo mambo asante sana ndiyo hapana msaada karibu shikamoo",
+        "ar": "مرحبا شكرا السلام سلام نعم لا مساعدة",
+    }.items()
+    for word in words.split()
+}
+SHORT_LETTERS = 20
+UNSURE_BELOW = 0.4
+
+
+class LanguageDetector:
+    """Detects among `languages` (ISO 639-1), combining lingua, greetings and a hint."""
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+        self.languages = tuple(dict.fromkeys(code.lower() for code in languages))
+        known = []
+        for code in self.languages:
+            try:
+                known.append(Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())))
+            except (AttributeError, ValueError):
+                continue  # a language lingua does not know is only reachable through the hint
+        builder = LanguageDetectorBuilder.from_languages(*known) if len(known) > 1 else None
+        self._detector = builder.with_low_accuracy_mode().build() if builder else None
+        self._only = known[0].iso_code_639_1.name.lower() if len(known) == 1 else None
+
+    def detect(self, text: str, hint: str | None = None) -> tuple[str, float]:
+        """(code or "und", confidence in [0, 1])."""
+        hint = hint.lower().split("-")[0] if hint else None
+        hint = hint if hint in self.languages else None
+        letters = sum(1 for ch in text if ch.isalpha())
+        if letters == 0:
+            return (hint, 0.5) if hint else ("und", 0.0)
+        if is_arabic_script(text) and "ar" in self.languages:
+            return "ar", 0.99
+        weight = min(1.0, letters / SHORT_LETTERS)
+        # Short texts: lingua gets `weight` of the mass; the rest goes to greetings and the
+        # hint when they speak, and otherwise stays unclaimed, which reads as "unsure".
+        scores = {code: value * weight for code, value in self._statistical(text).items()}
+        unclaimed = 1.0 - weight
+        votes = self._greeting_votes(text)
+        for code, share in votes.items():
+            scores[code] = scores.get(code, 0.0) + share * (1.0 - weight)
+            unclaimed -= share * (1.0 - weight)
+        if hint:
+            claim = 0.5 * (1.0 - weight) + 0.1 * weight
+            scores[hint] = scores.get(hint, 0.0) + claim
+            unclaimed = max(0.0, unclaimed - claim)
+        if not scores:
+            return ("und", 0.0)
+        best = max(scores, key=lambda code: scores[code])
+        confidence = scores[best] / (sum(scores.values()) + max(0.0, unclaimed))
+        if confidence < UNSURE_BELOW and best != hint:
+            return "und", round(confidence, 4)
+        return best, round(min(confidence, 0.999), 4)
+
+    def _statistical(self, text: str) -> dict[str, float]:
+        if self._only:
+            return {self._only: 1.0}
+        if self._detector is None:
+            return {}
+        values = self._detector.compute_language_confidence_values(text)
+        return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value > 0}
+
+    def _greeting_votes(self, text: str) -> dict[str, float]:
+        votes: dict[str, float] = {}
+        words = tokens(text)
+        for word in words:
+            code = GREETINGS.get(word)
+            if code in self.languages:
+                votes[code] = votes.get(code, 0.0) + 1.0 / len(words)
+        return votes

@@ -1,0 +1,96 @@
+"""Text normalisation shared by the classifier, the lexicons and the gazetteer.
+
+People type on cheap phones: no accents or wrong ones, Arabic with or without diacritics and
+with interchangeable letter forms, mixed case. Every component compares text in one folded form
+so that "Ségou", "segou" and "SEGOU" (or "الموصل" and "الموصِل") meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "ک": "ك",
+        "ی": "ي",
+        "٠": "0",
+        "١": "1",
+        "٢": "2",
+        "٣": "3",
+        "٤": "4",
+        "٥": "5",
+        "٦": "6",
+        "٧": "7",
+        "٨": "8",
+        "٩": "9",
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+    }
+)
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+_ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
+# Arabic clitics glued to the front of a word: conjunction, prepositions and the article.
+_ARABIC_PREFIXES = ("وبال", "فبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip Latin accents and Arabic diacritics, unify Arabic letter variants."""
+    if text.isascii():
+        return text.lower().replace("`", "'")
+    text = _ARABIC_DIACRITICS.sub("", text.translate(_ARABIC_LETTERS))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _is_arabic(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff"
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens (letters and digits), apostrophes kept inside words."""
+    return _TOKEN.findall(fold(text))
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Folded tokens with their character offsets in the folded text.
+
+    Folding keeps one character per character for the scripts we read, so offsets are close
+    enough to the original to quote the matched words back.
+    """
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(fold(text))]
+
+
+def is_arabic_script(text: str) -> bool:
+    """True when most letters of `text` are Arabic script."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    arabic = sum(1 for ch in letters if _ARABIC_CHAR.match(ch))
+    return arabic * 2 > len(letters)
+
+
+def arabic_stems(token: str) -> list[str]:
+    """The token and its forms without leading clitics ("بالموصل" -> "موصل", "الموصل")."""
+    forms = [token]
+    if not _ARABIC_CHAR.match(token[:1]):
+        return forms
+    for prefix in _ARABIC_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 2:
+            rest = token[len(prefix) :]
+            forms.append(rest)
+            if not rest.startswith("ال"):
+                forms.append("ال" + rest)
+    seen: dict[str, None] = dict.fromkeys(forms)
+    return list(seen)

@@ -1,0 +1,95 @@
+"""`tocsin nlu analyze|eval|export-rasa`: the NLU from the command line.
+
+Operators check what the NLU reads from one text, measure it on a labelled file, and export the
+training data for a Rasa project. The NLU detects among a wider set of languages than the
+conversation offers (a Swahili report is still read when the bot speaks en, fr, ar).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+DETECTION_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
+
+
+def register(subparsers: Any) -> None:
+    """Add the `nlu` command and its sub-commands to the `tocsin` parser."""
+    parser = subparsers.add_parser("nlu", help="analyse, evaluate or export the NLU")
+    commands = parser.add_subparsers(dest="nlu_command", metavar="SUBCOMMAND")
+    commands.required = True
+
+    analyze = commands.add_parser("analyze", help="print what the NLU reads from one text")
+    analyze.add_argument("text")
+    analyze.add_argument("--json", action="store_true", help="print one JSON object")
+    analyze.add_argument("--lang", default=None, help="a language hint (ISO 639-1)")
+    analyze.set_defaults(handler=run_analyze)
+
+    evaluate = commands.add_parser("eval", help="measure the NLU on a JSON-lines file")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(handler=run_eval)
+
+    export = commands.add_parser("export-rasa", help="write nlu.yml and domain.yml for Rasa")
+    export.add_argument("directory", type=Path)
+    export.set_defaults(handler=run_export)
+
+
+def build_nlu(settings: Any) -> Any:
+    """An Nlu configured from the settings."""
+    from nlu import Nlu
+
+    languages = tuple(dict.fromkeys([*DETECTION_LANGUAGES, *settings.languages]))
+    return Nlu(
+        languages=languages,
+        countries=settings.countries or None,
+        cache_dir=settings.resolved_cache_dir,
+        rasa_url=settings.rasa_url,
+        extra_gazetteer=settings.extra_gazetteer,
+    )
+
+
+def run_analyze(args: argparse.Namespace, settings: Any) -> int:
+    analysis = asyncio.run(build_nlu(settings).analyze(args.text, language_hint=args.lang))
+    if args.json:
+        print(json.dumps(analysis.to_dict(), ensure_ascii=False))
+        return 0
+    print(f"language:    {analysis.language} ({analysis.language_confidence:.2f})")
+    print(f"category:    {analysis.category} ({analysis.confidence:.2f})")
+    print(f"perpetrator: {analysis.perpetrator or '-'} {analysis.perpetrator_text or ''}".rstrip())
+    groups = ", ".join(
+        f"{k}={'?' if v is None else v}" for k, v in analysis.affected_groups.items()
+    )
+    total = "-" if analysis.victims is None else analysis.victims
+    print(f"victims:     {total} {groups}".rstrip())
+    print(f"when:        {analysis.when.at.isoformat() if analysis.when else '-'}")
+    for place in analysis.places:
+        print(
+            f"place:       {place.name}, {place.admin1 or ''}, {place.country} "
+            f"({place.lat}, {place.lon}) score {place.score:.2f}"
+        )
+    return 0
+
+
+def run_eval(args: argparse.Namespace, settings: Any) -> int:
+    from nlu.evaluation import evaluate, format_report, read_records
+
+    try:
+        records = read_records(args.file)
+    except (OSError, ValueError) as error:
+        print(f"tocsin: cannot read {args.file}: {error}")
+        return 1
+    report = asyncio.run(evaluate(build_nlu(settings), records))
+    print(json.dumps(report) if args.json else format_report(report))
+    return 0
+
+
+def run_export(args: argparse.Namespace, settings: Any) -> int:
+    from nlu.rasa_export import export_rasa
+
+    for path in export_rasa(args.directory):
+        print(path)
+    return 0
