@@ -16,6 +16,7 @@ from bot.channels import ChannelSender, StaffGateway
 from bot.engine import ConversationEngine, EngineServices
 from bot.inbox import Handler as InboxHandler
 from bot.inbox import Inbox
+from bot.monitors import install as install_monitors
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
 from nlu import Nlu
 from reports.crypto import Keyring
@@ -105,6 +106,7 @@ async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None
     services = EngineServices(
         settings=settings, nlu=nlu, store=store, keyring=keyring, sessions=sessions
     )
+    install_monitors(services)
     return App(
         settings=settings,
         database=database,

@@ -1,6 +1,8 @@
 """`tocsin reports list [--json]`: stored reports, decrypted for the operator, newest first.
+`tocsin reports import FILE --monitor ID`: a monitor's CSV or XLSX file of reports.
 
-Every listing is written to the audit log under the operator's login name.
+Every listing is written to the audit log under the operator's login name. An import files
+the rows as the monitor's own reports, row by row, exactly as a file sent in the chat would.
 """
 
 from __future__ import annotations
@@ -9,11 +11,19 @@ import argparse
 import asyncio
 import getpass
 import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
+from bot.i18n import Translator
+from bot.monitors.bulk import ImportResult, TableError, import_table, table_kind
+from bot.monitors.reading import Reporter
+from bot.monitors.replies import import_lines
 from reports.database import create_engine, upgrade_schema
+from reports.monitors import MonitorStore
 from reports.records import ReportView
 from reports.storage import ReportStore
-from tocsin.app import load_keyring
+from tocsin.app import build_nlu, load_keyring
 from tocsin.settings import Settings
 
 
@@ -25,6 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.add_argument("--limit", type=int, default=100, help="at most this many (100)")
     listing.set_defaults(handler=run_list)
+    importing = actions.add_parser("import", help="file a monitor's CSV or XLSX of reports")
+    importing.add_argument("file", type=Path, help="a .csv or .xlsx file, template keys as columns")
+    importing.add_argument("--monitor", type=int, required=True, help="the monitor's id")
+    importing.add_argument("--lang", help="language of the file's free text (the default one)")
+    importing.add_argument("--json", action="store_true", help="print a JSON object")
+    importing.set_defaults(handler=run_import)
 
 
 def _line(view: ReportView) -> str:
@@ -58,3 +74,57 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
         for view in views:
             print(_line(view))
     return 0
+
+
+class ImportRefused(Exception):
+    """The import cannot start: no such monitor, or a file that is not a table."""
+
+
+async def _import(settings: Settings, args: argparse.Namespace, language: str) -> ImportResult:
+    kind = table_kind(args.file.name, None)
+    if kind is None or not args.file.is_file():
+        raise ImportRefused(f"{args.file} is not a .csv or .xlsx file")
+    await upgrade_schema(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        keyring = load_keyring(settings)
+        monitor = await MonitorStore(engine, keyring).get(args.monitor)
+        if monitor is None or not monitor.active:
+            raise ImportRefused(f"no active monitor {args.monitor} (see `tocsin monitors list`)")
+        return await import_table(
+            args.file.read_bytes(),
+            kind,
+            nlu=build_nlu(settings),
+            store=ReportStore(engine, keyring),
+            reporter=Reporter("import", monitor.pseudonym, monitor.organisation),
+            language=language,
+            now=datetime.now(UTC),
+        )
+    finally:
+        await engine.dispose()
+
+
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit 0 when every row was stored, 1 when some were not, 2 when none could be read."""
+    language = args.lang or settings.default_language
+    _ = Translator(language)
+    try:
+        result = asyncio.run(_import(settings, args, language))
+    except ImportRefused as error:
+        print(f"tocsin: {error}", file=sys.stderr)
+        return 2
+    except TableError as error:
+        print(f"tocsin: {_(error.message, **error.values)}", file=sys.stderr)
+        return 2
+    if args.json:
+        output = {
+            "stored": [{"row": row, "reference": view.reference} for row, view in result.stored],
+            "refused": [
+                {"row": row, "faults": [_(fault.message, **fault.values) for fault in faults]}
+                for row, faults in result.refused
+            ],
+        }
+        print(json.dumps(output, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(import_lines(result, _)))
+    return 1 if result.refused else 0
