@@ -1,0 +1,529 @@
+"""What the WhatsApp channel remembers: its outbound messages' fate and each person's window.
+
+`whatsapp_outbound` holds one row per message the bot sent (or must still send): Meta's
+status callbacks move it forward (accepted -> sent -> delivered -> read, or failed), and a
+sealed copy of the request is kept only until the message is delivered, so a failed delivery
+can be retried or turned into a template. `whatsapp_windows` holds when each pseudonymous
+person last wrote, which decides whether a staff follow-up days later may be free text.
+
+Meta sends about three status callbacks per outbound message, so writes go through one
+group-committing writer: callbacks that arrive while a commit is in flight are committed
+together in the next one, and each caller returns only once its own write is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    and_,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.channels.whatsapp_payloads import StatusUpdate
+from reports.crypto import Keyring
+from reports.database import is_sqlite, session_factory
+from reports.models import Base
+
+log = logging.getLogger(__name__)
+
+SEAL_CONTEXT = b"whatsapp-outbound"
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=10)  # a window this close to closing counts as closed
+TOUCH_EVERY_SECONDS = 300.0  # how often one process re-records the same person's window
+STATUS_RANK: dict[str, int] = {
+    "queued": 0,
+    "sending": 0,
+    "accepted": 1,
+    "sent": 2,
+    "failed": 3,
+    "delivered": 4,
+    "read": 5,
+}
+DELIVERED_RANK = STATUS_RANK["delivered"]
+CHUNK_ROWS = 400
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class WhatsAppOutbound(Base):
+    """One message sent (or to send) to a WhatsApp user, and what became of it."""
+
+    __tablename__ = "whatsapp_outbound"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    wamid: Mapped[str | None] = mapped_column(String(128), unique=True)
+    pseudonym: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # reply | followup | template | unknown
+    status: Mapped[str] = mapped_column(String(16))
+    status_rank: Mapped[int] = mapped_column(SmallInteger)
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_whatsapp_outbound_due", "status", "next_attempt_at"),)
+
+
+class WhatsAppWindow(Base):
+    """When a person last wrote: free-form messages may follow for 24 hours."""
+
+    __tablename__ = "whatsapp_windows"
+
+    pseudonym: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_inbound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    """A message to send again: its sealed request, and what is known of earlier tries."""
+
+    id: int
+    pseudonym: str | None
+    kind: str
+    attempts: int
+    error_code: int | None
+    request: dict[str, Any]  # {"body": Graph message object, "language": code}
+
+
+@dataclass(frozen=True)
+class _Sent:
+    wamid: str
+    pseudonym: str
+    kind: str
+    attempts: int
+    body_enc: bytes
+
+
+@dataclass(frozen=True)
+class _Touch:
+    pseudonym: str
+    at: datetime
+
+
+_Op = StatusUpdate | _Sent | _Touch
+FailureHandler = Callable[[list[PendingMessage]], Awaitable[None]]
+
+
+class WhatsAppLedger:
+    """Records statuses, sent messages and windows; hands failed deliveries to a handler."""
+
+    def __init__(self, engine: AsyncEngine, keyring: Keyring) -> None:
+        self._db = session_factory(engine)
+        self._keyring = keyring
+        self._insert = sqlite_insert if is_sqlite(str(engine.url)) else pg_insert
+        self._pending: list[tuple[_Op, asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
+        self._touched: dict[str, float] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self.on_failed: FailureHandler | None = None
+
+    # --- sealing -------------------------------------------------------------------------
+
+    def seal(self, body: dict[str, Any], language: str) -> bytes:
+        plain = json.dumps({"body": body, "language": language}, ensure_ascii=False).encode()
+        return self._keyring.encrypt(plain, context=SEAL_CONTEXT)
+
+    def _open(self, sealed: bytes) -> dict[str, Any]:
+        return json.loads(self._keyring.decrypt(sealed, context=SEAL_CONTEXT))
+
+    # --- group commit --------------------------------------------------------------------
+
+    async def _submit(self, op: _Op) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((op, future))
+        self._wake.set()
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_loop(), name="whatsapp-ledger")
+        await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._pending = self._pending, []
+            if not batch:
+                continue
+            try:
+                failed = await self._flush([op for op, _future in batch])
+            except Exception as error:
+                log.exception("whatsapp ledger write failed ops=%d", len(batch))
+                for _op, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                continue
+            for _op, future in batch:
+                if not future.done():
+                    future.set_result(None)
+            if failed and self.on_failed is not None:
+                task = asyncio.create_task(self.on_failed(failed))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+
+    async def close(self) -> None:
+        """Finish what was submitted, then stop the writer."""
+        while self._pending:
+            await asyncio.sleep(0.01)
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+
+    async def _flush(self, ops: list[_Op]) -> list[PendingMessage]:
+        statuses = [op for op in ops if isinstance(op, StatusUpdate)]
+        sent = [op for op in ops if isinstance(op, _Sent)]
+        touches = [op for op in ops if isinstance(op, _Touch)]
+        async with self._db() as session, session.begin():
+            if sent:
+                await self._write_sent(session, sent)
+            failed = await self._write_statuses(session, statuses) if statuses else []
+            if touches:
+                await self._write_touches(session, touches)
+            return await self._failed_with_request(session, failed) if failed else []
+
+    async def _write_sent(self, session: Any, sent: list[_Sent]) -> None:
+        now = _now()
+        table = WhatsAppOutbound.__table__
+        for start in range(0, len(sent), CHUNK_ROWS):
+            rows = {
+                op.wamid: {
+                    "wamid": op.wamid,
+                    "pseudonym": op.pseudonym,
+                    "kind": op.kind,
+                    "status": "accepted",
+                    "status_rank": STATUS_RANK["accepted"],
+                    "attempts": op.attempts,
+                    "body_enc": op.body_enc,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for op in sent[start : start + CHUNK_ROWS]
+            }
+            statement = self._insert(table).values(list(rows.values()))
+            statement = statement.on_conflict_do_update(
+                index_elements=["wamid"],
+                set_={
+                    "pseudonym": statement.excluded.pseudonym,
+                    "kind": statement.excluded.kind,
+                    "attempts": statement.excluded.attempts,
+                    "body_enc": case(
+                        (table.c.status_rank >= DELIVERED_RANK, None),
+                        else_=statement.excluded.body_enc,
+                    ),
+                },
+            )
+            await session.execute(statement)
+
+    async def _write_statuses(self, session: Any, statuses: list[StatusUpdate]) -> list[str]:
+        """Move rows forward (never back); returns the wamids that have just failed."""
+        latest: dict[str, StatusUpdate] = {}
+        for update_ in statuses:
+            known = latest.get(update_.wamid)
+            if known is None or STATUS_RANK[update_.status] > STATUS_RANK[known.status]:
+                latest[update_.wamid] = update_
+        now = _now()
+        table = WhatsAppOutbound.__table__
+        values = list(latest.values())
+        failed: list[str] = []
+        for start in range(0, len(values), CHUNK_ROWS):
+            statement = self._insert(table).values(
+                [
+                    {
+                        "wamid": update_.wamid,
+                        "kind": "unknown",
+                        "status": update_.status,
+                        "status_rank": STATUS_RANK[update_.status],
+                        "error_code": update_.error_code,
+                        "attempts": 0,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for update_ in values[start : start + CHUNK_ROWS]
+                ]
+            )
+            excluded = statement.excluded
+            statement = statement.on_conflict_do_update(
+                index_elements=["wamid"],
+                set_={
+                    "status": excluded.status,
+                    "status_rank": excluded.status_rank,
+                    "error_code": func.coalesce(excluded.error_code, table.c.error_code),
+                    "updated_at": excluded.updated_at,
+                    "body_enc": case(
+                        (excluded.status_rank >= DELIVERED_RANK, None), else_=table.c.body_enc
+                    ),
+                },
+                where=table.c.status_rank < excluded.status_rank,
+            ).returning(table.c.wamid, table.c.status)
+            for wamid, status in await session.execute(statement):
+                if status == "failed":
+                    failed.append(wamid)
+        return failed
+
+    async def _write_touches(self, session: Any, touches: list[_Touch]) -> None:
+        latest: dict[str, datetime] = {}
+        for touch in touches:
+            latest[touch.pseudonym] = max(touch.at, latest.get(touch.pseudonym, touch.at))
+        table = WhatsAppWindow.__table__
+        items = sorted(latest.items())
+        for start in range(0, len(items), CHUNK_ROWS):
+            chunk = items[start : start + CHUNK_ROWS]
+            statement = self._insert(table).values(
+                [{"pseudonym": key, "last_inbound_at": at} for key, at in chunk]
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=["pseudonym"],
+                set_={"last_inbound_at": statement.excluded.last_inbound_at},
+                where=table.c.last_inbound_at < statement.excluded.last_inbound_at,
+            )
+            await session.execute(statement)
+
+    async def _failed_with_request(self, session: Any, wamids: list[str]) -> list[PendingMessage]:
+        rows = (
+            await session.execute(
+                select(WhatsAppOutbound).where(
+                    WhatsAppOutbound.wamid.in_(wamids),
+                    WhatsAppOutbound.status == "failed",
+                    WhatsAppOutbound.body_enc.is_not(None),
+                )
+            )
+        ).scalars()
+        return [self._pending_message(row) for row in rows]
+
+    def _pending_message(self, row: WhatsAppOutbound) -> PendingMessage:
+        return PendingMessage(
+            id=row.id,
+            pseudonym=row.pseudonym,
+            kind=row.kind,
+            attempts=row.attempts,
+            error_code=row.error_code,
+            request=self._open(row.body_enc) if row.body_enc else {},
+        )
+
+    # --- what the channel calls ----------------------------------------------------------
+
+    async def record_statuses(self, updates: Iterable[StatusUpdate]) -> None:
+        """Meta's callbacks, durable when this returns (the webhook may then answer 200)."""
+        await asyncio.gather(*(self._submit(update_) for update_ in updates))
+
+    async def record_sent(
+        self, wamid: str, pseudonym: str, kind: str, sealed: bytes, attempts: int = 1
+    ) -> None:
+        await self._submit(_Sent(wamid, pseudonym, kind, attempts, sealed))
+
+    async def touch_window(self, pseudonym: str, at: datetime) -> None:
+        """The person wrote at `at`; re-recorded at most every few minutes per process."""
+        now = time.monotonic()
+        if now - self._touched.get(pseudonym, -TOUCH_EVERY_SECONDS) < TOUCH_EVERY_SECONDS:
+            return
+        if len(self._touched) > 100_000:
+            self._touched.clear()
+        self._touched[pseudonym] = now
+        await self._submit(_Touch(pseudonym, at))
+
+    async def window_open(self, pseudonym: str) -> bool:
+        """Whether free-form messages may still reach this person (with a safety margin)."""
+        since = _now() - WINDOW + WINDOW_MARGIN
+        async with self._db() as session:
+            found = await session.execute(
+                select(WhatsAppWindow.pseudonym).where(
+                    WhatsAppWindow.pseudonym == pseudonym, WhatsAppWindow.last_inbound_at > since
+                )
+            )
+            return found.first() is not None
+
+    async def queue(
+        self,
+        pseudonym: str,
+        kind: str,
+        sealed: bytes,
+        *,
+        delay_seconds: float,
+        attempts: int = 1,
+        error_code: int | None = None,
+    ) -> None:
+        """Keep a message Meta would not take now, for the retry worker."""
+        now = _now()
+        async with self._db() as session, session.begin():
+            session.add(
+                WhatsAppOutbound(
+                    pseudonym=pseudonym,
+                    kind=kind,
+                    status="queued",
+                    status_rank=STATUS_RANK["queued"],
+                    error_code=error_code,
+                    attempts=attempts,
+                    next_attempt_at=now + timedelta(seconds=delay_seconds),
+                    body_enc=sealed,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+
+    async def claim_due(self, limit: int = 20, lease_seconds: int = 60) -> list[PendingMessage]:
+        """Queued messages whose time has come (and sends a crashed worker left behind)."""
+        now = _now()
+        due = or_(
+            and_(WhatsAppOutbound.status == "queued", WhatsAppOutbound.next_attempt_at <= now),
+            and_(WhatsAppOutbound.status == "sending", WhatsAppOutbound.next_attempt_at < now),
+        )
+        query = (
+            select(WhatsAppOutbound)
+            .where(due)
+            .order_by(WhatsAppOutbound.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        lease = now + timedelta(seconds=lease_seconds)
+        claimed: list[PendingMessage] = []
+        async with self._db() as session, session.begin():
+            for row in list((await session.execute(query)).scalars()):
+                result = await session.execute(
+                    update(WhatsAppOutbound)
+                    .where(WhatsAppOutbound.id == row.id, due)
+                    .values(status="sending", next_attempt_at=lease)
+                    .execution_options(synchronize_session=False)
+                )
+                if result.rowcount and row.body_enc:
+                    claimed.append(self._pending_message(row))
+        return claimed
+
+    async def resent(self, message: PendingMessage, wamid: str, sealed: bytes | None) -> None:
+        """A queued or failed message went out again, under a new wamid."""
+        values: dict[str, Any] = {
+            "wamid": wamid,
+            "status": "accepted",
+            "status_rank": STATUS_RANK["accepted"],
+            "attempts": message.attempts + 1,
+            "next_attempt_at": None,
+            "updated_at": _now(),
+        }
+        if sealed is not None:
+            values["body_enc"] = sealed
+            values["kind"] = "template"
+        async with self._db() as session, session.begin():
+            await session.execute(
+                update(WhatsAppOutbound).where(WhatsAppOutbound.id == message.id).values(**values)
+            )
+
+    async def retry_later(
+        self, message: PendingMessage, delay_seconds: float, error_code: int | None
+    ) -> None:
+        async with self._db() as session, session.begin():
+            await session.execute(
+                update(WhatsAppOutbound)
+                .where(WhatsAppOutbound.id == message.id)
+                .values(
+                    status="queued",
+                    status_rank=STATUS_RANK["queued"],
+                    attempts=message.attempts + 1,
+                    error_code=error_code,
+                    next_attempt_at=_now() + timedelta(seconds=delay_seconds),
+                    updated_at=_now(),
+                )
+            )
+
+    async def give_up(self, message_id: int, error_code: int | None) -> None:
+        """Failed for good: the sealed request is dropped, the row stays for operators."""
+        async with self._db() as session, session.begin():
+            await session.execute(
+                update(WhatsAppOutbound)
+                .where(WhatsAppOutbound.id == message_id)
+                .values(
+                    status="failed",
+                    status_rank=STATUS_RANK["failed"],
+                    error_code=error_code,
+                    body_enc=None,
+                    next_attempt_at=None,
+                    updated_at=_now(),
+                )
+            )
+
+    async def record_failure(self, pseudonym: str, kind: str, error_code: int | None) -> None:
+        """A send Meta refused outright (nothing to retry): a row for operators, no content."""
+        now = _now()
+        async with self._db() as session, session.begin():
+            session.add(
+                WhatsAppOutbound(
+                    pseudonym=pseudonym,
+                    kind=kind,
+                    status="failed",
+                    status_rank=STATUS_RANK["failed"],
+                    error_code=error_code,
+                    attempts=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+
+    async def counts(self) -> dict[str, int]:
+        """Outbound messages per status (for operators and tests)."""
+        async with self._db() as session:
+            rows = await session.execute(
+                select(WhatsAppOutbound.status, func.count()).group_by(WhatsAppOutbound.status)
+            )
+            return {status: count for status, count in rows}
+
+    async def status_of(self, wamid: str) -> str | None:
+        async with self._db() as session:
+            return (
+                await session.execute(
+                    select(WhatsAppOutbound.status).where(WhatsAppOutbound.wamid == wamid)
+                )
+            ).scalar_one_or_none()
+
+    async def prune(self, *, delivered_days: int = 7, failed_days: int = 30) -> int:
+        """Forget old rows: delivered ones after a week, failed ones after a month."""
+        now = _now()
+        async with self._db() as session, session.begin():
+            result = await session.execute(
+                delete(WhatsAppOutbound).where(
+                    or_(
+                        and_(
+                            WhatsAppOutbound.status_rank >= DELIVERED_RANK,
+                            WhatsAppOutbound.updated_at < now - timedelta(days=delivered_days),
+                        ),
+                        and_(
+                            WhatsAppOutbound.status.in_(("failed", "sent", "accepted")),
+                            WhatsAppOutbound.updated_at < now - timedelta(days=failed_days),
+                        ),
+                    )
+                )
+            )
+            await session.execute(
+                delete(WhatsAppWindow).where(
+                    WhatsAppWindow.last_inbound_at < now - WINDOW - timedelta(days=1)
+                )
+            )
+            return int(result.rowcount or 0)

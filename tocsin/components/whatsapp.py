@@ -1,0 +1,64 @@
+"""The WhatsApp channel as a part of `tocsin run` (enabled by TOCSIN_WHATSAPP_TOKEN).
+
+Adds `GET|POST /whatsapp/webhook`, registers the channel's inbox handler and its sender for
+staff follow-ups, and runs the retry worker for messages Meta could not take at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiohttp import web
+
+from bot.channels.whatsapp import FollowupTemplate, WhatsAppChannel
+from bot.channels.whatsapp_client import WhatsAppClient
+from bot.channels.whatsapp_payloads import CHANNEL
+from bot.channels.whatsapp_store import WhatsAppLedger
+from bot.channels.whatsapp_webhook import WhatsAppWebhook
+from tocsin.app import App
+from tocsin.components import Stopper
+
+
+async def start(app: App, web_app: web.Application) -> Stopper | None:
+    settings = app.settings
+    if not (settings.whatsapp_token and settings.whatsapp_phone_number_id) or app.inbox is None:
+        return None
+    client = WhatsAppClient(
+        settings.whatsapp_graph_url,
+        settings.whatsapp_token,
+        settings.whatsapp_phone_number_id,
+        messages_per_second=settings.whatsapp_messages_per_second,
+    )
+    ledger = WhatsAppLedger(app.database, app.keyring)
+    channel = WhatsAppChannel(
+        app.conversation,
+        client,
+        ledger,
+        app.keyring,
+        max_media_bytes=settings.max_media_bytes,
+        followup=FollowupTemplate.from_settings(
+            settings.whatsapp_followup_template, settings.whatsapp_followup_languages
+        ),
+    )
+    WhatsAppWebhook(
+        app_secret=settings.whatsapp_app_secret or "",
+        verify_token=settings.whatsapp_verify_token or "",
+        phone_number_id=settings.whatsapp_phone_number_id,
+        inbox=app.inbox,
+        ledger=ledger,
+        keyring=app.keyring,
+    ).add_routes(web_app)
+    app.inbox_handlers[CHANNEL] = channel.handle_item
+    app.senders[CHANNEL] = channel
+    stopping = asyncio.Event()
+    retries = asyncio.create_task(channel.run_retries(stopping), name="whatsapp-retries")
+
+    async def stop() -> None:
+        stopping.set()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(retries, timeout=10)
+        await ledger.close()
+        await client.close()
+
+    return stop
