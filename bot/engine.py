@@ -16,7 +16,7 @@ from bot.commands import DEFAULT_COMMANDS, CommandHandler, welcome
 from bot.flow.describe import MIN_WORDS, read_account
 from bot.flow.driver import advance, ask_step, finish_side_step
 from bot.flow.media import stage_media
-from bot.flow.places import record_pin
+from bot.flow.places import describe_candidate, record_pin
 from bot.flow.registry import REPORT_STEPS, STEPS
 from bot.flow.turn import Outcome, Turn, resolve_reply
 from bot.i18n import Translator
@@ -82,11 +82,15 @@ class ConversationEngine:
         return self.services.commands
 
     def _initial_language(self, session: Session, inbound: InboundMessage) -> str:
-        languages = self.services.settings.languages
+        """The person's choice, else the channel's hint (which then counts as known),
+        else the deployment default; detection on the first story may still refine it."""
         if session.language:
             return session.language
         hint = (inbound.language_hint or "").split("-")[0].lower()
-        return hint if hint in languages else self.services.settings.default_language
+        if hint in self.services.settings.languages:
+            session.language = hint
+            return hint
+        return self.services.settings.default_language
 
     async def preset_language(self, channel: str, sender_id: str, language: str) -> None:
         """Record a language the person chose outside the chat (e.g. `tocsin shell --lang`)."""
@@ -151,6 +155,8 @@ class ConversationEngine:
                     limit=self.services.settings.max_message_chars,
                 )
             )
+            if session.step:
+                await ask_step(turn, session.step)
             return
         for interceptor in self.services.interceptors:
             if await interceptor(turn):
@@ -210,17 +216,25 @@ class ConversationEngine:
         if not returning:
             welcome(turn)
         if inbound.location is not None:
-            nearest = self.services.nlu.reverse_geocode(inbound.location.lat, inbound.location.lon)
-            record_pin(
-                session.draft,
-                inbound.location.lat,
-                inbound.location.lon,
-                nearest.to_dict() if nearest else None,
-            )
-            session.answered.append("place")
+            self._record_early_pin(turn)
         if inbound.media is not None:
             await stage_media(turn, inbound.media)
         await advance(turn)
+
+    def _record_early_pin(self, turn: Turn) -> None:
+        """A location shared before the place question answers it in advance."""
+        _ = turn._
+        location = turn.inbound.location
+        assert location is not None
+        nearest = self.services.nlu.reverse_geocode(location.lat, location.lon)
+        nearest_place = nearest.to_dict() if nearest else None
+        record_pin(turn.session.draft, location.lat, location.lon, nearest_place)
+        if "place" not in turn.session.answered:
+            turn.session.answered.append("place")
+        if nearest_place:
+            turn.say(
+                _("Noted: near {place}.", place=describe_candidate(nearest_place, turn.language))
+            )
 
     def _refuse_unsupported(self, turn: Turn) -> None:
         _ = turn._
@@ -243,6 +257,10 @@ class ConversationEngine:
             return
         if turn.reply.out_of_range:
             turn.say(_("Please answer with one of the numbers shown."))
+            await step.ask(turn)
+            return
+        if turn.reply.location is not None and step.name in REPORT_STEP_NAMES - {"place"}:
+            self._record_early_pin(turn)
             await step.ask(turn)
             return
         if turn.reply.media is not None and step.name not in ("media", "add_details"):

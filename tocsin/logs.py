@@ -31,6 +31,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# Libraries that would log statements with their parameters (report fields) or URLs with
+# tokens at INFO/DEBUG: they speak only of warnings, whatever the root level.
+QUIET_LIBRARIES = (
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "alembic",
+    "aiohttp.access",
+    "aiohttp.client",
+    "aiogram.event",
+    "redis",
+    "urllib3",
+)
+
+
+def quiet_libraries() -> None:
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -38,6 +58,4 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if isinstance(level, str) else level)
-    # third-party request logs may carry URLs with tokens; keep them quiet
-    for noisy in ("aiohttp.access", "aiogram.event", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()

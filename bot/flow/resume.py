@@ -24,6 +24,9 @@ class ResumeStep(Step):
         if turn.reply.choice == "continue":
             return Outcome.DONE
         if turn.reply.choice == "restart":
+            from bot.flow.driver import advance  # the driver imports every step
+
             turn.session.reset_report()
-            return Outcome.DONE
+            await advance(turn)
+            return Outcome.WAIT
         return Outcome.REPROMPT

@@ -48,7 +48,8 @@ async def test_status_shows_own_reports_only(engine: ConversationEngine) -> None
     await stranger.pick("lang:en")
     replies = await stranger.send(f"/status {reference}")
     assert "found no report" in replies[0].text
-    replies = await stranger.send("/status TX-AAAA-AAAA")
+    mistyped = reference[:-1] + ("B" if reference[-1] != "B" else "C")
+    replies = await stranger.send(f"/status {mistyped}")
     assert "not a valid reference" in replies[0].text
 
 
@@ -86,9 +87,10 @@ async def test_delete_erases_after_confirmation(
     await person.pick("erase")
     report = await store.get_report(reference, actor="test")
     assert report.erased and report.description is None
-    assert await engine.services.sessions.load(
-        engine.services.keyring.pseudonym("test", "eraser")
-    ) is None
+    assert (
+        await engine.services.sessions.load(engine.services.keyring.pseudonym("test", "eraser"))
+        is None
+    )
 
 
 async def test_cancel_discards_the_report_in_progress(person: Person, store: ReportStore) -> None:

@@ -10,7 +10,7 @@ from bot.engine import ConversationEngine
 from bot.messages import Location
 from tests.bot.conversation import Person
 from tests.bot.flow.driver import answer_until_submitted
-from tocsin.logs import RedactingFilter, redact
+from tocsin.logs import RedactingFilter, quiet_libraries, redact
 
 STORY = "Soldiers beat Moussa Traore and two others at the market in Mopti yesterday"
 
@@ -19,6 +19,7 @@ async def test_a_whole_report_logs_nothing_sensitive(
     engine: ConversationEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
     person = Person(engine, sender_id="+22376000000")
+    quiet_libraries()  # as `tocsin` does at start-up, before anything runs
     with caplog.at_level(logging.DEBUG):
         await person.send("/start")
         await person.pick("lang:en")
