@@ -135,7 +135,8 @@ def pause_after(failures: int) -> timedelta | None:
     """How long a sender waits after `failures` wrong codes: doubling, capped."""
     if failures < FREE_ATTEMPTS:
         return None
-    return min(FIRST_PAUSE * 2 ** (failures - FREE_ATTEMPTS), LONGEST_PAUSE)
+    doublings = min(failures - FREE_ATTEMPTS, 16)  # 30 s * 2**16 is far past the cap
+    return min(FIRST_PAUSE * 2**doublings, LONGEST_PAUSE)
 
 
 class MonitorStore:
