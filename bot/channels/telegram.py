@@ -1,0 +1,320 @@
+"""The Telegram channel: updates in through the durable inbox, the bot's answers out.
+
+An update (webhook or polling) is routed cheaply and committed to the inbox before Telegram is
+acknowledged; the inbox processor then calls `handle_item`, in order per chat, which parses
+the update, gives private messages to the conversation engine, hands staff-chat actions to the
+staff gateway, and renders the answers. Parsing lives in `telegram_updates`, rendering in
+`telegram_keyboard`, Bot API calls in `telegram_sender`: this module only connects them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from aiogram import types
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessages,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetFile,
+    SendMessage,
+)
+
+from bot.channels import StaffGateway
+from bot.channels.telegram_keyboard import (
+    CLEAR_CHAT,
+    Rendered,
+    answered_question,
+    read_callback_data,
+    remove_reply_keyboard,
+    render,
+)
+from bot.channels.telegram_memory import ChatMemories, ChatMemory
+from bot.channels.telegram_sender import BotApi, DeliveryError
+from bot.channels.telegram_updates import (
+    CHANNEL,
+    PersonUpdate,
+    StaffAction,
+    StaffMessage,
+    read_message,
+    read_press,
+    read_staff,
+    route_update,
+)
+from bot.engine import ConversationEngine
+from bot.i18n import Translator
+from bot.inbox import Inbox, InboxItem
+from bot.messages import Choice, OutboundMessage
+from reports.crypto import Keyring
+
+log = logging.getLogger(__name__)
+DEFERRED = "tocsin_deferred_replies"  # marks an inbox item holding replies not yet delivered
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+
+
+class TelegramChannel:
+    """Accepts, handles and answers Telegram updates; also the channel's ChannelSender."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        *,
+        api: BotApi,
+        engine: ConversationEngine,
+        inbox: Inbox,
+        keyring: Keyring,
+        settings: Any,
+        redis: Any = None,
+        staff_gateway: Callable[[], StaffGateway | None] = lambda: None,
+    ) -> None:
+        self.api = api
+        self.engine = engine
+        self.inbox = inbox
+        self.keyring = keyring
+        self.settings = settings
+        self.memories = ChatMemories(keyring, redis)
+        self.staff_chats = frozenset(str(chat) for chat in settings.staff_telegram_chats)
+        self.staff_gateway = staff_gateway
+
+    # -- acceptance (webhook and polling) ---------------------------------------------------
+
+    def sender_key(self, chat_id: str) -> str:
+        """The inbox's ordering key of a chat: a keyed hash, never the chat id."""
+        return self.keyring.pseudonym("telegram-inbox", chat_id)
+
+    async def accept(self, raw: bytes, update: Any) -> bool:
+        """Commit an update to the inbox if it is one we keep; True when it was new."""
+        route = route_update(update, self.staff_chats)
+        if route.kind == "ignored" or route.chat_id is None:
+            return False
+        return await self.inbox.accept(
+            CHANNEL, str(route.update_id), self.sender_key(route.chat_id), raw
+        )
+
+    # -- handling (the inbox processor calls this, in order per chat) ------------------------
+
+    async def handle_item(self, item: InboxItem) -> None:
+        payload = json.loads(item.payload)
+        if DEFERRED in payload:
+            await self._deliver_deferred(payload[DEFERRED])
+            return
+        update = types.Update.model_validate(payload, context={"bot": self.api.bot})
+        route = route_update(payload, self.staff_chats)
+        if route.kind == "staff":
+            await self._handle_staff(update, item)
+        elif route.kind == "person":
+            await self._handle_person(update, item)
+
+    async def _handle_person(self, update: types.Update, item: InboxItem) -> None:
+        if update.callback_query is not None:
+            person = await self._read_press(update.callback_query, update.update_id)
+            if person is None:
+                return
+        elif update.message is not None:
+            person = read_message(update.message, update.update_id, self.download)
+        else:
+            return
+        memory = await self.memories.load(person.chat_id)
+        memory.remember(person.message_id)
+        if person.press is not None:
+            if memory.question is not None and person.press.message_id != memory.question:
+                log.info("late button press ignored update=%s", update.update_id)
+                await self._retire_buttons(person.chat_id, person.press.message_id)
+                await self.memories.save(memory)
+                return
+            await self._show_answer(person)
+            memory.question = None
+        replies = await self.engine.handle(person.inbound)
+        await self._reply(person.chat_id, replies, memory, item)
+
+    async def _read_press(self, query: types.CallbackQuery, update_id: int) -> PersonUpdate | None:
+        """Answer the press at once (the button stops spinning) and read what it means."""
+        press = read_callback_data(query.data or "")
+        message = query.message
+        if press.action is not None:
+            if press.action == CLEAR_CHAT[1:] and isinstance(message, types.Message):
+                await self.clear_chat(str(message.chat.id), query)
+            else:
+                await self._answer_callback(query.id)
+            return None
+        await self._answer_callback(query.id)
+        text = str(press.number) if press.number is not None else None
+        return read_press(query, update_id, choice=press.choice, text=text)
+
+    async def _answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        try:
+            await self.api.call(AnswerCallbackQuery(callback_query_id=callback_id, text=text))
+        except (TelegramBadRequest, DeliveryError) as error:  # too old; the press still counts
+            log.info("callback not answered error=%s", type(error).__name__)
+
+    async def _show_answer(self, person: PersonUpdate) -> None:
+        """Edit the question to show the chosen answer, without its buttons."""
+        press = person.press
+        assert press is not None
+        if press.label is None:
+            await self._retire_buttons(person.chat_id, press.message_id)
+            return
+        method = EditMessageText(
+            chat_id=person.chat_id,
+            message_id=press.message_id,
+            text=answered_question(press.question_text, press.label),
+            parse_mode=ParseMode.HTML,
+        )
+        await self._best_effort(method)
+
+    async def _retire_buttons(self, chat_id: str, message_id: int) -> None:
+        await self._best_effort(EditMessageReplyMarkup(chat_id=chat_id, message_id=message_id))
+
+    async def _best_effort(self, method: Any) -> None:
+        """A cosmetic call: its failure must not cost the person their answer."""
+        try:
+            await self.api.call(method)
+        except (TelegramBadRequest, TelegramForbiddenError, DeliveryError) as error:
+            log.info("cosmetic call skipped method=%s error=%s", method.__api_method__, error)
+
+    # -- answering --------------------------------------------------------------------------
+
+    async def _reply(
+        self,
+        chat_id: str,
+        replies: Sequence[OutboundMessage],
+        memory: ChatMemory,
+        item: InboxItem | None,
+    ) -> None:
+        """Send the engine's answers; what Telegram does not take now is deferred, not lost."""
+        if replies and memory.question is not None:
+            await self._retire_buttons(chat_id, memory.question)
+            memory.question = None
+        sent = 0
+        try:
+            for reply in replies:
+                await self._send_one(chat_id, reply, memory)
+                sent += 1
+        except DeliveryError:
+            if item is None:
+                raise
+            await self._defer(chat_id, replies[sent:], item)
+        finally:
+            await self.memories.save(memory)
+
+    async def _send_one(self, chat_id: str, reply: OutboundMessage, memory: ChatMemory) -> None:
+        pieces = render(reply)
+        showing = memory.reply_keyboard and not any(piece.has_reply_keyboard for piece in pieces)
+        if showing and pieces[0].markup is None:  # the location keyboard has served its turn
+            pieces[0] = Rendered(pieces[0].html, remove_reply_keyboard())
+            memory.reply_keyboard = False
+        for piece in pieces:
+            message = await self._send_piece(chat_id, piece)
+            if message is None:
+                continue
+            memory.remember(message.message_id)
+            if piece.has_inline_keyboard and reply.choices:
+                memory.question = message.message_id
+            if piece.has_reply_keyboard:
+                memory.reply_keyboard = True
+
+    async def _send_piece(self, chat_id: str, piece: Rendered) -> types.Message | None:
+        method = SendMessage(
+            chat_id=chat_id,
+            text=piece.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=piece.markup,
+            link_preview_options=types.LinkPreviewOptions(is_disabled=True),
+        )
+        try:
+            return await self.api.call(method, paced_chat=chat_id)
+        except TelegramForbiddenError:
+            log.info("message not delivered: the bot is blocked in this chat")
+        except TelegramBadRequest as error:
+            log.error("message refused by telegram: %s", error.message)
+        return None
+
+    async def _defer(
+        self, chat_id: str, replies: Sequence[OutboundMessage], item: InboxItem
+    ) -> None:
+        """Keep undelivered answers as an inbox item of the same chat, retried with backoff."""
+        payload = {DEFERRED: {"chat_id": chat_id, "replies": [asdict(r) for r in replies]}}
+        await self.inbox.accept(
+            CHANNEL,
+            f"{item.external_id}:deferred:{item.attempts}",
+            item.sender_key,
+            json.dumps(payload).encode(),
+        )
+        log.warning("telegram unreachable: %d answers deferred", len(replies))
+
+    async def _deliver_deferred(self, deferred: dict[str, Any]) -> None:
+        chat_id = str(deferred["chat_id"])
+        replies = [
+            OutboundMessage(**{**data, "choices": tuple(Choice(**c) for c in data["choices"])})
+            for data in deferred["replies"]
+        ]
+        memory = await self.memories.load(chat_id)
+        await self._reply(chat_id, replies, memory, None)  # raises: the inbox retries later
+
+    async def send(self, recipient_id: str, messages: Sequence[OutboundMessage]) -> None:
+        """ChannelSender: messages nobody just asked for (a staff question, a staff ping)."""
+        memory = await self.memories.load(recipient_id)
+        await self._reply(recipient_id, messages, memory, None)
+
+    # -- files ------------------------------------------------------------------------------
+
+    async def download(self, file_id: str, size: int | None) -> bytes:
+        """A file the person sent, read up to one byte past the size limit."""
+        file = await self.api.call(GetFile(file_id=file_id))
+        if not file.file_path:
+            raise DeliveryError("no file path")
+        return await self.api.download(file.file_path, self.settings.max_media_bytes)
+
+    # -- clearing the chat ------------------------------------------------------------------
+
+    async def clear_chat(self, chat_id: str, query: types.CallbackQuery) -> None:
+        """Delete every message of the last 48 hours that the bot may delete in this chat."""
+        memory = await self.memories.load(chat_id)
+        numbers = sorted({*memory.deletable, *self._pressed(query)})
+        language = (query.from_user.language_code or "").split("-")[0]
+        if language not in self.settings.languages:
+            language = self.settings.default_language
+        _ = Translator(language)
+        await self._answer_callback(query.id, _("This chat has been cleared."))
+        for start in range(0, len(numbers), DELETE_BATCH):
+            batch = numbers[start : start + DELETE_BATCH]
+            await self._best_effort(DeleteMessages(chat_id=chat_id, message_ids=batch))
+        await self.memories.forget(chat_id)
+        log.info("chat cleared messages=%d", len(numbers))
+
+    @staticmethod
+    def _pressed(query: types.CallbackQuery) -> list[int]:
+        return [query.message.message_id] if query.message is not None else []
+
+    # -- staff chats ------------------------------------------------------------------------
+
+    async def _handle_staff(self, update: types.Update, item: InboxItem) -> None:
+        event = read_staff(update)
+        gateway = self.staff_gateway()
+        if isinstance(event, StaffAction):
+            answer = None
+            if gateway is not None:
+                answer = await gateway.handle_staff_action(
+                    CHANNEL, event.chat_id, event.user_id, event.message_id, event.data
+                )
+            else:
+                log.warning("staff action with no escalation running")
+            await self._answer_callback(event.callback_id, answer[:200] if answer else None)
+        elif isinstance(event, StaffMessage) and gateway is not None:
+            answer = await gateway.handle_staff_message(
+                CHANNEL, event.chat_id, event.user_id, event.text, event.reply_to_message_id
+            )
+            if answer:
+                language = self.settings.default_language
+                memory = await self.memories.load(event.chat_id)
+                await self._reply(
+                    event.chat_id, [OutboundMessage(answer, language=language)], memory, item
+                )

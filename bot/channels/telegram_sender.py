@@ -1,0 +1,114 @@
+"""Calling the Bot API reliably: paced, with 429 honoured and 5xx and network errors retried.
+
+Every call the channel makes goes through `BotApi.call`. A 429 pauses the chat for Telegram's
+`retry_after` and tries again; a 5xx or a network error is retried with exponential backoff.
+When the attempts run out `DeliveryError` is raised, and the channel keeps what was not sent in
+the durable inbox for later, so a Telegram outage delays answers without losing them. A 400
+(bad request) or 403 (the person blocked the bot) is not retried: trying again cannot help.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import TelegramMethod
+from aiohttp import ClientTimeout
+
+from bot.channels.telegram_rate import OutboundLimiter
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class DeliveryError(Exception):
+    """Telegram stayed unreachable (or kept answering 429) through every attempt."""
+
+
+class BotApi:
+    """The bot's Bot API client with pacing and retries."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        limiter: OutboundLimiter | None = None,
+        *,
+        attempts: int = 5,
+        first_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_retry_after: float = 60.0,
+    ) -> None:
+        self.bot = bot
+        self.limiter = limiter or OutboundLimiter()
+        self.attempts = attempts
+        self.first_delay = first_delay
+        self.max_delay = max_delay
+        self.max_retry_after = max_retry_after
+
+    def _backoff(self, attempt: int) -> float:
+        delay = min(self.max_delay, self.first_delay * 2**attempt)
+        return delay * (0.75 + random.random() / 2)  # jitter: replicas do not retry in step
+
+    async def call(self, method: TelegramMethod[T], *, paced_chat: str | None = None) -> T:
+        """Run one Bot API method; `paced_chat` counts it as a message sent to that chat."""
+        for attempt in range(self.attempts):
+            if paced_chat is not None:
+                await self.limiter.wait(paced_chat)
+            try:
+                return await self.bot(method)
+            except TelegramRetryAfter as error:
+                if error.retry_after > self.max_retry_after:
+                    raise DeliveryError(f"retry_after {error.retry_after}s") from error
+                log.warning(
+                    "telegram 429 method=%s retry_after=%s",
+                    method.__api_method__,
+                    error.retry_after,
+                )
+                self.limiter.pause(paced_chat, error.retry_after)
+                if paced_chat is None:
+                    await asyncio.sleep(error.retry_after)
+            except (TelegramServerError, TelegramNetworkError) as error:
+                if attempt + 1 >= self.attempts:
+                    raise DeliveryError(type(error).__name__) from error
+                delay = self._backoff(attempt)
+                log.warning(
+                    "telegram unavailable method=%s error=%s retry_in=%.1fs",
+                    method.__api_method__,
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+        raise DeliveryError("attempts exhausted")
+
+    async def download(self, file_path: str, limit: int, *, timeout: int = 120) -> bytes:
+        """A file's bytes, reading at most `limit + 1` of them (the caller refuses more)."""
+        session = self.bot.session
+        url = session.api.file_url(self.bot.token, file_path)
+        received = bytearray()
+        chunks: AsyncIterator[bytes] = session.stream_content(
+            url, timeout=timeout, chunk_size=64 * 1024, raise_for_status=True
+        )
+        async for chunk in chunks:
+            received.extend(chunk)
+            if len(received) > limit:
+                break
+        return bytes(received[: limit + 1])
+
+    async def post_raw(
+        self, method: str, payload: dict[str, Any], timeout: ClientTimeout
+    ) -> tuple[int, bytes]:
+        """A call whose raw JSON answer we keep (getUpdates: the updates as Telegram sent
+        them, stored before they are parsed)."""
+        session = await self.bot.session.create_session()
+        url = self.bot.session.api.api_url(self.bot.token, method)
+        async with session.post(url, json=payload, timeout=timeout) as response:
+            return response.status, await response.read()

@@ -1,0 +1,161 @@
+"""How updates reach the Telegram channel: a webhook in production, long polling otherwise.
+
+Either way an update is acknowledged only once the inbox holds it: the webhook answers 200 after
+the commit (a failure answers 500 and Telegram redelivers), and the poller moves its offset past
+an update, which tells Telegram to forget it, only after the commit. So nothing a person sent is
+lost to a crash, a database hiccup or a Telegram outage. Also the bot's command menu, per
+language, and the webhook registration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiogram.methods import DeleteWebhook, SetMyCommands, SetWebhook
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiohttp import ClientError, ClientTimeout, web
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_sender import DeliveryError
+from bot.channels.telegram_updates import ALLOWED_UPDATES
+from bot.i18n import N_, Translator
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+POLL_TIMEOUT_SECONDS = 25
+MAX_POLL_BACKOFF = 30.0
+
+COMMAND_MENU = (
+    ("start", N_("Start a new report")),
+    ("help", N_("What I can do")),
+    ("status", N_("See what happened to a report")),
+    ("add", N_("Add details or files to a report")),
+    ("language", N_("Change the language")),
+    ("delete", N_("Erase your reports and data")),
+    ("cancel", N_("Stop the report in progress")),
+)
+
+
+def command_menu(language: str) -> list[BotCommand]:
+    _ = Translator(language)
+    return [BotCommand(command=name, description=_(text)) for name, text in COMMAND_MENU]
+
+
+async def publish_commands(
+    channel: TelegramChannel, languages: Sequence[str], default_language: str
+) -> None:
+    """The "/" menu of private chats, in each language, and the default one without a code."""
+    scope = BotCommandScopeAllPrivateChats()
+    for language in [*languages, None]:
+        await channel.api.call(
+            SetMyCommands(
+                commands=command_menu(language or default_language),
+                scope=scope,
+                language_code=language,
+            )
+        )
+
+
+async def register_webhook(channel: TelegramChannel, url: str, secret: str) -> None:
+    await channel.api.call(
+        SetWebhook(
+            url=url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
+    )
+
+
+async def keep_trying(
+    what: str, attempt: Callable[[], Awaitable[None]], stop: asyncio.Event
+) -> None:
+    """Run a start-up call until it succeeds: Telegram may be down when we start."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await attempt()
+            return
+        except Exception as error:
+            log.warning("telegram %s failed (%s); retrying", what, type(error).__name__)
+        try:
+            await asyncio.wait_for(stop.wait(), delay)
+        except TimeoutError:
+            delay = min(delay * 2, MAX_POLL_BACKOFF)
+
+
+def webhook_handler(
+    channel: TelegramChannel, secret: str
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """`POST /telegram/webhook`: 401 without the secret header, 403 with a wrong one, 200 once
+    the update is committed (or ignored), 500 when it could not be (Telegram redelivers)."""
+    expected = secret.encode()
+
+    async def handle(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER)
+        if given is None:
+            return web.Response(status=401)
+        if not hmac.compare_digest(given.encode(), expected):
+            return web.Response(status=403)
+        raw = await request.read()
+        try:
+            update = json.loads(raw)
+        except ValueError:
+            return web.Response(status=400)
+        try:
+            await channel.accept(raw, update)
+        except Exception:
+            log.exception("telegram update not accepted")
+            return web.Response(status=500)
+        return web.Response(status=200)
+
+    return handle
+
+
+async def poll_updates(channel: TelegramChannel, stop: asyncio.Event) -> None:
+    """Long-poll getUpdates; an update is confirmed to Telegram only after the inbox has it."""
+
+    async def leave_webhook_mode() -> None:
+        await channel.api.call(DeleteWebhook(drop_pending_updates=False))
+
+    await keep_trying("deleteWebhook", leave_webhook_mode, stop)
+    offset: int | None = None
+    delay = 1.0
+    while not stop.is_set():
+        payload: dict[str, object] = {
+            "timeout": POLL_TIMEOUT_SECONDS,
+            "allowed_updates": ALLOWED_UPDATES,
+        }
+        if offset is not None:
+            payload["offset"] = offset
+        try:
+            status, body = await channel.api.post_raw(
+                "getUpdates", payload, ClientTimeout(total=POLL_TIMEOUT_SECONDS + 10)
+            )
+            answer = json.loads(body)
+            if status != 200 or not answer.get("ok"):
+                retry_after = (answer.get("parameters") or {}).get("retry_after")
+                raise DeliveryError(f"getUpdates {status}", retry_after)
+            for update in answer["result"]:
+                await channel.accept(json.dumps(update).encode(), update)
+                offset = int(update["update_id"]) + 1
+            delay = 1.0
+        except asyncio.CancelledError:
+            raise
+        except (ClientError, TimeoutError, ValueError, DeliveryError, OSError) as error:
+            wait = delay
+            if isinstance(error, DeliveryError) and len(error.args) > 1 and error.args[1]:
+                wait = float(error.args[1])
+            log.warning("telegram polling failed (%s); retrying in %.0fs", error, wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+            delay = min(delay * 2, MAX_POLL_BACKOFF)
+        except Exception:
+            log.exception("telegram update not accepted; retrying")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_POLL_BACKOFF)

@@ -1,0 +1,104 @@
+"""The Telegram channel as part of `tocsin run`: webhook or polling, and the command menu.
+
+Starts when `TOCSIN_TELEGRAM_TOKEN` is set. With `TOCSIN_TELEGRAM_WEBHOOK_URL` it adds
+`POST /telegram/webhook` and registers the webhook (with its secret); otherwise it long-polls.
+Either way accepted updates go to the durable inbox, whose processor (started after this
+component) hands them to the channel. Calls that need Telegram at start (setWebhook,
+setMyCommands) are retried in the background, so an outage does not stop the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiohttp import web
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_rate import OutboundLimiter, RateLimits
+from bot.channels.telegram_sender import BotApi
+from bot.channels.telegram_transport import (
+    keep_trying,
+    poll_updates,
+    publish_commands,
+    register_webhook,
+    webhook_handler,
+)
+from tocsin.app import App
+from tocsin.components import Stopper
+
+log = logging.getLogger(__name__)
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel:
+    """The channel on the configured Bot API server, wired to the app's engine and inbox."""
+    settings = app.settings
+    assert settings.telegram_token and app.inbox is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url), limit=200)
+    bot = Bot(settings.telegram_token, session=session)
+    return TelegramChannel(
+        api=BotApi(bot, OutboundLimiter(limits)),
+        engine=app.conversation,
+        inbox=app.inbox,
+        keyring=app.keyring,
+        settings=settings,
+        redis=app.redis,
+        staff_gateway=lambda: app.staff_gateway,
+    )
+
+
+async def start_channel(app: App, web_app: web.Application, channel: TelegramChannel) -> Stopper:
+    """Register the channel with the app and start receiving updates."""
+    settings = app.settings
+    app.senders["telegram"] = channel
+    app.inbox_handlers["telegram"] = channel.handle_item
+    stop = asyncio.Event()
+    tasks = [
+        asyncio.create_task(
+            keep_trying(
+                "setMyCommands",
+                lambda: publish_commands(channel, settings.languages, settings.default_language),
+                stop,
+            ),
+            name="telegram-commands",
+        )
+    ]
+    if settings.telegram_webhook_url:
+        secret = settings.telegram_webhook_secret or ""
+        web_app.router.add_post(WEBHOOK_PATH, webhook_handler(channel, secret))
+        tasks.append(
+            asyncio.create_task(
+                keep_trying(
+                    "setWebhook",
+                    lambda: register_webhook(channel, settings.telegram_webhook_url or "", secret),
+                    stop,
+                ),
+                name="telegram-webhook",
+            )
+        )
+        log.info("telegram channel in webhook mode")
+    else:
+        tasks.append(asyncio.create_task(poll_updates(channel, stop), name="telegram-polling"))
+        log.info("telegram channel in polling mode")
+
+    async def stop_channel() -> None:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await channel.api.bot.session.close()
+
+    return stop_channel
+
+
+async def start(app: App, web_app: web.Application) -> Stopper | None:
+    if not app.settings.telegram_token or app.inbox is None:
+        return None
+    return await start_channel(app, web_app, build_channel(app))
