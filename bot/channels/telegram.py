@@ -32,7 +32,6 @@ from bot.channels.telegram_keyboard import (
     CLEAR_CHAT,
     Rendered,
     answered_question,
-    read_callback_data,
     remove_reply_keyboard,
     render,
 )
@@ -43,8 +42,8 @@ from bot.channels.telegram_updates import (
     PersonUpdate,
     StaffAction,
     StaffMessage,
-    read_message,
-    read_press,
+    parse_update,
+    read_person,
     read_staff,
     route_update,
 )
@@ -106,27 +105,30 @@ class TelegramChannel:
         if DEFERRED in payload:
             await self._deliver_deferred(payload[DEFERRED])
             return
-        update = types.Update.model_validate(payload, context={"bot": self.api.bot})
         route = route_update(payload, self.staff_chats)
         if route.kind == "staff":
-            await self._handle_staff(update, item)
+            update = parse_update(payload, self.api.bot)
+            if update is not None:
+                await self._handle_staff(update, item)
         elif route.kind == "person":
-            await self._handle_person(update, item)
+            await self._handle_person(payload, item)
 
-    async def _handle_person(self, update: types.Update, item: InboxItem) -> None:
-        if update.callback_query is not None:
-            person = await self._read_press(update.callback_query, update.update_id)
-            if person is None:
+    async def _handle_person(self, payload: dict[str, Any], item: InboxItem) -> None:
+        person, query = read_person(payload, self.download, self.api.bot)
+        if query is not None:
+            # answered at once, so the button stops spinning whatever happens next
+            message = query.message
+            if query.data == CLEAR_CHAT and isinstance(message, types.Message):
+                await self.clear_chat(str(message.chat.id), query)
                 return
-        elif update.message is not None:
-            person = read_message(update.message, update.update_id, self.download)
-        else:
+            await self._answer_callback(query.id)
+        if person is None:
             return
         memory = await self.memories.load(person.chat_id)
         memory.remember(person.message_id)
         if person.press is not None:
             if memory.question is not None and person.press.message_id != memory.question:
-                log.info("late button press ignored update=%s", update.update_id)
+                log.info("late button press ignored update=%s", item.external_id)
                 await self._retire_buttons(person.chat_id, person.press.message_id)
                 await self.memories.save(memory)
                 return
@@ -134,20 +136,6 @@ class TelegramChannel:
             memory.question = None
         replies = await self.engine.handle(person.inbound)
         await self._reply(person.chat_id, replies, memory, item)
-
-    async def _read_press(self, query: types.CallbackQuery, update_id: int) -> PersonUpdate | None:
-        """Answer the press at once (the button stops spinning) and read what it means."""
-        press = read_callback_data(query.data or "")
-        message = query.message
-        if press.action is not None:
-            if press.action == CLEAR_CHAT[1:] and isinstance(message, types.Message):
-                await self.clear_chat(str(message.chat.id), query)
-            else:
-                await self._answer_callback(query.id)
-            return None
-        await self._answer_callback(query.id)
-        text = str(press.number) if press.number is not None else None
-        return read_press(query, update_id, choice=press.choice, text=text)
 
     async def _answer_callback(self, callback_id: str, text: str | None = None) -> None:
         try:

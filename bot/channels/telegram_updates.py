@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import types
+from pydantic import ValidationError
 
+from bot.channels.telegram_keyboard import read_callback_data
 from bot.messages import InboundMessage, Location, MediaRef
 
 CHANNEL = "telegram"
@@ -238,3 +240,64 @@ def read_staff(update: types.Update) -> StaffAction | StaffMessage | None:
             reply_to_message_id=str(reply.message_id) if reply else None,
         )
     return None
+
+
+def read_loosely(payload: dict[str, Any]) -> PersonUpdate | None:
+    """A private message whose shape aiogram's types refuse (a field Telegram added or dropped
+    since): its text and location still count, anything else is politely refused."""
+    message = payload.get("message")
+    if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+        return None
+    text = message.get("text") or message.get("caption")
+    text = text if isinstance(text, str) else None
+    pin = message.get("location") or {}
+    location = None
+    if isinstance(pin.get("latitude"), int | float) and isinstance(
+        pin.get("longitude"), int | float
+    ):
+        location = Location(float(pin["latitude"]), float(pin["longitude"]))
+    unsupported = None
+    if not (text or location):
+        unsupported = next((name for name in UNSUPPORTED_FIELDS if name in message), "other")
+    user = message.get("from") or {}
+    inbound = InboundMessage(
+        channel=CHANNEL,
+        sender_id=str(message["chat"].get("id")),
+        text=text,
+        location=location,
+        unsupported=unsupported,
+        language_hint=user.get("language_code"),
+        message_id=str(payload.get("update_id")),
+    )
+    number = message.get("message_id")
+    return PersonUpdate(inbound.sender_id, number if isinstance(number, int) else None, inbound)
+
+
+def parse_update(payload: dict[str, Any], bot: Any = None) -> types.Update | None:
+    """aiogram's Update (bound to `bot`), or None when its shape is refused."""
+    try:
+        return types.Update.model_validate(payload, context={"bot": bot} if bot else None)
+    except ValidationError:
+        return None
+
+
+def read_person(
+    payload: dict[str, Any], download: Download, bot: Any = None
+) -> tuple[PersonUpdate | None, types.CallbackQuery | None]:
+    """What a person sent (None for what is not for the flow) and, for a pressed button, the
+    callback query to answer."""
+    update = parse_update(payload, bot)
+    if update is None:
+        return read_loosely(payload), None
+    if update.callback_query is not None:
+        query = update.callback_query
+        if not isinstance(query.message, types.Message):
+            return None, query
+        press = read_callback_data(query.data or "")
+        if press.action is not None:
+            return None, query
+        text = str(press.number) if press.number is not None else None
+        return read_press(query, update.update_id, choice=press.choice, text=text), query
+    if update.message is not None:
+        return read_message(update.message, update.update_id, download), None
+    return None, None

@@ -265,6 +265,8 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
         path = request.match_info["path"]
+        if self.record_calls:
+            self.calls.append(Call("download", {"file_path": path}, time.monotonic()))
         for stored in self.files.values():
             if stored.path == path:
                 return web.Response(body=stored.content, content_type="application/octet-stream")
