@@ -148,18 +148,27 @@ def train(examples: Sequence[Example], *, c: float = 1.0, folds: int = 5) -> Lin
     for train_idx, test_idx in splitter.split(matrix, labels):
         fold_model = LinearSVC(C=c).fit(matrix[train_idx], labels[train_idx])
         columns = np.searchsorted(model.classes_, fold_model.classes_)
-        out_of_fold[np.ix_(test_idx, columns)] = fold_model.decision_function(matrix[test_idx])
+        out_of_fold[np.ix_(test_idx, columns)] = _margins(fold_model, matrix[test_idx])
     truth = np.searchsorted(model.classes_, labels)
     temperature = fit_temperature(out_of_fold, truth)
 
+    weights, bias = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # scikit-learn keeps one row for two classes
+        weights, bias = np.vstack([-weights[0], weights[0]]), np.array([-bias[0], bias[0]])
     return LinearModel(
         vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
         idf=vectorizer.idf_,
-        weights=model.coef_.T.copy(),
-        bias=model.intercept_,
+        weights=weights.T.copy(),
+        bias=bias,
         classes=[str(c) for c in model.classes_],
         temperature=temperature,
     )
+
+
+def _margins(model: object, matrix: object) -> np.ndarray:
+    """Decision values with one column per class, also for two classes."""
+    margins = np.asarray(model.decision_function(matrix))  # type: ignore[attr-defined]
+    return np.column_stack([-margins, margins]) if margins.ndim == 1 else margins
 
 
 def fit_temperature(logits: np.ndarray, truth: np.ndarray) -> float:

@@ -55,7 +55,7 @@ class Nlu:
         self.countries = tuple(c.upper() for c in countries) if countries else None
         self._language = LanguageDetector(self.languages)
         self._model: LinearModel = load_classifier(cache_dir)
-        gazetteer = Gazetteer.load(cache_dir, extra_gazetteer)
+        gazetteer = Gazetteer.load(cache_dir, extra_gazetteer, self.countries)
         self._geotagger = Geotagger(
             gazetteer, countries=self.countries, common_words=_geo_common_words()
         )

@@ -7,7 +7,9 @@ query time (nlu.geotagger), so one cached index serves every scope.
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -43,19 +45,32 @@ class Gazetteer:
         self.key_hash = arrays["key_hash"]
         self.key_entry = arrays["key_entry"]
         self.key_flags = arrays["key_flags"]
+        self.spelled_names = str(arrays["spelled_names"]).split("\n")
+        self.spelled_entries = arrays["spelled_entries"]
         self._tree = None
 
     @classmethod
-    def load(cls, cache_dir: Path | None, extra: Path | None = None) -> Gazetteer:
-        """The cached gazetteer, built on first use (about twenty seconds, once)."""
+    def load(
+        cls,
+        cache_dir: Path | None,
+        extra: Path | None = None,
+        countries: Collection[str] | None = None,
+    ) -> Gazetteer:
+        """The cached gazetteer, built on first use (worldwide: about twenty seconds, once).
+
+        A deployment scoped to a few countries gets an index of those countries only: faster
+        to build and smaller in memory.
+        """
+        scope = sorted({c.upper() for c in countries}) if countries else None
         sources = gazetteer_build.source_files(extra)
         code = module_source(gazetteer_build, gazetteer_keys, text)
-        key = fingerprint(sources, code)
-        return cls(
-            load_or_build_arrays(
-                cache_dir, "gazetteer", key, lambda: gazetteer_build.build_arrays(extra)
-            )
-        )
+        key = fingerprint(sources, [*code, ",".join(scope or ["world"])])
+        name = "gazetteer-" + ("-".join(scope)[:40] if scope else "world")
+
+        def build() -> dict[str, np.ndarray]:
+            return gazetteer_build.build_arrays(extra, set(scope) if scope else None)
+
+        return cls(load_or_build_arrays(cache_dir, name, key, build))
 
     def __len__(self) -> int:
         return len(self.names)
@@ -68,6 +83,28 @@ class Gazetteer:
         while right < stop and int(self.key_hash[right]) == key:
             right += 1
         return [(int(self.key_entry[i]), int(self.key_flags[i])) for i in range(left, right)]
+
+    def by_spelling(self, typed: str, *, limit: int = 20) -> list[tuple[int, bool]]:
+        """(entry, exact prefix?) of larger places whose name starts with `typed` or is one
+        typo away from it, for a bare answer that matched no name exactly."""
+        if len(typed) < 4:
+            return []
+        found: list[tuple[int, bool]] = []
+        start = bisect.bisect_left(self.spelled_names, typed)
+        for position in range(start, len(self.spelled_names)):
+            if not self.spelled_names[position].startswith(typed) or len(found) >= limit:
+                break
+            found.append((int(self.spelled_entries[position]), True))
+        if found:
+            return found
+        low = bisect.bisect_left(self.spelled_names, typed[:1])
+        high = bisect.bisect_left(self.spelled_names, typed[:1] + "\uffff")
+        for position in range(low, high):
+            if within_one_edit(typed, self.spelled_names[position]):
+                found.append((int(self.spelled_entries[position]), False))
+                if len(found) >= limit:
+                    break
+        return found
 
     def country_of(self, entry: int) -> str:
         return self.countries[int(self.country_index[entry])]
@@ -102,3 +139,20 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when `a` and `b` differ by at most one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+    if len(a) > len(b):
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]

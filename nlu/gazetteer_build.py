@@ -19,8 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from nlu.gazetteer_keys import name_keys
+from nlu.text import tokens
 
 KIND_PLACE, KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY = 0, 1, 2, 3
+# Places this large are also found by prefix or with a typo when typed alone ("Ouaga").
+SPELLING_MIN_POPULATION = 5000
 _LATIN_OR_ARABIC = re.compile(r"^[\s\w'’\-.()]+$")
 _FOREIGN_SCRIPT = re.compile("[0-9\u0370-\u05ff\u0700-\u1fff\u2e80-\uffff]")
 _ADMIN_AFFIXES = re.compile(
@@ -162,7 +165,7 @@ def load_countries(places: list[Entry]) -> list[Entry]:
     for code, item in raw.items():
         inside = points.get(code)
         if not inside:
-            continue
+            continue  # outside the scope (or no populated place at all)
         entries.append(
             Entry(
                 name=item["name"],
@@ -212,12 +215,12 @@ def all_country_codes() -> set[str]:
     return set(raw)
 
 
-def build_arrays(extra: Path | None) -> dict[str, np.ndarray]:
-    """Every entry and every name key of the worldwide gazetteer, as flat arrays."""
-    places = load_places(all_country_codes())
+def build_arrays(extra: Path | None, countries: set[str] | None = None) -> dict[str, np.ndarray]:
+    """Every entry and every name key of the gazetteer (worldwide when `countries` is None)."""
+    places = load_places(countries or all_country_codes())
     entries = places + load_admin_areas(places) + load_countries(places)
     if extra:
-        entries += load_extra(extra)
+        entries += [e for e in load_extra(extra) if countries is None or e.country in countries]
     return _to_arrays(entries)
 
 
@@ -233,6 +236,11 @@ def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
             keys.append(key)
             owners.append(index)
             flags.append(min(size, 7) << 1 | (1 if rank == 0 else 0))
+    spelled = sorted(
+        (" ".join(tokens(e.name)), i)
+        for i, e in enumerate(entries)
+        if e.kind != KIND_PLACE or e.population >= SPELLING_MIN_POPULATION
+    )
     order = np.lexsort(
         (-np.array([entries[o].population for o in owners]), np.array(keys, dtype=np.uint64))
     )
@@ -250,4 +258,6 @@ def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
         "key_hash": np.array(keys, dtype=np.uint64)[order],
         "key_entry": np.array(owners, dtype=np.int32)[order],
         "key_flags": np.array(flags, dtype=np.uint8)[order],
+        "spelled_names": np.array("\n".join(name for name, _ in spelled)),
+        "spelled_entries": np.array([i for _, i in spelled], dtype=np.int32),
     }

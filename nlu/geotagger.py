@@ -21,90 +21,38 @@ from nlu.gazetteer_keys import MAX_NAME_TOKENS, key_of
 from nlu.result import PlaceCandidate
 from nlu.text import arabic_stems, fold
 
+
+def _folded_words(text: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in text.split())
+
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-CUE_WORDS = frozenset(
-    fold(w)
-    for w in [
-        "in",
-        "at",
-        "near",
-        "from",
-        "around",
-        "outside",
-        "inside",
-        "to",
-        "village",
-        "town",
-        "city",
-        "of",
-        "commune",
-        "locality",
-        "area",
-        "region",
-        "province",
-        "district",
-        "county",
-        "a",
-        "à",
-        "au",
-        "aux",
-        "dans",
-        "pres",
-        "près",
-        "vers",
-        "de",
-        "du",
-        "des",
-        "en",
-        "sur",
-        "localite",
-        "localité",
-        "ville",
-        "quartier",
-        "cercle",
-        "departement",
-        "département",
-        "em",
-        "no",
-        "na",
-        "do",
-        "da",
-        "perto",
-        "cerca",
-        "desde",
-        "aldeia",
-        "cidade",
-        "en",
-        "cerca",
-        "cerca",
-        "de",
-        "pueblo",
-        "ciudad",
-        "kwa",
-        "huko",
-        "karibu",
-        "katika",
-        "mjini",
-        "kijiji",
-        "kata",
-        "wilaya",
-        "mkoa",
-        "في",
-        "قرب",
-        "من",
-        "الى",
-        "بلده",
-        "مدينه",
-        "قريه",
-        "حي",
-        "منطقه",
-        "محافظه",
-        "ولايه",
-        "ناحيه",
-        "بالقرب",
-    ]
+CUE_WORDS = _folded_words(
+    """
+    in at near from around outside inside to village town city of commune locality area region
+    province district county a à au aux dans pres près vers de du des en sur localite localité
+    ville quartier cercle departement département em no na do da perto cerca desde aldeia
+    cidade en cerca cerca de pueblo ciudad kwa huko karibu katika mjini kijiji kata wilaya
+    mkoa في قرب من الى بلده مدينه قريه حي منطقه محافظه ولايه ناحيه بالقرب
+    """
 )
 BARE_ANSWER_WORDS = 4
+AREA_WORDS = _folded_words(
+    """region regions province district county state governorate department prefecture
+    cercle commune municipality division zone région préfecture département provincia
+    departamento estado mkoa wilaya kaunti محافظه ولايه منطقه اقليم قضاء"""
+)
+
+
+def _says_area(words: list[str], start: int, size: int) -> bool:
+    """True when an area word stands right after the name or just before it."""
+    after = start + size
+    if after < len(words) and words[after] in AREA_WORDS:
+        return True
+    before = [words[j] for j in range(max(0, start - 3), start)]
+    return any(word in AREA_WORDS for word in before[-3:]) and (
+        not before or before[-1] in AREA_WORDS or before[-1] in {"du", "de", "of", "del", "d"}
+    )
 
 
 @dataclass
@@ -116,6 +64,8 @@ class Mention:
     words: str
     owners: list[tuple[int, int]]
     looks_like_name: bool
+    # "Mopti region", "province du Bam", "محافظة حلب": the words call it an area
+    says_area: bool = False
 
 
 class Geotagger:
@@ -163,7 +113,8 @@ class Geotagger:
             if owners:
                 capital = originals[i][:1].isupper()
                 words_text = " ".join(originals[i : i + size])
-                return Mention(i, size, words_text, owners, cue or capital or bare)
+                area = _says_area(words, i, size)
+                return Mention(i, size, words_text, owners, cue or capital or bare, area)
         for stem in arabic_stems(words[i])[1:]:
             if stem in self.common or len(stem) < 3:
                 continue
@@ -171,6 +122,17 @@ class Geotagger:
             if owners:
                 return Mention(i, 1, originals[i], owners, True)
         return None
+
+    def _spelled_mentions(self, text: str) -> list[Mention]:
+        """A bare answer that named nothing exactly: a prefix ("Ouaga") or a typo ("Mpoti")."""
+        words = [fold(w) for w in _WORD.findall(text)]
+        if not words or len(words) > 2 or any(w in self.common for w in words):
+            return []
+        owners = self.gazetteer.by_spelling(" ".join(words))
+        if not owners:
+            return []
+        # Flags as for an alternate name of one word: found, but less sure than exact.
+        return [Mention(0, len(words), text.strip(), [(e, 2) for e, _ in owners], False)]
 
     def _single_word_ok(self, word: str, original: str, cue: bool, bare: bool) -> bool:
         if len(word) < 3 or word in self.common or word.isdigit():
@@ -183,12 +145,12 @@ class Geotagger:
         self, text: str, *, near: tuple[float, float] | None = None, limit: int = 5
     ) -> list[PlaceCandidate]:
         """Candidates for the places of `text`, best first, scores in [0, 1]."""
-        mentions = self.find_mentions(text)
+        mentions = self.find_mentions(text) or self._spelled_mentions(text)
         if not mentions:
             return []
-        context = self._context(mentions)
         scored: list[tuple[float, int, int, Mention]] = []
         for order, mention in enumerate(mentions):
+            context = self._context([m for m in mentions if m is not mention])
             raws = [
                 (self._raw_score(entry, flags, mention, context, near, order), entry)
                 for entry, flags in mention.owners
@@ -202,8 +164,29 @@ class Geotagger:
                 share = math.exp(raw / 0.3) / total
                 confidence = 1.0 / (1.0 + math.exp(-(2.0 * raw - 1.0)))
                 scored.append((confidence * share, rank, entry, mention))
+        scored = self._demote_containers(scored)
         scored.sort(key=lambda item: (-item[0], item[1]))
         return self._unique(scored, limit)
+
+    def _demote_containers(
+        self, scored: list[tuple[float, int, int, Mention]]
+    ) -> list[tuple[float, int, int, Mention]]:
+        """An area or country that only frames another mention ("Seme (Boucle du Mouhoun)",
+        "Nairobi, Kenya") ranks after the place it frames."""
+        g = self.gazetteer
+        tops = [(entry, mention) for _, rank, entry, mention in scored if rank == 0]
+        framed_countries = {
+            int(g.country_index[e]) for e, _ in tops if g.kind[e] in (KIND_PLACE, KIND_ADMIN2)
+        }
+        framed_admin1 = {int(g.admin1[e]) for e, _ in tops if g.kind[e] == KIND_PLACE}
+        result = []
+        for score, rank, entry, mention in scored:
+            kind = int(g.kind[entry])
+            frames = (kind == KIND_COUNTRY and int(g.country_index[entry]) in framed_countries) or (
+                kind == KIND_ADMIN1 and entry in framed_admin1
+            )
+            result.append((score * 0.5 if frames else score, rank, entry, mention))
+        return result
 
     def _unique(
         self, scored: list[tuple[float, int, int, Mention]], limit: int
@@ -254,14 +237,16 @@ class Geotagger:
         kind = int(g.kind[entry])
         raw = math.log10(int(g.population[entry]) + 1) / 7.0
         raw += 0.25 * (flags & 1) + 0.15 * ((flags >> 1) - 1)
-        raw += {KIND_PLACE: 0.0, KIND_ADMIN1: 0.45, KIND_ADMIN2: 0.5, KIND_COUNTRY: 0.6}[kind]
+        raw += {KIND_PLACE: 0.0, KIND_ADMIN1: -0.1, KIND_ADMIN2: 0.4, KIND_COUNTRY: 0.6}[kind]
         raw += 0.3 if mention.looks_like_name else -0.3
+        if mention.says_area:
+            raw += 1.0 if kind in (KIND_ADMIN1, KIND_ADMIN2) else -0.3
         raw += self._in_scope(entry) or 0.0
         raw += self._containment(entry, kind, context)
         raw -= 0.02 * order
         if near is not None:
             d = distance_km(near[0], near[1], float(g.lat[entry]), float(g.lon[entry]))
-            raw += 1.5 * math.exp(-d / 50.0) + 0.5 * math.exp(-d / 500.0)
+            raw += 1.5 * math.exp(-d / 50.0) + 1.0 * math.exp(-d / 400.0)
         return raw
 
     def _containment(self, entry: int, kind: int, context: dict[str, set[int]]) -> float:

@@ -23,6 +23,11 @@ def _entry_pattern(entry: str) -> str:
     return folded
 
 
+def words(text: str) -> tuple[str, ...]:
+    """Entries of a lexicon written as one string, separated by ";" (entries may be regexes)."""
+    return tuple(entry.strip() for entry in text.split(";") if entry.strip())
+
+
 @dataclass(frozen=True)
 class Match:
     """A lexicon hit: the label, the folded words and where they are in the folded text."""

@@ -7,281 +7,69 @@ first ("gendarmes arrested..."), and the matched words are returned so a unit's 
 
 from __future__ import annotations
 
-from nlu.extraction.lexicon import Lexicon, original_span
+from nlu.extraction.lexicon import Lexicon, original_span, words
 from nlu.text import fold
 
 PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
-    "foreign_forces": (
-        "wagner",
-        "groupe wagner",
-        "africa corps",
-        "russes?",
-        "russians?",
-        "mercenaires?",
-        "mercenar(?:y|ies)",
-        "mercenarios",
-        "barkhane",
-        "soldats? francais",
-        "french (?:soldiers|troops|forces)",
-        "minusma",
-        "monusco",
-        "amisom",
-        "atmis",
-        "minusca",
-        "unmiss",
-        "casques? bleus?",
-        "peacekeepers?",
-        "un troops",
-        "eutm",
-        "forces? etrangeres?",
-        "foreign (?:troops|forces|soldiers)",
-        "فاغنر",
-        "الروس",
-        "روس",
-        "مرتزقه",
-        "قوات اجنبيه",
-        "قوات حفظ السلام",
-        "tropas estrangeiras",
-        "tropas extranjeras",
-        "mamluki",
-        "askari wa kigeni",
+    "foreign_forces": words(
+        "wagner; groupe wagner; africa corps; russes?; russians?; mercenaires?; "
+        "mercenar(?:y|ies); mercenarios; barkhane; soldats? francais; french "
+        "(?:soldiers|troops|forces); minusma; monusco; amisom; atmis; minusca; unmiss; "
+        "casques? bleus?; peacekeepers?; un troops; eutm; forces? etrangeres?; foreign "
+        "(?:troops|forces|soldiers); فاغنر; الروس; روس; مرتزقه; قوات اجنبيه; قوات حفظ "
+        "السلام; tropas estrangeiras; tropas extranjeras; mamluki; askari wa kigeni"
     ),
-    "gendarmerie": (
-        "gendarmes?",
-        "gendarmerie",
-        "gendarmeria",
-        "gendarmería",
-        "guardia civil",
-        "gnr",
-        "درك",
-        "الدرك",
-        "دركي",
-        "جندرمه",
+    "gendarmerie": words(
+        "gendarmes?; gendarmerie; gendarmeria; gendarmería; guardia civil; gnr; درك; "
+        "الدرك; دركي; جندرمه"
     ),
-    "police": (
-        "police",
-        "policiers?",
-        "policemen",
-        "policeman",
-        "police officers?",
-        "cops?",
-        "flics?",
-        "polisi",
-        "askari polisi",
-        "askari wa polisi",
-        "gsu",
-        "riot police",
-        "crs",
-        "commissariat",
-        "policia",
-        "policías?",
-        "polícias?",
-        "brimob",
-        "شرطه",
-        "شرطي",
-        "الشرطه",
-        "البوليس",
-        "بوليس",
-        "الامن العام",
-        "police nationale",
-        "agents? de police",
-        "anti[- ]?riot",
-        "compagnie republicaine",
+    "police": words(
+        "police; policiers?; policemen; policeman; police officers?; cops?; flics?; "
+        "polisi; askari polisi; askari wa polisi; gsu; riot police; crs; commissariat; "
+        "policia; policías?; polícias?; brimob; شرطه; شرطي; الشرطه; البوليس; بوليس; "
+        "الامن العام; police nationale; agents? de police; anti[- ]?riot; compagnie "
+        "republicaine"
     ),
-    "army": (
-        "soldiers?",
-        "army",
-        "military",
-        "militaires?",
-        "soldats?",
-        "armee",
-        "armées?",
-        "fama",
-        "fds",
-        "fardc",
-        "kdf",
-        "sandf",
-        "saf",
-        "tatmadaw",
-        "troops?",
-        "troupes?",
-        "forces armees",
-        "armed forces",
-        "defen[cs]e forces",
-        "jeshi",
-        "wanajeshi",
-        "mwanajeshi",
-        "askari wa jeshi",
-        "askari",
-        "ejercito",
-        "ejército",
-        "soldados?",
-        "militares?",
-        "exercito",
-        "exército",
-        "fuerzas armadas",
-        "forcas armadas",
-        "جيش",
-        "الجيش",
-        "جنود",
-        "جندي",
-        "عسكر",
-        "عساكر",
-        "عسكري",
-        "العسكر",
-        "القوات المسلحه",
-        "قوات النظام",
-        "الحرس الجمهوري",
-        "marines?",
-        "navy",
-        "air force",
-        "commandos?",
-        "bir",
-        "fanci",
+    "army": words(
+        "soldiers?; army; military; militaires?; soldats?; armee; armées?; fama; fds; "
+        "fardc; kdf; sandf; saf; tatmadaw; troops?; troupes?; forces armees; armed "
+        "forces; defen[cs]e forces; jeshi; wanajeshi; mwanajeshi; askari wa jeshi; askari "
+        "; ejercito; ejército; soldados?; militares?; exercito; exército; fuerzas armadas "
+        "; forcas armadas; جيش; الجيش; جنود; جندي; عسكر; عساكر; عسكري; العسكر; القوات "
+        "المسلحه; قوات النظام; الحرس الجمهوري; marines?; navy; air force; commandos?; "
+        "bir; fanci"
     ),
-    "militia": (
-        "koglweogo",
-        "kogl[ -]?weogo",
-        "vdp",
-        "volontaires? pour la defense de la patrie",
-        "dozos?",
-        "dan na ambassagou",
-        "milices?",
-        "militias?",
-        "militiamen",
-        "milicias?",
-        "milícias?",
-        "milicianos?",
-        "vigilantes?",
-        "vigilance group",
-        "cjtf",
-        "imbonerakure",
-        "janjaweed",
-        "wanamgambo",
-        "mgambo",
-        "ميليشيا",
-        "مليشيا",
-        "ميليشيات",
-        "مليشيات",
-        "الحشد",
-        "شبيحه",
-        "الشبيحه",
-        "الجنجويد",
-        "groupe d'autodefense",
-        "auto[- ]?defense",
-        "self[- ]?defen[cs]e (?:group|militia)",
-        "home guards?",
-        "rondas? campesinas?",
+    "militia": words(
+        "koglweogo; kogl[ -]?weogo; vdp; volontaires? pour la defense de la patrie; dozos? "
+        "; dan na ambassagou; milices?; militias?; militiamen; milicias?; milícias?; "
+        "milicianos?; vigilantes?; vigilance group; cjtf; imbonerakure; janjaweed; "
+        "wanamgambo; mgambo; ميليشيا; مليشيا; ميليشيات; مليشيات; الحشد; شبيحه; الشبيحه "
+        "; الجنجويد; groupe d'autodefense; auto[- ]?defense; self[- ]?defen[cs]e "
+        "(?:group|militia); home guards?; rondas? campesinas?"
     ),
-    "private_security": (
-        "security guards?",
-        "private security",
-        "guards? of the (?:mine|company|farm)",
-        "watchm[ae]n",
-        "gardiens?",
-        "vigiles?",
-        "securite privee",
-        "agents? de securite",
-        "seguranca privada",
-        "segurancas",
-        "guardias? de seguridad",
-        "seguridad privada",
-        "walinzi",
-        "mlinzi",
-        "حراس",
-        "حارس",
-        "الحراس",
-        "شركه امنيه",
-        "company guards",
-        "mine guards",
-        "bouncers?",
+    "private_security": words(
+        "security guards?; private security; guards? of the (?:mine|company|farm); "
+        "watchm[ae]n; gardiens?; vigiles?; securite privee; agents? de securite; seguranca "
+        "privada; segurancas; guardias? de seguridad; seguridad privada; walinzi; mlinzi; "
+        "حراس; حارس; الحراس; شركه امنيه; company guards; mine guards; bouncers?"
     ),
-    "armed_group": (
-        "jihadists?",
-        "jihadistes?",
-        "djihadistes?",
-        "terroristes?",
-        "terrorists?",
-        "jnim",
-        "eigs",
-        "isgs",
-        "is sahel",
-        "islamic state",
-        "etat islamique",
-        "daesh",
-        "daech",
-        "boko haram",
-        "iswap",
-        "al[- ]?shabaa?b",
-        "shabaab",
-        "m23",
-        "adf",
-        "rsf",
-        "rapid support forces?",
-        "rebels?",
-        "rebelles?",
-        "insurgents?",
-        "militants?",
-        "bandits?",
-        "ansarul islam",
-        "katiba",
-        "aqmi",
-        "aqim",
-        "ansar dine",
-        "mnla",
-        "cma",
-        "al[- ]?qaeda",
-        "taliban",
-        "houthis?",
-        "magaidi",
-        "waasi",
-        "al[- ]?sunnah",
-        "داعش",
-        "الدولة الاسلاميه",
-        "الدعم السريع",
-        "القاعده",
-        "ارهابيين",
-        "ارهابيون",
-        "ارهابي",
-        "جهاديين",
-        "الحوثي",
-        "الحوثيين",
-        "متمردين",
-        "المتمردين",
-        "بوكو حرام",
-        "rebeldes",
-        "guerrilheiros",
-        "guerrilla",
-        "terroristas",
-        "insurgentes",
-        "insurgentes?",
+    "armed_group": words(
+        "jihadists?; jihadistes?; djihadistes?; terroristes?; terrorists?; jnim; eigs; "
+        "isgs; is sahel; islamic state; etat islamique; daesh; daech; boko haram; iswap "
+        "; al[- ]?shabaa?b; shabaab; m23; adf; rsf; rapid support forces?; rebels?; "
+        "rebelles?; insurgents?; militants?; bandits?; ansarul islam; katiba; aqmi; aqim "
+        "; ansar dine; mnla; cma; al[- ]?qaeda; taliban; houthis?; magaidi; waasi; al[- "
+        "]?sunnah; داعش; الدولة الاسلاميه; الدعم السريع; القاعده; ارهابيين; ارهابيون; "
+        "ارهابي; جهاديين; الحوثي; الحوثيين; متمردين; المتمردين; بوكو حرام; rebeldes; "
+        "guerrilheiros; guerrilla; terroristas; insurgentes; insurgentes?"
     ),
-    "unknown": (
-        "unknown (?:men|people|gunmen|assailants|persons|individuals)",
-        "unidentified (?:men|gunmen|armed men|people|assailants|individuals|armed group)",
-        "gunmen",
-        "armed men",
-        "men in uniform",
-        "hommes armes",
-        "individus armes",
-        "hommes en uniforme",
-        "inconnus",
-        "hommes non identifies",
-        "individus non identifies",
-        "assaillants",
-        "assailants",
-        "مسلحين",
-        "مسلحون",
-        "مجهولين",
-        "مجهولون",
-        "ملثمين",
-        "hombres armados",
-        "homens armados",
-        "desconocidos",
-        "desconhecidos",
-        "watu wasiojulikana",
-        "watu wenye silaha",
-        "wasiojulikana",
+    "unknown": words(
+        "unknown (?:men|people|gunmen|assailants|persons|individuals); unidentified "
+        "(?:men|gunmen|armed men|people|assailants|individuals|armed group); gunmen; armed "
+        "men; men in uniform; hommes armes; individus armes; hommes en uniforme; inconnus "
+        "; hommes non identifies; individus non identifies; assaillants; assailants; مسلحين "
+        "; مسلحون; مجهولين; مجهولون; ملثمين; hombres armados; homens armados; "
+        "desconocidos; desconhecidos; watu wasiojulikana; watu wenye silaha; wasiojulikana"
     ),
 }
 

@@ -6,196 +6,52 @@ picked out; nothing here guesses.
 
 from __future__ import annotations
 
-from nlu.extraction.lexicon import Lexicon
+from nlu.extraction.lexicon import Lexicon, words
 from nlu.text import fold
 
 WEAPON_WORDS: dict[str, tuple[str, ...]] = {
-    "firearm": (
-        "guns?",
-        "gunfire",
-        "gunshots?",
-        "shot",
-        "shooting",
-        "rifles?",
-        "firearms?",
-        "bullets?",
-        "live ammunition",
-        "ak-?47",
-        "kalash(?:nikov)?s?",
-        "fusils?",
-        "armes? a feu",
-        "balles?",
-        "balles reelles",
-        "tirs?",
-        "pistolets?",
-        "disparos?",
-        "balas?",
-        "armas? de fuego",
-        "tiros?",
-        "armas? de fogo",
-        "bunduki",
-        "risasi",
-        "رصاص",
-        "الرصاص",
-        "بنادق",
-        "بندقيه",
-        "اطلاق النار",
-        "اطلاق نار",
-        "كلاشنكوف",
+    "firearm": words(
+        "guns?; gunfire; gunshots?; shot; shooting; rifles?; firearms?; bullets?; live "
+        "ammunition; ak-?47; kalash(?:nikov)?s?; fusils?; armes? a feu; balles?; balles "
+        "reelles; tirs?; pistolets?; disparos?; balas?; armas? de fuego; tiros?; armas? "
+        "de fogo; bunduki; risasi; رصاص; الرصاص; بنادق; بندقيه; اطلاق النار; اطلاق نار "
+        "; كلاشنكوف"
     ),
-    "bladed": (
-        "machetes?",
-        "knives",
-        "knife",
-        "cutlass(?:es)?",
-        "machettes?",
-        "couteaux?",
-        "coupe-coupe",
-        "facas?",
-        "facao",
-        "cuchillos?",
-        "panga",
-        "mapanga",
-        "kisu",
-        "visu",
-        "سكين",
-        "سكاكين",
-        "ساطور",
-        "سواطير",
+    "bladed": words(
+        "machetes?; knives; knife; cutlass(?:es)?; machettes?; couteaux?; coupe-coupe; "
+        "facas?; facao; cuchillos?; panga; mapanga; kisu; visu; سكين; سكاكين; ساطور; "
+        "سواطير"
     ),
-    "blunt": (
-        "batons?",
-        "truncheons?",
-        "clubs?",
-        "sticks?",
-        "whips?",
-        "rifle butts?",
-        "matraques?",
-        "gourdins?",
-        "batons?",
-        "cravaches?",
-        "chicotte",
-        "crosses? de fusil",
-        "porras?",
-        "cassetetes?",
-        "palos?",
-        "rungu",
-        "marungu",
-        "fimbo",
-        "viboko",
-        "هراوات",
-        "هراوه",
-        "عصي",
-        "عصا",
-        "سوط",
-        "كرباج",
+    "blunt": words(
+        "batons?; truncheons?; clubs?; sticks?; whips?; rifle butts?; matraques?; "
+        "gourdins?; batons?; cravaches?; chicotte; crosses? de fusil; porras?; "
+        "cassetetes?; palos?; rungu; marungu; fimbo; viboko; هراوات; هراوه; عصي; عصا; "
+        "سوط; كرباج"
     ),
-    "tear_gas": (
-        "tear ?gas",
-        "teargas",
-        "gaz lacrymogenes?",
-        "lacrymogenes?",
-        "gases? lacrimogenos?",
-        "gas lacrimogeno",
-        "gas pimienta",
-        "pepper spray",
-        "water cannons?",
-        "canons? a eau",
-        "mabomu ya machozi",
-        "gesi ya machozi",
-        "غاز مسيل للدموع",
-        "الغاز المسيل",
-        "مسيل للدموع",
+    "tear_gas": words(
+        "tear ?gas; teargas; gaz lacrymogenes?; lacrymogenes?; gases? lacrimogenos?; gas "
+        "lacrimogeno; gas pimienta; pepper spray; water cannons?; canons? a eau; mabomu ya "
+        "machozi; gesi ya machozi; غاز مسيل للدموع; الغاز المسيل; مسيل للدموع"
     ),
-    "airstrike_drone": (
-        "drones?",
-        "air ?strikes?",
-        "airstrikes?",
-        "air raids?",
-        "aircraft",
-        "helicopters?",
-        "warplanes?",
-        "bombing",
-        "frappes? aeriennes?",
-        "bombardements? aeriens?",
-        "avions?",
-        "helicopteres?",
-        "bombardeos?",
-        "bombardeios?",
-        "ataques? aereos?",
-        "ndege",
-        "ndege isiyo na rubani",
-        "طائره مسيره",
-        "طائرات مسيره",
-        "مسيره",
-        "مسيرات",
-        "غاره",
-        "غارات",
-        "طيران",
-        "الطيران",
-        "مروحيه",
+    "airstrike_drone": words(
+        "drones?; air ?strikes?; airstrikes?; air raids?; aircraft; helicopters?; "
+        "warplanes?; bombing; frappes? aeriennes?; bombardements? aeriens?; avions?; "
+        "helicopteres?; bombardeos?; bombardeios?; ataques? aereos?; ndege; ndege isiyo na "
+        "rubani; طائره مسيره; طائرات مسيره; مسيره; مسيرات; غاره; غارات; طيران; الطيران "
+        "; مروحيه"
     ),
-    "explosive": (
-        "shells?",
-        "shelling",
-        "mortars?",
-        "artillery",
-        "rockets?",
-        "grenades?",
-        "explosives?",
-        "ieds?",
-        "bombs?",
-        "landmines?",
-        "mines?",
-        "obus",
-        "mortiers?",
-        "roquettes?",
-        "explosifs?",
-        "engins? explosifs?",
-        "bombes?",
-        "artillerie",
-        "granadas?",
-        "morteros?",
-        "cohetes?",
-        "foguetes?",
-        "mabomu",
-        "bomu",
-        "قذائف",
-        "قذيفه",
-        "قصف",
-        "صواريخ",
-        "صاروخ",
-        "عبوه ناسفه",
-        "براميل متفجره",
-        "برميل متفجر",
-        "الغام",
-        "لغم",
-        "قنبله",
+    "explosive": words(
+        "shells?; shelling; mortars?; artillery; rockets?; grenades?; explosives?; ieds? "
+        "; bombs?; landmines?; mines?; obus; mortiers?; roquettes?; explosifs?; engins? "
+        "explosifs?; bombes?; artillerie; granadas?; morteros?; cohetes?; foguetes?; "
+        "mabomu; bomu; قذائف; قذيفه; قصف(?:ت|وا)?; صواريخ; صاروخ; عبوه ناسفه; براميل "
+        "متفجره; برميل متفجر; الغام; لغم; قنبله"
     ),
-    "fire": (
-        "burn(?:ed|t|ing)?",
-        "set (?:on )?fire",
-        "torched",
-        "arson",
-        "incendi(?:e|es|ees?|ent|er)",
-        "brule(?:e|es|r|nt)?",
-        "mis le feu",
-        "quemar(?:on)?",
-        "quemad[ao]s?",
-        "incendiaron",
-        "queimar(?:am)?",
-        "queimad[ao]s?",
-        "incendiaram",
-        "kuchoma",
-        "walichoma",
-        "wamechoma",
-        "moto",
-        "احرق",
-        "احرقوا",
-        "حرق",
-        "حرقوا",
-        "اضرموا النار",
-        "النار",
+    "fire": words(
+        "burn(?:ed|t|ing)?; set (?:on )?fire; torched; arson; incendi(?:e|es|ees?|ent|er); "
+        "brule(?:e|es|r|nt)?; mis le feu; quemar(?:on)?; quemad[ao]s?; incendiaron; "
+        "queimar(?:am)?; queimad[ao]s?; incendiaram; kuchoma; walichoma; wamechoma; moto "
+        "; احرق; احرقوا; حرق; حرقوا; اضرموا النار; النار"
     ),
 }
 

@@ -82,7 +82,7 @@ def parse_when(
     base = day if day is not None else now.replace(hour=0, minute=0, second=0, microsecond=0)
     if clock is not None:
         hour, minute, clock_precision = clock
-        if precision in ("day", None):
+        if precision in ("day", None) or clock_precision in ("hour", "minute"):
             base = base.replace(hour=hour, minute=minute)
             precision = clock_precision
     precision = precision or "day"
@@ -204,9 +204,11 @@ _FALLBACK_MAX_WORDS = 6
 
 
 def _fallback(text: str, now: datetime, language: str | None) -> TimeReading | None:
-    """dateparser for short answers the rules did not read ("il y a deux semaines")."""
+    """dateparser, in the report's language, for short answers the rules did not read."""
     words = text.split()
-    if not words or len(words) > _FALLBACK_MAX_WORDS or not any(c.isalpha() for c in text):
+    if not language or language == "und" or not words or len(words) > _FALLBACK_MAX_WORDS:
+        return None  # without a language dateparser tries them all: 100+ ms a call
+    if not any(c.isalpha() for c in text):
         return None
     parsed = _dateparser(text.strip().lower(), language, now.replace(second=0, microsecond=0))
     if parsed is None or parsed > now + timedelta(hours=1):
@@ -218,7 +220,7 @@ def _fallback(text: str, now: datetime, language: str | None) -> TimeReading | N
 
 
 @lru_cache(maxsize=512)
-def _dateparser(text: str, language: str | None, now: datetime) -> datetime | None:
+def _dateparser(text: str, language: str, now: datetime) -> datetime | None:
     import dateparser
 
     settings = {
@@ -229,8 +231,7 @@ def _dateparser(text: str, language: str | None, now: datetime) -> datetime | No
         "RETURN_AS_TIMEZONE_AWARE": True,
         "REQUIRE_PARTS": [],
     }
-    languages = [language] if language and language != "und" else None
     try:
-        return dateparser.parse(text, languages=languages, settings=settings)
+        return dateparser.parse(text, languages=[language], settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input; a non-date is None
         return None

@@ -1,0 +1,93 @@
+"""The category classifier: multilingual, calibrated, cached by the hash of its data."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from nlu import Nlu
+from nlu.models import load_classifier
+from nlu.taxonomy import CATEGORIES
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the soldiers shot dead my two cousins near the well", "killing"),
+        ("police beat the students with batons and broke his arm", "physical_assault"),
+        ("a soldier raped my sister at the checkpoint", "sexual_violence"),
+        (
+            "les gendarmes ont arrêté mon père sans raison, il est toujours au poste",
+            "arbitrary_detention",
+        ),
+        (
+            "des hommes armés ont enlevé le chef du village, on n'a pas de nouvelles",
+            "abduction_disappearance",
+        ),
+        ("طائرة مسيرة قصفت السوق", "attack_on_civilian_area"),
+        ("العسكر حرقوا البيوت ونهبوا المحلات", "property_destruction_looting"),
+        ("polisi wanadai pesa kila kizuizi", "extortion_corruption"),
+        ("the army gave us one day to leave the village, all families fled", "forced_displacement"),
+        (
+            "la policía dispersó la manifestación pacífica y arrestó al periodista",
+            "restriction_of_freedoms",
+        ),
+        ("os soldados ameaçaram voltar e matar todos", "threat_intimidation"),
+        ("the VDP are recruiting boys of 14 from the school", "child_recruitment"),
+        ("bonjour, comment ça marche ?", "other"),
+    ],
+)
+def test_classifies_reports_in_several_languages(nlu: Nlu, text: str, expected: str) -> None:
+    result = nlu.classify(text)
+    assert result.category == expected
+    assert result.confidence == result.ranked[0][1]
+
+
+def test_probabilities_cover_every_category_and_sum_to_one(nlu: Nlu) -> None:
+    result = nlu.classify("they came at night")
+    assert {category for category, _ in result.ranked} == set(CATEGORIES)
+    assert sum(p for _, p in result.ranked) == pytest.approx(1.0, abs=1e-4)
+    assert [p for _, p in result.ranked] == sorted((p for _, p in result.ranked), reverse=True)
+
+
+def test_vague_text_is_less_confident_than_a_clear_report(nlu: Nlu) -> None:
+    vague = nlu.classify("they came to our place with the men")
+    clear = nlu.classify("soldiers raped two women in the village")
+    assert vague.confidence < clear.confidence
+    assert nlu.confidence_threshold <= clear.confidence
+
+
+def test_empty_text_is_other_with_no_confidence(nlu: Nlu) -> None:
+    result = nlu.classify("   ")
+    assert (result.category, result.confidence) == ("other", 0.0)
+
+
+def test_trained_model_is_reused_from_the_cache(nlu: Nlu, nlu_cache_dir: Path) -> None:
+    cached = list(nlu_cache_dir.glob("classifier-*.npz"))
+    assert len(cached) == 1
+    started = time.perf_counter()
+    model = load_classifier(nlu_cache_dir)
+    assert time.perf_counter() - started < 2.0  # a file read, not a training run
+    assert model.classify("police beat me").category == "physical_assault"
+
+
+def test_changed_training_data_retrains_into_a_new_cache_entry(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "en.yml").write_text(
+        'version: "3.1"\nnlu:\n'
+        + "".join(
+            f"- intent: {intent}\n  examples: |\n"
+            + "".join(f"    - {word} {i} {intent}\n" for i in range(6))
+            for intent, word in (("killing", "shot"), ("other", "hello"))
+        ),
+        encoding="utf-8",
+    )
+    first = load_classifier(tmp_path / "cache", data)
+    assert first.classify("shot 3").category == "killing"
+    with (data / "en.yml").open("a", encoding="utf-8") as handle:
+        handle.write("- intent: other\n  examples: |\n    - greetings friend\n")
+    load_classifier(tmp_path / "cache", data)
+    assert len(list((tmp_path / "cache").glob("classifier-*.npz"))) == 2

@@ -1,0 +1,123 @@
+"""`tocsin nlu analyze|eval|export-rasa` through the real command line entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tocsin.cli import main
+
+
+@pytest.fixture
+def nlu_env(monkeypatch: pytest.MonkeyPatch, nlu_cache_dir: Path, shared_nlu: object) -> None:
+    """The commands use the suite's NLU cache (already built by `shared_nlu`)."""
+    monkeypatch.setenv("TOCSIN_CACHE_DIR", str(nlu_cache_dir))
+
+
+def test_analyze_json_has_the_contract_fields(nlu_env: None, capsys: pytest.CaptureFixture) -> None:
+    assert main(["nlu", "analyze", "--json", "Les gendarmes ont arrêté 3 hommes à Kaya"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["language"] == "fr"
+    assert data["category"] == "arbitrary_detention"
+    assert data["perpetrator"] == "gendarmerie"
+    assert data["affected_groups"] == {"men": 3} and data["victims"] == 3
+    assert 0.0 <= data["confidence"] <= 1.0
+    assert data["places"][0]["name"] == "Kaya" and data["places"][0]["country"] == "BF"
+    assert {"when", "lat", "lon", "score"} <= set(data) | set(data["places"][0])
+
+
+def test_analyze_text_output(nlu_env: None, capsys: pytest.CaptureFixture) -> None:
+    assert main(["nlu", "analyze", "soldiers shot dead two herders near Mopti"]) == 0
+    out = capsys.readouterr().out
+    assert "category:    killing" in out and "Mopti" in out
+
+
+def _write_eval_file(path: Path) -> None:
+    rows = [
+        {
+            "text": "police beat the students with batons in Nairobi",
+            "lang": "en",
+            "category": "physical_assault",
+            "place": "Nairobi",
+            "country": "KE",
+            "lat": -1.2833,
+            "lon": 36.8167,
+        },
+        {
+            "text": "les militaires ont brûlé le village près de Djibo",
+            "lang": "fr",
+            "category": "property_destruction_looting",
+            "place": "Djibo",
+            "country": "BF",
+            "lat": 14.10,
+            "lon": -1.63,
+        },
+        {
+            "text": "الشرطة اعتقلت صحفي في حلب",
+            "lang": "ar",
+            "category": "arbitrary_detention",
+            "place": None,
+            "country": None,
+            "lat": None,
+            "lon": None,
+        },
+        {
+            "text": "a drone hit the market",
+            "lang": "en",
+            "category": "killing",
+            "place": None,
+            "country": None,
+            "lat": None,
+            "lon": None,
+        },
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+
+
+def test_eval_json_figures_are_computed(
+    nlu_env: None, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "mini.jsonl"
+    _write_eval_file(path)
+    assert main(["nlu", "eval", "--json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 4
+    category = report["category"]
+    # The last record is deliberately mislabelled: the figures must show that one miss.
+    assert category["accuracy"] == 0.75
+    assert category["per_class"]["killing"] == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "support": 1,
+    }
+    assert 0.0 < category["macro_f1"] < 1.0
+    assert report["language"]["accuracy"] == 1.0
+    assert report["geo"]["n"] == 2 and report["geo"]["acc_161km"] == 1.0
+    assert isinstance(report["geo"]["median_km"], float)
+    assert report["texts_per_second"] > 0
+
+
+def test_eval_text_output_has_a_confusion_matrix(
+    nlu_env: None, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "mini.jsonl"
+    _write_eval_file(path)
+    assert main(["nlu", "eval", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "macro-F1" in out and "confusion (rows: gold, columns: predicted)" in out
+
+
+def test_eval_of_a_missing_file_fails_cleanly(nlu_env: None, tmp_path: Path, capsys) -> None:
+    assert main(["nlu", "eval", str(tmp_path / "absent.jsonl")]) == 1
+    assert "cannot read" in capsys.readouterr().out
+
+
+def test_export_rasa_writes_a_trainable_project(nlu_env: None, tmp_path: Path) -> None:
+    assert main(["nlu", "export-rasa", str(tmp_path / "rasa")]) == 0
+    nlu = yaml.safe_load((tmp_path / "rasa" / "nlu.yml").read_text("utf-8"))
+    domain = yaml.safe_load((tmp_path / "rasa" / "domain.yml").read_text("utf-8"))
+    assert {item["intent"] for item in nlu["nlu"]} == set(domain["intents"])
