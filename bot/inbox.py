@@ -239,9 +239,12 @@ class InboxProcessor:
         listener = asyncio.create_task(self._listen_for_wakeups()) if self._redis else None
         try:
             while not self._stopping.is_set():
+                # cleared before claiming: an item accepted while the claim runs (or a
+                # sender's next message, claimable once the previous one completed) wakes
+                # the next round at once instead of after a whole poll interval
+                self.inbox.wakeup.clear()
                 if await self.run_once():
                     continue
-                self.inbox.wakeup.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.inbox.wakeup.wait(), self.poll_seconds)
         finally:
