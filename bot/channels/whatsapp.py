@@ -85,10 +85,6 @@ def _envelope(address: dict[str, str], part: dict[str, Any]) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "recipient_type": "individual", **address, **part}
 
 
-def _backoff_seconds(attempts: int) -> float:
-    return float(min(15 * 2**attempts, 1800))
-
-
 class WhatsAppChannel:
     """Handles the inbox items of the WhatsApp channel and sends what the bot says."""
 
@@ -103,6 +99,7 @@ class WhatsAppChannel:
         *,
         max_media_bytes: int,
         followup: FollowupTemplate | None = None,
+        retry_base_seconds: float = 15.0,
     ) -> None:
         self.engine = engine
         self.client = client
@@ -110,7 +107,12 @@ class WhatsAppChannel:
         self.keyring = keyring
         self.max_media_bytes = max_media_bytes
         self.followup = followup
+        self.retry_base_seconds = retry_base_seconds
         ledger.on_failed = self.handle_failed_deliveries
+
+    def _backoff_seconds(self, attempts: int) -> float:
+        """How long a message Meta could not take waits: 15 s, 30 s, 1 min... at most 30 min."""
+        return min(self.retry_base_seconds * 2**attempts, 1800.0)
 
     # --- inbound ---------------------------------------------------------------------
 
@@ -181,7 +183,9 @@ class WhatsAppChannel:
                     body = _envelope(address, part)
                     sealed = self.ledger.seal(body, message.language)
                     if queue_rest:
-                        await self.ledger.queue(pseudonym, kind, sealed, delay_seconds=15)
+                        await self.ledger.queue(
+                            pseudonym, kind, sealed, delay_seconds=self._backoff_seconds(0)
+                        )
                         continue
                     try:
                         wamid = await self.client.send(body)
@@ -204,7 +208,11 @@ class WhatsAppChannel:
         if error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
             log.warning("whatsapp send queued for retry code=%s", error.code)
             await self.ledger.queue(
-                pseudonym, kind, sealed, delay_seconds=_backoff_seconds(0), error_code=error.code
+                pseudonym,
+                kind,
+                sealed,
+                delay_seconds=self._backoff_seconds(0),
+                error_code=error.code,
             )
             return True
         if error.remedy is Remedy.TEMPLATE and kind == "followup":
@@ -253,7 +261,7 @@ class WhatsAppChannel:
         except GraphError as error:
             if error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
                 await self.ledger.queue(
-                    pseudonym, "template", sealed, delay_seconds=_backoff_seconds(0)
+                    pseudonym, "template", sealed, delay_seconds=self._backoff_seconds(0)
                 )
                 return
             await self.ledger.record_failure(pseudonym, "template", error.code)
@@ -300,7 +308,7 @@ class WhatsAppChannel:
                 await self._retry(message, error.code, Remedy.TEMPLATE)
             elif error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
                 await self.ledger.retry_later(
-                    message, _backoff_seconds(message.attempts), error.code
+                    message, self._backoff_seconds(message.attempts), error.code
                 )
             else:
                 await self._retry(message, error.code, Remedy.GIVE_UP)
@@ -313,7 +321,7 @@ class WhatsAppChannel:
             remedy = GraphError(message.error_code, None).remedy
             if remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
                 await self.ledger.retry_later(
-                    message, _backoff_seconds(message.attempts), message.error_code
+                    message, self._backoff_seconds(message.attempts), message.error_code
                 )
             else:
                 await self._retry(message, message.error_code, remedy)

@@ -156,7 +156,10 @@ class Reporter:
 
     async def report(self, max_turns: int = 30) -> str | None:
         """Tell the story and answer every question; the reference, or None if none came."""
-        replies = await self.say(text(self.story))
+        return await self.finish(await self.say(text(self.story)), max_turns)
+
+    async def finish(self, replies: list[dict[str, Any]], max_turns: int = 30) -> str | None:
+        """Answer from the bot's `replies` on until the reference comes."""
         for _turn in range(max_turns):
             reference = reference_in(replies)
             if reference:

@@ -6,10 +6,15 @@ component handles them as in production, and the answers land in the fake Graph 
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import json
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -18,6 +23,7 @@ from sqlalchemy import func, select
 
 from bot.channels.whatsapp_store import WhatsAppLedger
 from nlu import Nlu
+from reports.database import upgrade_schema_sync
 from reports.models import InboundItem
 from tests.fakes.whatsapp import FakeGraphAPI, Person, message_webhook, new_wamid, sign
 from tests.fakes.whatsapp_people import Reporter
@@ -83,6 +89,21 @@ class WhatsAppHarness:
             )
 
 
+_migrated: list[Path] = []
+
+
+async def migrated_database(database_url: str) -> None:
+    """Put a freshly migrated SQLite database at `database_url` (migrated once per run)."""
+    if not _migrated:
+        folder = Path(tempfile.mkdtemp(prefix="tocsin-whatsapp-"))
+        atexit.register(shutil.rmtree, folder, True)
+        await asyncio.to_thread(upgrade_schema_sync, f"sqlite+aiosqlite:///{folder / 'db'}")
+        _migrated.append(folder / "db")
+    target = Path(database_url.split(":///", 1)[1])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated[0], target)
+
+
 @asynccontextmanager
 async def whatsapp_harness(
     settings: Settings, nlu: Nlu, **overrides: Any
@@ -101,7 +122,8 @@ async def whatsapp_harness(
         },
         _env_file=None,
     )
-    app = await build_app(configured, nlu=nlu)
+    await migrated_database(configured.database_url)
+    app = await build_app(configured, nlu=nlu, migrate=False)
     web_app = build_web_app(app)
     stoppers: list[Stopper] = []
     for component in (whatsapp_component, inbox_component):
