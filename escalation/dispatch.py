@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator
-from escalation.cards import load_card
-from escalation.clock import Clock
+from escalation.cards import AlertCard, load_card
+from escalation.clock import Clock, aware
 from escalation.digest import digest_text
 from escalation.models import Delivery
 from escalation.notifiers import Job, Notifier, PermanentFailure, RetryLater
@@ -60,20 +60,45 @@ class Dispatcher:
         rows = await claim(
             self.sessions, self.worker_id, list(self.notifiers), self.clock.now(), policy, limit
         )
+        prepared = await self.prepare_all(rows)
         semaphore = asyncio.Semaphore(self.concurrency)
 
         async def bounded(row: Delivery) -> None:
             async with semaphore:
-                await self.deliver(row)
+                await self.deliver(row, prepared[row.id])
 
         await asyncio.gather(*(bounded(row) for row in rows))
         return len(rows)
 
-    async def deliver(self, row: Delivery) -> None:
+    def _time_left(self, row: Delivery, job: Job) -> bool:
+        """Start a send only while the claim has half its lease left, and let the notifier
+        wait for a rate-limit slot only a quarter of it: a send never outlives its claim, so
+        another worker never takes it over while it is in flight."""
+        lease = self.ruleset.delivery.lease
+        left = (aware(row.claimed_until) or self.clock.now()) - self.clock.now()
+        job.max_wait = lease.total_seconds() / 4
+        return left >= lease / 2
+
+    async def prepare_all(self, rows: list[Delivery]) -> dict[int, Job | Exception | None]:
+        """Read every job of a batch in one transaction; alerts shared by jobs are read once."""
+        prepared: dict[int, Job | Exception | None] = {}
+        cards: dict[int, AlertCard | None] = {}
+        async with self.sessions() as session, session.begin():
+            for row in rows:
+                try:
+                    prepared[row.id] = await self.prepare(session, row, cards)
+                except Exception as error:
+                    prepared[row.id] = error
+        return prepared
+
+    async def deliver(self, row: Delivery, job: Job | Exception | None) -> None:
         policy = self.ruleset.delivery
         kind = row.target.split(":", 1)[0]
         try:
-            job = await self.prepare(row)
+            if isinstance(job, Exception):
+                raise job
+            if job is not None and not self._time_left(row, job):
+                raise RetryLater(0, "claim too old to start a send")
             if job is None:
                 await mark_skipped(self.sessions, row, self.worker_id, "nothing to do")
                 return
@@ -99,12 +124,15 @@ class Dispatcher:
             log.warning(
                 "delivery error id=%s kind=%s error=%s attempt=%s state=%s",
                 row.id, kind, type(error).__name__, row.attempts + 1, state,
+                exc_info=log.isEnabledFor(logging.DEBUG),
             )  # fmt: skip
         else:
             await mark_sent(self.sessions, row, self.worker_id, self.clock.now(), external_id)
             log.info("delivered id=%s kind=%s purpose=%s", row.id, kind, row.purpose)
 
-    async def prepare(self, row: Delivery) -> Job | None:
+    async def prepare(
+        self, session: AsyncSession, row: Delivery, cards: dict[int, AlertCard | None]
+    ) -> Job | None:
         """Read what the delivery should say, as things are now."""
         kind, address = row.target.split(":", 1)
         job = Job(
@@ -115,25 +143,26 @@ class Dispatcher:
             language=self.ruleset.language_of(row.target),
             payload=dict(row.payload or {}),
         )
-        async with self.sessions() as session, session.begin():
-            if row.alert_id is not None:
-                job.card = await load_card(session, row.alert_id)
-            if row.purpose == "edit":
-                job.message_ids = await self._sent_pings(session, row)
-                if not job.message_ids:
-                    return None
-            elif row.purpose == "answer":
-                job.text = await self._answer_text(session, row, job.language)
-                if job.text is None:
-                    return None
-            elif row.purpose == "digest":
-                since = datetime.fromisoformat(job.payload["since"])
-                job.text = await digest_text(session, since, job.language)
-            elif kind == "reporter":
-                report = await session.get(Report, int(address))
-                if report is None or report.erased:
-                    return None
-                job.reference, job.language = report.reference, report.language
+        if row.alert_id is not None:
+            if row.alert_id not in cards:
+                cards[row.alert_id] = await load_card(session, row.alert_id)
+            job.card = cards[row.alert_id]
+        if row.purpose == "edit":
+            job.message_ids = await self._sent_pings(session, row)
+            if not job.message_ids:
+                return None
+        elif row.purpose == "answer":
+            job.text = await self._answer_text(session, row, job.language)
+            if job.text is None:
+                return None
+        elif row.purpose == "digest":
+            since = datetime.fromisoformat(job.payload["since"])
+            job.text = await digest_text(session, since, job.language)
+        elif kind == "reporter":
+            report = await session.get(Report, int(address))
+            if report is None or report.erased:
+                return None
+            job.reference, job.language = report.reference, report.language
         return job
 
     async def _sent_pings(self, session: AsyncSession, row: Delivery) -> list[str]:

@@ -8,13 +8,15 @@ mid-delivery leaves rows that another worker takes once the lease has run out.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.models import Delivery
@@ -32,27 +34,43 @@ async def enqueue(
     payload: dict[str, Any] | None = None,
 ) -> bool:
     """Queue one message unless a message with the same key was ever queued."""
-    found = await session.execute(select(Delivery.id).where(Delivery.dedupe_key == dedupe_key))
-    if found.first() is not None:
-        return False
-    try:
-        async with session.begin_nested():
-            session.add(
-                Delivery(
-                    alert_id=alert_id,
-                    target=target,
-                    purpose=purpose,
-                    dedupe_key=dedupe_key[:255],
-                    payload=payload or {},
-                    state="pending",
-                    attempts=0,
-                    available_at=now,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:  # another worker queued it at the same moment
-        return False
-    return True
+    row = {"target": target, "purpose": purpose, "dedupe_key": dedupe_key, "payload": payload}
+    return bool(await enqueue_many(session, [row], now=now, alert_id=alert_id))
+
+
+async def enqueue_many(
+    session: AsyncSession,
+    rows: Sequence[dict[str, Any]],
+    *,
+    now: datetime,
+    alert_id: int | None = None,
+) -> int:
+    """Queue several messages in one `INSERT ... ON CONFLICT DO NOTHING` on `dedupe_key`:
+    two workers queueing the same key at the same moment leave one row."""
+    if not rows:
+        return 0
+    dialect = session.bind.dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    values = [
+        {
+            "alert_id": alert_id,
+            "target": row["target"],
+            "purpose": row["purpose"],
+            "dedupe_key": row["dedupe_key"][:255],
+            "payload": row.get("payload") or {},
+            "state": "pending",
+            "attempts": 0,
+            "available_at": now,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    statement = (
+        insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    result = await session.execute(statement)
+    session.info["tocsin_escalation_wake"] = True
+    return max(0, result.rowcount or 0)
 
 
 async def claim(
@@ -95,17 +113,47 @@ def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
     return min(policy.max_backoff, base) * random.uniform(0.8, 1.2)
 
 
+class _GroupCommit:
+    """Outcomes that finish together are written in one transaction (one fsync on SQLite);
+    each caller still returns only once its own outcome is committed."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[int, str, dict[str, Any], asyncio.Future[bool]]] = []
+        self.lock = asyncio.Lock()
+
+    async def write(
+        self, sessions: async_sessionmaker, delivery_id: int, worker_id: str, values: dict
+    ) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.pending.append((delivery_id, worker_id, values, future))
+        async with self.lock:
+            if not future.done():
+                batch, self.pending = self.pending, []
+                try:
+                    async with sessions() as session, session.begin():
+                        for row_id, holder, row_values, waiting in batch:
+                            result = await session.execute(
+                                update(Delivery)
+                                .where(Delivery.id == row_id, Delivery.claimed_by == holder)
+                                .values(claimed_until=None, **row_values)
+                            )
+                            waiting.set_result(bool(result.rowcount))
+                except Exception as error:
+                    for *_rest, waiting in batch:
+                        if not waiting.done():
+                            waiting.set_exception(error)
+        return await future
+
+
+_GROUPS: dict[int, _GroupCommit] = {}
+
+
 async def _settle(
     sessions: async_sessionmaker, delivery: Delivery, worker_id: str, **values: Any
 ) -> bool:
     """Record an outcome, only if this worker still holds the claim."""
-    async with sessions() as session, session.begin():
-        result = await session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery.id, Delivery.claimed_by == worker_id)
-            .values(claimed_until=None, **values)
-        )
-        return bool(result.rowcount)
+    group = _GROUPS.setdefault(id(sessions), _GroupCommit())
+    return await group.write(sessions, delivery.id, worker_id, values)
 
 
 async def mark_sent(

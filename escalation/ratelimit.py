@@ -43,10 +43,24 @@ class RateLimiter:
         slots.append(at)
         return at
 
-    async def wait(self, chat: str) -> None:
-        delay = self.reserve(chat) - self._monotonic()
+    async def wait(self, chat: str, max_wait: float | None = None) -> float:
+        """Sleep until this send's slot; returns 0, or the delay when it exceeds `max_wait`
+        (then nothing was reserved and the caller should retry after that delay)."""
+        at = self.reserve(chat)
+        delay = at - self._monotonic()
+        if max_wait is not None and delay > max_wait:
+            self._release(chat, at)
+            return delay
         if delay > 0:
             await asyncio.sleep(delay)
+        return 0.0
+
+    def _release(self, chat: str, at: float) -> None:
+        slots = self._chat_slots.get(chat)
+        if slots and at in slots:
+            slots.remove(at)
+        if self._next_global == at + self.interval:
+            self._next_global = at
 
     def pause(self, chat: str, seconds: float) -> None:
         self._paused_until[chat] = max(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from escalation.clock import Clock
 from escalation.clustering import Placed, find_incident
 from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
-from escalation.queue import enqueue
+from escalation.queue import enqueue, enqueue_many
 from escalation.rules import AlertFacts, Rule, RuleSet, matching_rules
 from escalation.surge import read_area, record_surge
 from escalation.units import UnitRegistry, fold
@@ -76,17 +76,11 @@ async def start_rule(
 ) -> int:
     """Queue the first chain step of a newly matching rule; returns how many were queued."""
     alert.rules = {**(alert.rules or {}), rule.name: [0, now.isoformat()]}
-    queued = 0
-    for target in ruleset.step_targets(rule, 0):
-        queued += await enqueue(
-            session,
-            alert_id=alert.id,
-            target=target,
-            purpose="ping",
-            dedupe_key=f"ping:{alert.id}:{target}",
-            now=now,
-        )
-    return queued
+    rows = [
+        {"target": target, "purpose": "ping", "dedupe_key": f"ping:{alert.id}:{target}"}
+        for target in ruleset.step_targets(rule, 0)
+    ]
+    return await enqueue_many(session, rows, now=now, alert_id=alert.id)
 
 
 def set_timer(ruleset: RuleSet, alert: Alert) -> None:
@@ -131,16 +125,12 @@ async def queue_updates(session: AsyncSession, alert: Alert, now: datetime) -> N
             .distinct()
         )
     ).scalars()
+    rows = []
     for target in targets:
         purpose = "edit" if target.startswith("telegram:") else "update"
-        await enqueue(
-            session,
-            alert_id=alert.id,
-            target=target,
-            purpose=purpose,
-            dedupe_key=f"{purpose}:{alert.id}:{target}:{alert.version}",
-            now=now,
-        )
+        key = f"{purpose}:{alert.id}:{target}:{alert.version}"
+        rows.append({"target": target, "purpose": purpose, "dedupe_key": key})
+    await enqueue_many(session, rows, now=now, alert_id=alert.id)
 
 
 class EventProcessor:

@@ -73,6 +73,11 @@ class Target(_Strict):
     confidential: bool = False
     language: str = "en"
 
+    @field_validator("telegram", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: object) -> object:
+        return [str(item) for item in value] if isinstance(value, list) else value
+
     @field_validator("telegram")
     @classmethod
     def _chat_ids(cls, value: list[str]) -> list[str]:

@@ -38,6 +38,7 @@ class Job:
     message_ids: list[str] = field(default_factory=list)  # edits: the pings to edit
     text: str | None = None  # answers and digests: the words to send as they are
     reference: str | None = None
+    max_wait: float = 15.0  # longest wait for a rate-limit slot before giving the job back
 
 
 class Notifier(Protocol):

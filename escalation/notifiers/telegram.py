@@ -73,12 +73,14 @@ class TelegramNotifier:
         if job.purpose in ("ping", "remind") and job.card is not None:
             reminder = job.payload.get("reminder_after") if job.purpose == "remind" else None
             text = render_text(job.card, job.language, reminder_after=reminder)
-            return await self.say(job.address, text, keyboard(job.card, job.language))
+            return await self.say(
+                job.address, text, keyboard(job.card, job.language), max_wait=job.max_wait
+            )
         if job.purpose == "edit" and job.card is not None:
             text = render_text(job.card, job.language)
             markup = keyboard(job.card, job.language)
             for message_id in job.message_ids:
-                await self.limiter.wait(f"edit:{job.address}")
+                await self._slot(f"edit:{job.address}", job.max_wait)
                 await self.bot.edit_message_text(
                     text=text[:MAX_TEXT],
                     chat_id=job.address,
@@ -88,11 +90,22 @@ class TelegramNotifier:
                 )
             return None
         if job.text is not None:
-            return await self.say(job.address, job.text)
+            return await self.say(job.address, job.text, max_wait=job.max_wait)
         raise PermanentFailure(f"nothing to send for {job.purpose}")
 
-    async def say(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None = None) -> str:
-        await self.limiter.wait(chat_id)
+    async def _slot(self, chat_id: str, max_wait: float | None) -> None:
+        delay = await self.limiter.wait(chat_id, max_wait)
+        if delay:
+            raise RetryLater(delay, "rate limit slot too far")
+
+    async def say(
+        self,
+        chat_id: str,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        max_wait: float | None = None,
+    ) -> str:
+        await self._slot(chat_id, max_wait)
         message = await self.bot.send_message(
             chat_id=chat_id,
             text=text[:MAX_TEXT],

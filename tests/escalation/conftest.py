@@ -74,7 +74,8 @@ confidentiality:
 supported_units: units.yml
 smtp: {url: "SMTP_URL", sender: "tocsin@example.org"}
 surge: {window: 24h, baseline: 14d, min_reports: 5, ratio: 3}
-delivery: {backoff: 0.05s, max_backoff: 0.2s, lease: 1s, poll_interval: 0.05s, max_attempts: 4}
+delivery: {backoff: 0.05s, max_backoff: 0.2s, lease: 1s, poll_interval: 0.05s, max_attempts: 4,
+           telegram_per_second: 1000, telegram_per_chat_per_minute: 1000}
 digest: {enabled: false}
 """
 
@@ -173,11 +174,17 @@ async def bot_api() -> AsyncIterator[FakeStaffBotApi]:
     await api.stop()
 
 
-@pytest.fixture
-def smtp(tmp_path: Path) -> Any:
-    server = FakeSmtpServer(tmp_path).start()
+@pytest.fixture(scope="session")
+def smtp_server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    server = FakeSmtpServer(tmp_path_factory.mktemp("smtp")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: FakeSmtpServer) -> FakeSmtpServer:
+    smtp_server.received.clear()
+    return smtp_server
 
 
 @pytest.fixture

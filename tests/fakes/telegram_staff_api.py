@@ -40,6 +40,7 @@ class FakeStaffBotApi:
         self.server_errors: int = 0  # the next N calls answer 502
         self.gate: asyncio.Event | None = None  # when set, sendMessage waits for it
         self.members: dict[str, dict[str, Any]] = {}
+        self.waiting = 0  # requests held at the gate now
         self._next_id = 100
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -104,7 +105,9 @@ class FakeStaffBotApi:
                 status=429,
             )
         if self.gate is not None:
+            self.waiting += 1
             await self.gate.wait()
+            self.waiting -= 1
             if request.transport is None or request.transport.is_closing():
                 return web.Response(status=499)
         chat_id = str(params["chat_id"])
