@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -24,6 +23,25 @@ from nlu.training_data import Example
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
 CHAR_SIZES = (2, 3, 4, 5)
+WORD_CACHE_SIZE = 50_000
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_DIGITS.sub("0", fold(text)))
+
+
+def word_grams(word: str) -> list[str]:
+    """The character n-grams of one word (padded with spaces) and the word itself."""
+    padded = f" {word} "
+    length = len(padded)
+    grams = [
+        padded[start : start + size]
+        for size in CHAR_SIZES
+        if size <= length
+        for start in range(length - size + 1)
+    ]
+    grams.append("w:" + word)
+    return grams
 
 
 def features(text: str) -> list[str]:
@@ -32,20 +50,9 @@ def features(text: str) -> list[str]:
     Digits collapse to "0" so that "12 men" and "3 men" share features. Character n-grams carry
     misspellings, inflections and Arabic clitics; word n-grams carry phrases like "shot dead".
     """
-    words = _WORD.findall(_DIGITS.sub("0", fold(text)))
-    grams: list[str] = []
-    append = grams.append
-    for word in words:
-        padded = f" {word} "
-        length = len(padded)
-        for size in CHAR_SIZES:
-            if size > length:
-                break
-            for start in range(length - size + 1):
-                append(padded[start : start + size])
-        append("w:" + word)
-    for first, second in pairwise(words):
-        append(f"b:{first} {second}")
+    words = _words(text)
+    grams = [gram for word in words for gram in word_grams(word)]
+    grams.extend(f"b:{first} {second}" for first, second in pairwise(words))
     return grams
 
 
@@ -67,23 +74,38 @@ class LinearModel:
         self.bias = bias.astype(np.float32)
         self.classes = tuple(classes)
         self.temperature = float(temperature)
+        self._columns: dict[str, np.ndarray] = {}
 
     def scores(self, text: str) -> np.ndarray:
-        """Raw class scores (logits before temperature)."""
+        """Raw class scores (logits before temperature).
+
+        A word's character n-grams do not depend on its neighbours, so their columns are
+        memoised per word: reports reuse a small vocabulary, and scoring a long text becomes
+        a few dictionary hits and one vectorised count.
+        """
+        words = _words(text)
+        parts = [self._word_columns(word) for word in words]
         get = self.vocabulary.get
-        columns: list[int] = []
-        tf: list[float] = []
-        for gram, count in Counter(features(text)).items():
-            column = get(gram)
-            if column is not None:
-                columns.append(column)
-                tf.append(1.0 if count == 1 else 1.0 + math.log(count))
-        if not columns:
+        bigrams = [get(f"b:{a} {b}") for a, b in pairwise(words)]
+        parts.append(np.array([c for c in bigrams if c is not None], dtype=np.int64))
+        columns = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        if not len(columns):
             return self.bias.copy()
-        ids = np.array(columns)
-        values = np.array(tf, dtype=np.float32) * self.idf[ids]
+        ids, counts = np.unique(columns, return_counts=True)
+        values = (1.0 + np.log(counts.astype(np.float32))) * self.idf[ids]
         values /= np.linalg.norm(values) or 1.0
         return values @ self.weights[ids] + self.bias
+
+    def _word_columns(self, word: str) -> np.ndarray:
+        cached = self._columns.get(word)
+        if cached is None:
+            get = self.vocabulary.get
+            found = (get(gram) for gram in word_grams(word))
+            cached = np.array([c for c in found if c is not None], dtype=np.int64)
+            if len(self._columns) >= WORD_CACHE_SIZE:
+                self._columns.clear()
+            self._columns[word] = cached
+        return cached
 
     def probabilities(self, text: str) -> np.ndarray:
         return softmax(self.scores(text) / self.temperature)

@@ -12,21 +12,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from nlu.classifier import LinearModel
-from nlu.extraction.perpetrator import PERPETRATOR_WORDS
 from nlu.extraction.perpetrator import parse_perpetrator as read_perpetrator
-from nlu.extraction.victims import GROUP_WORDS, PEOPLE_WORDS
 from nlu.extraction.victims import parse_victims as read_victims
 from nlu.extraction.weapons import parse_weapons
 from nlu.extraction.when import parse_when as read_when
-from nlu.extraction.when_words import MONTHS, WEEKDAYS
 from nlu.gazetteer import Gazetteer
 from nlu.geotagger import Geotagger
 from nlu.language import LanguageDetector
-from nlu.models import load_classifier
+from nlu.models import load_classifier, load_common_words
 from nlu.rasa import RasaClient
 from nlu.result import Analysis, Classification, PlaceCandidate, TimeReading, VictimReading
-from nlu.stopwords import common_words
-from nlu.training_data import load_examples
 
 DETECTION_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
 
@@ -57,7 +52,7 @@ class Nlu:
         self._model: LinearModel = load_classifier(cache_dir)
         gazetteer = Gazetteer.load(cache_dir, extra_gazetteer, self.countries)
         self._geotagger = Geotagger(
-            gazetteer, countries=self.countries, common_words=_geo_common_words()
+            gazetteer, countries=self.countries, common_words=load_common_words(cache_dir)
         )
         self._rasa = RasaClient(rasa_url) if rasa_url else None
 
@@ -143,15 +138,3 @@ class Nlu:
     ) -> tuple[str | None, str | None]:
         """(perpetrator type id or None, the words that named it, e.g. "FAMa")."""
         return read_perpetrator(text)
-
-
-def _geo_common_words() -> frozenset[str]:
-    """Words never read alone as a place in a sentence: function words, the lexicons' words,
-    month and weekday names, and every word written in lower case in the training data."""
-    extra: list[str] = list(MONTHS) + list(WEEKDAYS) + list(PEOPLE_WORDS)
-    for table in (GROUP_WORDS, PERPETRATOR_WORDS):
-        for words in table.values():
-            extra.extend(w for w in words if w.replace(" ", "").isalpha())
-    for example in load_examples():
-        extra.extend(word for word in example.text.split() if word.islower())
-    return common_words(extra)

@@ -75,6 +75,14 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self.names)
 
+    def present(self, keys: list[int]) -> set[int]:
+        """The subset of `keys` that name at least one entry (one vectorised search)."""
+        if not keys or not len(self.key_hash):
+            return set()
+        wanted = np.array(keys, dtype=np.uint64)
+        positions = np.searchsorted(self.key_hash, wanted).clip(0, len(self.key_hash) - 1)
+        return set(wanted[self.key_hash[positions] == wanted].tolist())
+
     def lookup(self, key: int) -> list[tuple[int, int]]:
         """(entry, flags) of every owner of a name key, most populous first."""
         left = int(np.searchsorted(self.key_hash, np.uint64(key), side="left"))

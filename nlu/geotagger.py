@@ -83,15 +83,20 @@ class Geotagger:
         self.common = common_words
 
     def find_mentions(self, text: str) -> list[Mention]:
-        """Longest-first matches of the text's n-grams against the name index."""
-        found = list(_WORD.finditer(text))
-        originals = [m.group(0) for m in found]
+        """Longest-first matches of the text's n-grams against the name index.
+
+        Every window's key is computed first and checked against the index in one vectorised
+        search, so the per-window Python work is only done for names that exist.
+        """
+        originals = _WORD.findall(text)
         words = [fold(w) for w in originals]
+        keys = self._window_keys(words)
+        present = self.gazetteer.present(list(keys.values()))
         bare = len(words) <= BARE_ANSWER_WORDS
         mentions: list[Mention] = []
         i = 0
         while i < len(words):
-            mention = self._mention_at(words, originals, i, bare)
+            mention = self._mention_at(words, originals, i, bare, keys, present)
             if mention is None:
                 i += 1
                 continue
@@ -99,28 +104,45 @@ class Geotagger:
             i += mention.size
         return mentions
 
+    @staticmethod
+    def _window_keys(words: list[str]) -> dict[tuple[int, int | str], int]:
+        """(start, size) -> key for every window; (start, stem) -> key for Arabic stems."""
+        keys: dict[tuple[int, int | str], int] = {}
+        for i, word in enumerate(words):
+            for size in range(1, min(MAX_NAME_TOKENS, len(words) - i) + 1):
+                keys[(i, size)] = key_of(words[i : i + size])
+            for stem in arabic_stems(word)[1:]:
+                keys[(i, stem)] = key_of([stem])
+        return keys
+
     def _mention_at(
-        self, words: list[str], originals: list[str], i: int, bare: bool
+        self,
+        words: list[str],
+        originals: list[str],
+        i: int,
+        bare: bool,
+        keys: dict[tuple[int, int | str], int],
+        present: set[int],
     ) -> Mention | None:
         cue = i > 0 and (words[i - 1] in CUE_WORDS or (i > 1 and words[i - 2] in CUE_WORDS))
         for size in range(min(MAX_NAME_TOKENS, len(words) - i), 0, -1):
+            key = keys[(i, size)]
+            if key not in present:
+                continue
             window = words[i : i + size]
             if size == 1 and not self._single_word_ok(window[0], originals[i], cue, bare):
                 continue
             if size > 1 and all(w in self.common for w in window):
                 continue
-            owners = self.gazetteer.lookup(key_of(window))
-            if owners:
-                capital = originals[i][:1].isupper()
-                words_text = " ".join(originals[i : i + size])
-                area = _says_area(words, i, size)
-                return Mention(i, size, words_text, owners, cue or capital or bare, area)
+            capital = originals[i][:1].isupper()
+            words_text = " ".join(originals[i : i + size])
+            area = _says_area(words, i, size)
+            owners = self.gazetteer.lookup(key)
+            return Mention(i, size, words_text, owners, cue or capital or bare, area)
         for stem in arabic_stems(words[i])[1:]:
-            if stem in self.common or len(stem) < 3:
-                continue
-            owners = self.gazetteer.lookup(key_of([stem]))
-            if owners:
-                return Mention(i, 1, originals[i], owners, True)
+            key = keys[(i, stem)]
+            if key in present and stem not in self.common and len(stem) >= 3:
+                return Mention(i, 1, originals[i], self.gazetteer.lookup(key), True)
         return None
 
     def _spelled_mentions(self, text: str) -> list[Mention]:

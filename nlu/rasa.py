@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import aiohttp
-
 from nlu.result import Classification
 from nlu.taxonomy import CATEGORIES
 
@@ -25,13 +23,15 @@ class RasaClient:
 
     def __init__(self, url: str, *, timeout: float = TIMEOUT_SECONDS) -> None:
         self.url = url.rstrip("/") + "/model/parse"
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.timeout = timeout
 
     async def parse(self, text: str) -> dict[str, Any] | None:
         """Rasa's raw answer, or None when the server cannot be asked."""
+        import aiohttp  # only deployments with a Rasa server pay for importing it
+
         try:
             async with (
-                aiohttp.ClientSession(timeout=self.timeout) as session,
+                aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as session,
                 session.post(self.url, json={"text": text}) as response,
             ):
                 if response.status != 200:

@@ -45,7 +45,8 @@ def parse_examples_block(block: str) -> list[str]:
 
 def load_file(path: Path) -> list[Example]:
     """Examples of one Rasa NLU YAML file; unknown intents are an error, not silently kept."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ten times faster
+    document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     language = path.stem.split("_")[0]
     examples = []
     for item in document.get("nlu", []):

@@ -15,12 +15,21 @@ from nlu.text import fold
 _ARABIC_CLITICS = r"(?:(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?)"
 
 
-def _entry_pattern(entry: str) -> str:
-    """A folded lexicon entry as a regex; regex syntax in entries is kept (e.g. "soldats?")."""
-    folded = fold(entry)
-    if "\u0600" <= folded[:1] <= "\u06ff":
-        return _ARABIC_CLITICS + folded
-    return folded
+def _alternatives(entries: Iterable[str]) -> str:
+    """One regex for a label: Latin entries as they are, Arabic ones behind one clitic group.
+
+    Longer entries come first so that "askari wa polisi" wins over "askari".
+    """
+    latin, arabic = [], []
+    for entry in entries:
+        folded = fold(entry)
+        (arabic if "\u0600" <= folded[:1] <= "\u06ff" else latin).append(folded)
+    options = sorted(latin, key=len, reverse=True)
+    if arabic:
+        options.append(
+            _ARABIC_CLITICS + "(?:" + "|".join(sorted(arabic, key=len, reverse=True)) + ")"
+        )
+    return "|".join(options)
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -45,8 +54,7 @@ class Lexicon:
         parts = []
         self._labels: list[str] = []
         for index, (label, words) in enumerate(entries.items()):
-            alternatives = sorted((_entry_pattern(w) for w in words), key=len, reverse=True)
-            parts.append(f"(?P<g{index}>{'|'.join(alternatives)})")
+            parts.append(f"(?P<g{index}>{_alternatives(words)})")
             self._labels.append(label)
         self._pattern = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])")
 
