@@ -133,7 +133,7 @@ class TelegramChannel:
                 await self.memories.save(memory)
                 return
             await self._show_answer(person)
-            memory.question = None
+            memory.question = 0
         replies = await self.engine.handle(person.inbound)
         await self._reply(person.chat_id, replies, memory, item)
 
@@ -178,9 +178,10 @@ class TelegramChannel:
         item: InboxItem | None,
     ) -> None:
         """Send the engine's answers; what Telegram does not take now is deferred, not lost."""
-        if replies and memory.question is not None:
+        if replies and memory.question:
             await self._retire_buttons(chat_id, memory.question)
-            memory.question = None
+        if replies:
+            memory.question = 0  # whatever buttons were showing belong to an older question
         sent = 0
         try:
             for reply in replies:

@@ -21,7 +21,7 @@ MAX_CALLBACK_BYTES = 64
 ACTION_PREFIX = "~"
 NUMBER_PREFIX = "#"
 CLEAR_CHAT = ACTION_PREFIX + "clear"
-ROW_CHARACTERS = 26  # short labels share a row, up to about this many characters
+ROW_CHARACTERS = 20  # short labels share a row, up to about this many characters
 ROW_BUTTONS = 3
 
 Markup = types.InlineKeyboardMarkup | types.ReplyKeyboardMarkup | types.ReplyKeyboardRemove
@@ -64,9 +64,12 @@ def split_text(text: str, limit: int = MAX_TEXT_UNITS) -> list[str]:
         window = rest[:limit]
         while utf16_units(window) > limit:  # astral characters count twice
             window = window[:-1]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        if cut < limit // 2:
-            cut = len(window)
+        cut = len(window)
+        for separator in ("\n\n", "\n", " "):  # the coarsest break in the second half
+            found = window.rfind(separator)
+            if found >= len(window) // 2:
+                cut = found
+                break
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest or not pieces:
@@ -102,6 +105,7 @@ def _rows(buttons: list[types.InlineKeyboardButton]) -> list[list[types.InlineKe
             and len(row) < ROW_BUTTONS
             and width + len(button.text) <= ROW_CHARACTERS
             and len(button.text) <= ROW_CHARACTERS // 2
+            and all(len(other.text) <= ROW_CHARACTERS // 2 for other in row)
         ):
             row.append(button)
         else:

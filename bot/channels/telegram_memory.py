@@ -26,7 +26,9 @@ LOCAL_CHATS_KEPT = 50_000
 @dataclass
 class ChatMemory:
     key: str
-    question: int | None = None  # bot message with the buttons of the open question
+    # the bot message whose buttons answer the open question: 0 when no buttons are open,
+    # None when unknown (a press is then taken as it comes)
+    question: int | None = None
     reply_keyboard: bool = False
     sent: list[list[int]] = field(default_factory=list)  # [message id, unix time]
 

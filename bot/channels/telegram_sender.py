@@ -73,9 +73,8 @@ class BotApi:
                     method.__api_method__,
                     error.retry_after,
                 )
-                self.limiter.pause(paced_chat, error.retry_after)
-                if paced_chat is None:
-                    await asyncio.sleep(error.retry_after)
+                self.limiter.pause(paced_chat, error.retry_after)  # holds the chat's other sends
+                await asyncio.sleep(error.retry_after)
             except (TelegramServerError, TelegramNetworkError) as error:
                 if attempt + 1 >= self.attempts:
                     raise DeliveryError(type(error).__name__) from error

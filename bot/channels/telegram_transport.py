@@ -73,10 +73,10 @@ async def register_webhook(channel: TelegramChannel, url: str, secret: str) -> N
 
 
 async def keep_trying(
-    what: str, attempt: Callable[[], Awaitable[None]], stop: asyncio.Event
+    what: str, attempt: Callable[[], Awaitable[None]], stop: asyncio.Event, first_delay: float = 1.0
 ) -> None:
     """Run a start-up call until it succeeds: Telegram may be down when we start."""
-    delay = 1.0
+    delay = first_delay
     while not stop.is_set():
         try:
             await attempt()
@@ -123,9 +123,10 @@ async def poll_updates(channel: TelegramChannel, stop: asyncio.Event) -> None:
     async def leave_webhook_mode() -> None:
         await channel.api.call(DeleteWebhook(drop_pending_updates=False))
 
-    await keep_trying("deleteWebhook", leave_webhook_mode, stop)
+    first_delay = channel.api.first_delay * 2
+    await keep_trying("deleteWebhook", leave_webhook_mode, stop, first_delay)
     offset: int | None = None
-    delay = 1.0
+    delay = first_delay
     while not stop.is_set():
         payload: dict[str, object] = {
             "timeout": POLL_TIMEOUT_SECONDS,
@@ -144,7 +145,7 @@ async def poll_updates(channel: TelegramChannel, stop: asyncio.Event) -> None:
             for update in answer["result"]:
                 await channel.accept(json.dumps(update).encode(), update)
                 offset = int(update["update_id"]) + 1
-            delay = 1.0
+            delay = first_delay
         except asyncio.CancelledError:
             raise
         except (ClientError, TimeoutError, ValueError, DeliveryError, OSError) as error:

@@ -35,6 +35,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float
+    status: int = 200  # what the fake answered: 200, or the injected error
 
 
 @dataclass
@@ -153,14 +154,19 @@ class FakeTelegram:
 
     # -- what tests read --------------------------------------------------------------------
 
-    def calls_to(self, method: str) -> list[dict[str, Any]]:
-        return [call.params for call in self.calls if call.method == method]
+    def calls_to(self, method: str, *, succeeded: bool = False) -> list[dict[str, Any]]:
+        """The params of every call of `method` (only those answered 200 if `succeeded`)."""
+        return [
+            call.params
+            for call in self.calls
+            if call.method == method and (call.status == 200 or not succeeded)
+        ]
 
     def texts_to(self, chat_id: int | str) -> list[str]:
-        """The texts of the messages the bot sent to a chat, in order."""
+        """The texts of the messages the bot sent to a chat (and Telegram took), in order."""
         return [
             params["text"]
-            for params in self.calls_to("sendMessage")
+            for params in self.calls_to("sendMessage", succeeded=True)
             if str(params.get("chat_id")) == str(chat_id)
         ]
 
@@ -242,23 +248,24 @@ class FakeTelegram:
             return self._error(Failure(401, 0))
         method = request.match_info["method"]
         params = await self._params(request)
-        call = Call(method, params, time.monotonic())
+        failure = self._injected(method)
+        result: Any = None
+        if failure is None:
+            if method == "getUpdates":
+                result = await self._get_updates(params)
+            else:
+                handler = getattr(self, f"_api_{method}", None)
+                result = handler(params) if handler else True
+            if isinstance(result, Failure):
+                failure = result
+        call = Call(method, params, time.monotonic(), failure.status if failure else 200)
         if self.record_calls:
             self.calls.append(call)
         for listener in self.listeners:
             listener(call)
-        failure = self._injected(method)
-        if failure is not None:
-            await self._notify()
-            return self._error(failure)
-        if method == "getUpdates":
-            result: Any = await self._get_updates(params)
-        else:
-            handler = getattr(self, f"_api_{method}", None)
-            result = handler(params) if handler else True
         await self._notify()
-        if isinstance(result, Failure):
-            return self._error(result)
+        if failure is not None:
+            return self._error(failure)
         return web.json_response({"ok": True, "result": result})
 
     async def _file(self, request: web.Request) -> web.StreamResponse:

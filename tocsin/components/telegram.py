@@ -64,6 +64,7 @@ async def start_channel(app: App, web_app: web.Application, channel: TelegramCha
                 "setMyCommands",
                 lambda: publish_commands(channel, settings.languages, settings.default_language),
                 stop,
+                channel.api.first_delay * 2,
             ),
             name="telegram-commands",
         )
@@ -77,6 +78,7 @@ async def start_channel(app: App, web_app: web.Application, channel: TelegramCha
                     "setWebhook",
                     lambda: register_webhook(channel, settings.telegram_webhook_url or "", secret),
                     stop,
+                    channel.api.first_delay * 2,
                 ),
                 name="telegram-webhook",
             )

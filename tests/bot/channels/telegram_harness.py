@@ -106,11 +106,16 @@ async def running_bot(
     fake: FakeTelegram,
     *,
     limits: RateLimits | None = None,
+    retry_delay: float | None = None,
 ) -> AsyncIterator[RunningBot]:
-    """The Telegram channel, the inbox processor and the HTTP server, as `tocsin run` has them."""
+    """The Telegram channel, the inbox processor and the HTTP server, as `tocsin run` has them;
+    `retry_delay` shortens the backoff after Telegram errors (seconds in production)."""
     app = await build_app(settings, nlu=nlu)
     web_app = build_web_app(app)
     channel = build_channel(app, limits)
+    if retry_delay is not None:
+        channel.api.first_delay = retry_delay
+        channel.api.max_delay = retry_delay * 2
     stoppers = [await start_channel(app, web_app, channel)]
     inbox_stopper = await inbox_component.start(app, web_app)
     assert inbox_stopper is not None
@@ -195,10 +200,10 @@ class TelegramPerson:
 
     @property
     def sent(self) -> list[dict[str, Any]]:
-        """Every sendMessage to this chat, in order, with its parameters."""
+        """Every message Telegram took for this chat, in order, with its parameters."""
         return [
             params
-            for params in self.bot.fake.calls_to("sendMessage")
+            for params in self.bot.fake.calls_to("sendMessage", succeeded=True)
             if str(params.get("chat_id")) == str(self.chat_id)
         ]
 
@@ -218,11 +223,18 @@ PREFERRED = ("yes", "done", "anonymous", "send")
 
 
 async def complete_report(
-    person: TelegramPerson, language: str, description: str, *, max_turns: int = 20
+    person: TelegramPerson,
+    language: str,
+    description: str,
+    *,
+    after_story: list[dict[str, Any]] | None = None,
+    max_turns: int = 20,
 ) -> str:
-    """Tell a whole report: /start, the language, the story, then the first sensible button
-    of each question (confirm, skip, stay anonymous, send). Returns the reference shown."""
+    """Tell a whole report: /start, the language, the story (then the `after_story` updates,
+    e.g. a photo), then the first sensible button of each question (confirm, skip, stay
+    anonymous, send). Returns the reference shown."""
     await person.say("/start")
+    extras = list(after_story or [])
     for _turn in range(max_turns):
         last = person.last_sent()
         found = REFERENCE.search(last["text"])
@@ -237,4 +249,6 @@ async def complete_report(
             await person.share_location(16.2717, -0.0447)
         else:
             await person.say(description)
+            while extras:
+                await person.send(extras.pop(0))
     raise AssertionError("the report was not completed")
