@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, repr=False)
+    # false lifts the pacing of outgoing messages (a local Bot API server or a test fake)
+    telegram_rate_limits: bool = True
 
     whatsapp_token: str | None = Field(default=None, repr=False)
     whatsapp_phone_number_id: str | None = None
