@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu import gazetteer_build, gazetteer_keys, text
+from nlu import country_names, gazetteer_build, gazetteer_keys, text
 from nlu.cache import fingerprint, load_or_build_arrays, module_source
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 
@@ -63,7 +63,7 @@ class Gazetteer:
         """
         scope = sorted({c.upper() for c in countries}) if countries else None
         sources = gazetteer_build.source_files(extra)
-        code = module_source(gazetteer_build, gazetteer_keys, text)
+        code = module_source(gazetteer_build, gazetteer_keys, text, country_names)
         key = fingerprint(sources, [*code, ",".join(scope or ["world"])])
         name = "gazetteer-" + ("-".join(scope)[:40] if scope else "world")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nlu import country_names
 from nlu.gazetteer_keys import name_keys
 from nlu.text import tokens
 
@@ -175,7 +176,7 @@ def load_countries(places: list[Entry]) -> list[Entry]:
                 population=int(item.get("population") or 0),
                 kind=KIND_COUNTRY,
                 geonameid=int(item["geonameid"]),
-                names=[item["name"], item["iso3"]],
+                names=[item["name"], *country_names.names_of(code)],
             )
         )
     return entries

@@ -37,6 +37,9 @@ CUE_WORDS = _folded_words(
     """
 )
 BARE_ANSWER_WORDS = 4
+# How many owners of another mention vouch for nearness, and how near is near.
+COHERENCE_OWNERS = 10
+COHERENCE_KM = 100.0
 AREA_WORDS = _folded_words(
     """region regions province district county state governorate department prefecture
     cercle commune municipality division zone région préfecture département provincia
@@ -225,20 +228,25 @@ class Geotagger:
         return results
 
     def _context(self, mentions: list[Mention]) -> dict[str, set[int]]:
-        """Areas and countries named in the text, which vouch for the places inside them."""
-        admin1: set[int] = set()
-        admin2: set[int] = set()
-        countries: set[int] = set()
+        """What the other mentions of the text vouch for: named areas and countries, and the
+        countries and positions of the places they may be (names that cohere win)."""
+        g = self.gazetteer
+        context: dict[str, set[int]] = {"admin1": set(), "admin2": set(), "countries": set()}
+        context["near"] = set()  # entries of other mentions, for the nearness test
+        context["nearby_countries"] = set()
         for mention in mentions:
-            for entry, _ in mention.owners:
-                kind = int(self.gazetteer.kind[entry])
+            for entry, _ in mention.owners[:COHERENCE_OWNERS]:
+                kind = int(g.kind[entry])
                 if kind == KIND_ADMIN1:
-                    admin1.add(entry)
+                    context["admin1"].add(entry)
                 elif kind == KIND_ADMIN2:
-                    admin2.add(entry)
+                    context["admin2"].add(entry)
                 elif kind == KIND_COUNTRY:
-                    countries.add(int(self.gazetteer.country_index[entry]))
-        return {"admin1": admin1, "admin2": admin2, "countries": countries}
+                    context["countries"].add(int(g.country_index[entry]))
+                if kind != KIND_COUNTRY:
+                    context["near"].add(entry)
+                    context["nearby_countries"].add(int(g.country_index[entry]))
+        return context
 
     def _in_scope(self, entry: int) -> float | None:
         """Score adjustment for the deployment's scope; None excludes the entry."""
@@ -259,40 +267,39 @@ class Geotagger:
         kind = int(g.kind[entry])
         raw = math.log10(int(g.population[entry]) + 1) / 7.0
         raw += 0.25 * (flags & 1) + 0.15 * ((flags >> 1) - 1)
-        raw += {KIND_PLACE: 0.0, KIND_ADMIN1: -0.1, KIND_ADMIN2: 0.4, KIND_COUNTRY: 0.6}[kind]
+        raw += {KIND_PLACE: 0.0, KIND_ADMIN1: -0.1, KIND_ADMIN2: 0.4, KIND_COUNTRY: -0.3}[kind]
         raw += 0.3 if mention.looks_like_name else -0.3
         if mention.says_area:
             raw += 1.0 if kind in (KIND_ADMIN1, KIND_ADMIN2) else -0.3
         raw += self._in_scope(entry) or 0.0
         raw += self._containment(entry, kind, context)
-        raw -= 0.02 * order
+        raw -= 0.1 * min(order, 5)  # the incident's place is usually named first
         if near is not None:
             d = distance_km(near[0], near[1], float(g.lat[entry]), float(g.lon[entry]))
             raw += 1.5 * math.exp(-d / 50.0) + 1.0 * math.exp(-d / 400.0)
         return raw
 
     def _containment(self, entry: int, kind: int, context: dict[str, set[int]]) -> float:
-        """A bonus when another mention names the area or country this entry lies in."""
+        """A bonus when other mentions name the area or country this entry lies in, or
+        places in the same country and close by ("Toumbou, near Kaya")."""
         g = self.gazetteer
+        country = int(g.country_index[entry])
         bonus = 0.0
-        if int(g.country_index[entry]) in context["countries"] and kind != KIND_COUNTRY:
-            bonus += 0.6
+        if country in context["countries"] and kind != KIND_COUNTRY:
+            bonus += 1.0  # a named country ("the Malian army") frames the whole text
         parent = int(g.admin1[entry])
         if kind in (KIND_PLACE, KIND_ADMIN2) and parent >= 0 and parent in context["admin1"]:
             bonus += 1.2
-        if kind == KIND_PLACE:
-            for area in context["admin2"]:
-                if (
-                    g.country_index[area] == g.country_index[entry]
-                    and distance_km(
-                        float(g.lat[area]),
-                        float(g.lon[area]),
-                        float(g.lat[entry]),
-                        float(g.lon[entry]),
-                    )
-                    < 80.0
-                ):
-                    bonus += 0.8
+        if kind == KIND_COUNTRY:
+            return bonus
+        if country in context["nearby_countries"]:
+            bonus += 0.3
+        lat, lon = float(g.lat[entry]), float(g.lon[entry])
+        for other in context["near"] | context["admin2"]:
+            if g.country_index[other] == country and entry != other:
+                d = distance_km(float(g.lat[other]), float(g.lon[other]), lat, lon)
+                if d < COHERENCE_KM:
+                    bonus += 0.8 if other in context["admin2"] else 0.5
                     break
         return bonus
 

@@ -24,6 +24,21 @@ GREETINGS: dict[str, str] = {
     }.items()
     for word in words.split()
 }
+_FUNCTION_WORDS_BY_LANGUAGE = {
+    "en": "the of and in on at to was were by with from his her their they he she it is are "
+    "been have has had an this that which who near after during",
+    "fr": "le la les des du de et au aux dans sur par un une est sont ont été était qui que il "
+    "elle ils leur leurs ces cette près pendant après avec pour",
+    "es": "el la los las del de y en por con una un fue fueron que su sus al cerca durante "
+    "después para este esta",
+    "pt": "o a os as da do dos das de e em com por uma um foi foram que seu sua ao no na nos nas "
+    "perto durante depois para este esta",
+    "sw": "na ya wa kwa za la katika ni hii huo hiyo walio wakati baada karibu kutoka",
+}
+FUNCTION_WORDS: dict[str, tuple[str, ...]] = {}
+for _code, _text in _FUNCTION_WORDS_BY_LANGUAGE.items():
+    for _word in _text.split():
+        FUNCTION_WORDS[fold(_word)] = (*FUNCTION_WORDS.get(fold(_word), ()), _code)
 SHORT_LETTERS = 20
 UNSURE_BELOW = 0.4
 
@@ -57,7 +72,19 @@ class LanguageDetector:
         weight = min(1.0, letters / SHORT_LETTERS)
         # Short texts: lingua gets `weight` of the mass; the rest goes to greetings and the
         # hint when they speak, and otherwise stays unclaimed, which reads as "unsure".
-        scores = {code: value * weight for code, value in self._statistical(text).items()}
+        scores = self._statistical(text)
+        function_votes = self._function_word_votes(text)
+        if function_votes:
+            # Names of places and people fool character statistics ("Ouahigouya", "Ségou");
+            # the little grammatical words of a sentence do not.
+            share = min(0.6, sum(function_votes.values()) / 8.0)
+            total = sum(function_votes.values())
+            scores = {
+                code: (1 - share) * scores.get(code, 0.0)
+                + share * function_votes.get(code, 0.0) / total
+                for code in set(scores) | set(function_votes)
+            }
+        scores = {code: value * weight for code, value in scores.items()}
         unclaimed = 1.0 - weight
         votes = self._greeting_votes(text)
         for code, share in votes.items():
@@ -82,6 +109,15 @@ class LanguageDetector:
             return {}
         values = self._detector.compute_language_confidence_values(text)
         return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value > 0}
+
+    def _function_word_votes(self, text: str) -> dict[str, float]:
+        """Counts of each language's function words, a word shared by k languages counting 1/k."""
+        votes: dict[str, float] = {}
+        for word in tokens(text):
+            owners = [code for code in FUNCTION_WORDS.get(word, ()) if code in self.languages]
+            for code in owners:
+                votes[code] = votes.get(code, 0.0) + 1.0 / len(owners)
+        return votes
 
     def _greeting_votes(self, text: str) -> dict[str, float]:
         votes: dict[str, float] = {}

