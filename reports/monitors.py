@@ -167,8 +167,9 @@ class MonitorStore:
 
     async def organisation_of(self, pseudonyms: list[str]) -> str | None:
         """The organisation of an active monitor among `pseudonyms` (one person's, across keys)."""
-        async with self._sessions() as session:
-            result = await session.execute(
+        # asked before every template and file, so a bare connection rather than an ORM session
+        async with self.engine.connect() as connection:
+            result = await connection.execute(
                 select(Monitor.organisation).where(
                     Monitor.pseudonym.in_(pseudonyms), Monitor.revoked_at.is_(None)
                 )

@@ -23,7 +23,7 @@ from bot.monitors.reading import Reporter, read_report
 from bot.monitors.template import Fault, FieldText, RawReport, excerpt
 from bot.monitors.words import REQUIRED_KEYS, display_key, key_of, languages_of_key
 from nlu import Nlu
-from reports.records import ReportView
+from reports.records import ReportDraft, ReportView
 from reports.storage import ReportStore
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMES = frozenset({"text/csv", "application/csv", "text/comma-separated-values"})
 MAX_ROWS = 5000
+STORE_CONCURRENCY = 8  # below the engine's pool of 10 connections
 
 
 class TableError(Exception):
@@ -193,6 +194,7 @@ async def import_table(
     """Validate every row and store the good ones; raises TableError for a bad file."""
     reports = rows_to_reports(read_table(content, kind), language)
     result = ImportResult()
+    good: list[tuple[int, ReportDraft]] = []
     for raw in reports:
         draft, faults = read_report(
             raw, nlu=nlu, language=raw.language(language), now=now, reporter=reporter
@@ -200,9 +202,23 @@ async def import_table(
         if draft is None:
             result.refused.append((raw.number, faults))
         else:
-            result.stored.append((raw.number, await store.submit(draft)))
+            good.append((raw.number, draft))
         await asyncio.sleep(0)  # a large file must not stall everyone else's messages
+    result.stored = await _store_all(store, good)
     log.info(
         "monitor import kind=%s stored=%d refused=%d", kind, len(result.stored), len(result.refused)
     )
     return result
+
+
+async def _store_all(
+    store: ReportStore, drafts: list[tuple[int, ReportDraft]]
+) -> list[tuple[int, ReportView]]:
+    """Each row in its own transaction, a few at a time so the database's waits overlap."""
+    gate = asyncio.Semaphore(STORE_CONCURRENCY)
+
+    async def store_one(row: int, draft: ReportDraft) -> tuple[int, ReportView]:
+        async with gate:
+            return row, await store.submit(draft)
+
+    return list(await asyncio.gather(*(store_one(row, draft) for row, draft in drafts)))

@@ -9,6 +9,7 @@ evidence like any other document.
 from __future__ import annotations
 
 import logging
+import time
 
 from babel.dates import format_date
 
@@ -28,6 +29,8 @@ from reports.records import ReportDraft
 
 log = logging.getLogger(__name__)
 MY_REPORTS = 10
+KNOWN_MONITOR_SECONDS = 30.0
+KNOWN_MONITORS_MAX = 10_000
 
 
 class MonitorDesk:
@@ -36,11 +39,26 @@ class MonitorDesk:
     def __init__(self, monitors: MonitorStore, default_help: CommandHandler) -> None:
         self.monitors = monitors
         self.default_help = default_help
+        # pseudonym -> (organisation, until): a monitor sending a batch of templates is looked
+        # up once; a revocation reaches a running bot within KNOWN_MONITOR_SECONDS.
+        self._known: dict[str, tuple[str, float]] = {}
 
     async def organisation(self, turn: Turn) -> str | None:
+        """The sender's organisation if they are an active monitor."""
+        pseudonym = turn.session.pseudonym
+        known = self._known.get(pseudonym)
+        if known and known[1] > time.monotonic():
+            return known[0]
         keyring = turn.services.keyring
         pseudonyms = keyring.pseudonyms(turn.inbound.channel, turn.inbound.sender_id)
-        return await self.monitors.organisation_of(pseudonyms)
+        organisation = await self.monitors.organisation_of(pseudonyms)
+        if organisation is None:
+            self._known.pop(pseudonym, None)
+        else:
+            if len(self._known) > KNOWN_MONITORS_MAX:
+                self._known.clear()
+            self._known[pseudonym] = (organisation, time.monotonic() + KNOWN_MONITOR_SECONDS)
+        return organisation
 
     def _reporter(self, turn: Turn, organisation: str) -> Reporter:
         return Reporter(turn.inbound.channel, turn.session.pseudonym, organisation)

@@ -51,11 +51,17 @@ class Reading:
     @property
     def languages(self) -> list[str]:
         """The report's language first, then every other shipped one."""
-        return [self.language, *(code for code in available_languages() if code != self.language)]
+        return [self.language, *(code for code in shipped_languages() if code != self.language)]
 
 
 def _fault(text: FieldText, message: str, **values: str) -> Fault:
     return Fault(text.line, text.excerpt, message, {"key": text.word, **values})
+
+
+@lru_cache(maxsize=1)
+def shipped_languages() -> tuple[str, ...]:
+    """The languages with a catalogue; read once (a new catalogue needs a restart anyway)."""
+    return tuple(available_languages())
 
 
 TERM_TABLES: dict[str, tuple[dict[str, str], ...]] = {
@@ -79,12 +85,16 @@ def _terms(kind: str, language: str) -> dict[str, str]:
     return terms
 
 
+@lru_cache(maxsize=8)
+def _folded_ids(ids: tuple[str, ...]) -> dict[str, str]:
+    return {fold_value(identifier): identifier for identifier in ids}
+
+
 def _known_id(value: str, ids: tuple[str, ...], kind: str, reading: Reading) -> str | None:
     """An id typed as itself ("arbitrary_detention") or as its label in any language."""
     folded = fold_value(value)
-    for identifier in ids:
-        if folded == fold_value(identifier):
-            return identifier
+    if folded in _folded_ids(ids):
+        return _folded_ids(ids)[folded]
     for language in reading.languages:
         found = _terms(kind, language).get(folded)
         if found:

@@ -91,6 +91,8 @@ def fold(text: str) -> str:
 
     "Où" and "ou", "أين" and "اين", "٣" and "3" fold to the same word.
     """
+    if text.isascii():
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     kept = []
     for character in decomposed:
@@ -135,14 +137,21 @@ def trigger_language(word: str) -> str | None:
     return TRIGGER_INDEX.get(fold(word).rstrip(":"))
 
 
-def languages_of_key(word: str) -> set[str]:
+def _index_key_languages() -> dict[str, frozenset[str]]:
+    index: dict[str, set[str]] = {}
+    for language, words in TEMPLATE_WORDS.items():
+        for aliases in words.keys.values():
+            for alias in aliases:
+                index.setdefault(fold(alias), set()).add(language)
+    return {word: frozenset(languages) for word, languages in index.items()}
+
+
+KEY_LANGUAGES: dict[str, frozenset[str]] = _index_key_languages()
+
+
+def languages_of_key(word: str) -> frozenset[str]:
     """Every language in which `word` is a key: "danger" is English and French alike."""
-    folded = fold(word)
-    return {
-        language
-        for language, words in TEMPLATE_WORDS.items()
-        if any(fold(alias) == folded for aliases in words.keys.values() for alias in aliases)
-    }
+    return KEY_LANGUAGES.get(fold(word), frozenset())
 
 
 def display_key(key: str, language: str) -> str:
@@ -151,14 +160,15 @@ def display_key(key: str, language: str) -> str:
     return words.keys[key][0]
 
 
+ANSWERS: dict[str, bool | None] = {
+    fold(word): answer
+    for words in TEMPLATE_WORDS.values()
+    for answer, group in ((True, words.yes), (False, words.no), (None, words.unknown))
+    for word in group
+}
+
+
 def read_yes_no(value: str) -> tuple[bool, bool | None]:
     """(understood, answer): yes -> True, no -> False, "unknown" -> None, in any language."""
     folded = fold(value).rstrip(".!")
-    for words in TEMPLATE_WORDS.values():
-        if folded in {fold(word) for word in words.yes}:
-            return True, True
-        if folded in {fold(word) for word in words.no}:
-            return True, False
-        if folded in {fold(word) for word in words.unknown}:
-            return True, None
-    return False, None
+    return (folded in ANSWERS), ANSWERS.get(folded)
