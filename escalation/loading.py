@@ -107,8 +107,10 @@ def parse_rules(text: str, source: Path, settings: Any = None) -> RuleSet:
 
 def load_rules(settings: Any = None, path: Path | None = None) -> RuleSet:
     """The rules of `path`, else of TOCSIN_ESCALATION_RULES, else the packaged default."""
-    source = path or getattr(settings, "escalation_rules", None) or DEFAULT_RULES
-    source = Path(source)
+    configured = getattr(settings, "escalation_rules", None)
+    if configured is not None and str(configured) in ("", "."):
+        configured = None  # an empty TOCSIN_ESCALATION_RULES means the default
+    source = Path(path or configured or DEFAULT_RULES)
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as error:
