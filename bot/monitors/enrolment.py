@@ -14,6 +14,7 @@ from babel.dates import format_timedelta
 from bot.commands import CommandHandler
 from bot.flow.driver import ask_step
 from bot.flow.turn import Turn
+from bot.i18n import N_
 from reports.monitors import Enrolment, EnrolmentResult, MonitorStore, normalise_code
 
 
@@ -24,52 +25,35 @@ def _wait(retry_after: timedelta, language: str) -> str:
     )
 
 
+ANSWERS: dict[Enrolment, str] = {
+    Enrolment.ENROLLED: N_(
+        "Welcome: you are now a monitor for {organisation}. We know you only by a "
+        "pseudonym, never by name or number.\n"
+        "Send /template to see how to send a whole report in one message, or a CSV or "
+        "Excel file of reports; /myreports lists your reports. You can still tell me "
+        "what happened and I will guide you."
+    ),
+    Enrolment.ALREADY: N_("You are already a monitor for {organisation}. The code was not used."),
+    Enrolment.USED: N_(
+        "This invite code has already been used: each code works once. Ask your "
+        "organisation for a new one."
+    ),
+    Enrolment.EXPIRED: N_("This invite code has expired. Ask your organisation for a new one."),
+    Enrolment.SLOWED: N_(
+        "Too many wrong codes were sent from this chat. Please try again in {wait}."
+    ),
+    Enrolment.WRONG: N_(
+        "This invite code is not valid. Check it and try again, or ask your "
+        "organisation for a new one."
+    ),
+}
+
+
 def tell_enrolment(turn: Turn, result: EnrolmentResult) -> None:
     """The clear answer to an invite code, whatever became of it."""
     _ = turn._
-    outcome = result.outcome
-    if outcome is Enrolment.ENROLLED:
-        turn.say(
-            _(
-                "Welcome: you are now a monitor for {organisation}. We know you only by a "
-                "pseudonym, never by name or number.\n"
-                "Send /template to see how to send a whole report in one message, or a CSV or "
-                "Excel file of reports; /myreports lists your reports. You can still tell me "
-                "what happened and I will guide you.",
-                organisation=result.organisation,
-            )
-        )
-    elif outcome is Enrolment.ALREADY:
-        turn.say(
-            _(
-                "You are already a monitor for {organisation}. The code was not used.",
-                organisation=result.organisation,
-            )
-        )
-    elif outcome is Enrolment.USED:
-        turn.say(
-            _(
-                "This invite code has already been used: each code works once. Ask your "
-                "organisation for a new one."
-            )
-        )
-    elif outcome is Enrolment.EXPIRED:
-        turn.say(_("This invite code has expired. Ask your organisation for a new one."))
-    elif outcome is Enrolment.SLOWED:
-        wait = _wait(result.retry_after or timedelta(seconds=30), turn.language)
-        turn.say(
-            _(
-                "Too many wrong codes were sent from this chat. Please try again in {wait}.",
-                wait=wait,
-            )
-        )
-    else:
-        turn.say(
-            _(
-                "This invite code is not valid. Check it and try again, or ask your "
-                "organisation for a new one."
-            )
-        )
+    wait = _wait(result.retry_after or timedelta(seconds=30), turn.language)
+    turn.say(_(ANSWERS[result.outcome], organisation=result.organisation or "", wait=wait))
 
 
 class Enrolling:

@@ -98,7 +98,7 @@ async def test_enrolment_replies_in_the_conversation_language(
 ) -> None:
     person = Person(engine, sender_id=unique("fr"), language_hint="fr")
     reply = text_of(await person.send(f"/monitor {new_code()}"))
-    assert "n’est pas valide" in reply
+    assert "n'est pas valide" in reply
 
 
 async def test_help_lists_the_monitor_commands_only_for_monitors(
