@@ -72,7 +72,7 @@ class EmailNotifier:
         message["From"] = self.sender
         message["To"] = job.address
         if job.card is not None:
-            reminder = job.payload.get("reminder_after") if job.purpose == "remind" else None
+            reminder = job.payload.get("reminder_after")
             text = render_text(job.card, job.language, reminder_after=reminder)
             message["Subject"] = email_subject(job.card, job.language)
         elif job.text is not None:

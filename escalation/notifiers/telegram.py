@@ -71,7 +71,7 @@ class TelegramNotifier:
 
     async def _send(self, job: Job) -> str | None:
         if job.purpose in ("ping", "remind") and job.card is not None:
-            reminder = job.payload.get("reminder_after") if job.purpose == "remind" else None
+            reminder = job.payload.get("reminder_after")
             text = render_text(job.card, job.language, reminder_after=reminder)
             return await self.say(
                 job.address, text, keyboard(job.card, job.language), max_wait=job.max_wait
