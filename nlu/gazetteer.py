@@ -27,6 +27,9 @@ PRECISION = {
 EARTH_KM = 6371.0088
 # A common name ("San Jose") can have hundreds of owners: the most populous are kept.
 MAX_OWNERS = 40
+BUCKET_BITS = 20
+BUCKETS = 1 << BUCKET_BITS
+SCAN_STEPS = 6
 
 
 class Gazetteer:
@@ -45,6 +48,12 @@ class Gazetteer:
         self.key_hash = arrays["key_hash"]
         self.key_entry = arrays["key_entry"]
         self.key_flags = arrays["key_flags"]
+        # Buckets on the top bits of the keys: a look-up reads one or two cache lines
+        # instead of binary-searching a million keys (keys are uniformly spread hashes).
+        bucket_starts = np.arange(BUCKETS + 1, dtype=np.uint64) << np.uint64(64 - BUCKET_BITS)
+        bucket_starts[-1] = np.iinfo(np.uint64).max
+        self.bucket_offsets = np.searchsorted(self.key_hash, bucket_starts[:-1]).astype(np.int64)
+        self.bucket_offsets = np.append(self.bucket_offsets, len(self.key_hash))
         self.spelled_names = str(arrays["spelled_names"]).split("\n")
         self.spelled_entries = arrays["spelled_entries"]
         self._tree = None
@@ -76,21 +85,38 @@ class Gazetteer:
         return len(self.names)
 
     def present(self, keys: list[int]) -> set[int]:
-        """The subset of `keys` that name at least one entry (one vectorised search)."""
+        """The subset of `keys` that name at least one entry (vectorised over the keys)."""
         if not keys or not len(self.key_hash):
             return set()
         wanted = np.array(keys, dtype=np.uint64)
-        positions = np.searchsorted(self.key_hash, wanted).clip(0, len(self.key_hash) - 1)
-        return set(wanted[self.key_hash[positions] == wanted].tolist())
+        buckets = (wanted >> np.uint64(64 - BUCKET_BITS)).astype(np.int64)
+        low, high = self.bucket_offsets[buckets], self.bucket_offsets[buckets + 1]
+        found = np.zeros(len(wanted), dtype=bool)
+        last = len(self.key_hash) - 1
+        for step in range(SCAN_STEPS):
+            index = low + step
+            found |= (index < high) & (self.key_hash[np.minimum(index, last)] == wanted)
+        crowded = (high - low) > SCAN_STEPS  # a name shared by many places fills a bucket
+        if crowded.any():
+            positions = np.searchsorted(self.key_hash, wanted[crowded]).clip(0, last)
+            found[crowded] |= self.key_hash[positions] == wanted[crowded]
+        return set(wanted[found].tolist())
 
     def lookup(self, key: int) -> list[tuple[int, int]]:
         """(entry, flags) of every owner of a name key, most populous first."""
-        left = int(np.searchsorted(self.key_hash, np.uint64(key), side="left"))
-        right = left
-        stop = min(len(self.key_hash), left + MAX_OWNERS)
-        while right < stop and int(self.key_hash[right]) == key:
-            right += 1
-        return [(int(self.key_entry[i]), int(self.key_flags[i])) for i in range(left, right)]
+        bucket = key >> (64 - BUCKET_BITS)
+        low, high = int(self.bucket_offsets[bucket]), int(self.bucket_offsets[bucket + 1])
+        if high - low > SCAN_STEPS:
+            low = int(np.searchsorted(self.key_hash[low:high], np.uint64(key))) + low
+        hits = []
+        for i in range(low, min(high, low + MAX_OWNERS + SCAN_STEPS)):
+            if int(self.key_hash[i]) == key:
+                hits.append(i)
+                if len(hits) >= MAX_OWNERS:
+                    break
+            elif hits:
+                break
+        return [(int(self.key_entry[i]), int(self.key_flags[i])) for i in hits]
 
     def by_spelling(self, typed: str, *, limit: int = 20) -> list[tuple[int, bool]]:
         """(entry, exact prefix?) of larger places whose name starts with `typed` or is one

@@ -114,8 +114,9 @@ class Geotagger:
         for i, word in enumerate(words):
             for size in range(1, min(MAX_NAME_TOKENS, len(words) - i) + 1):
                 keys[(i, size)] = key_of(words[i : i + size])
-            for stem in arabic_stems(word)[1:]:
-                keys[(i, stem)] = key_of([stem])
+            if "\u0600" <= word[:1] <= "\u06ff":
+                for stem in arabic_stems(word)[1:]:
+                    keys[(i, stem)] = key_of([stem])
         return keys
 
     def _mention_at(
@@ -143,7 +144,7 @@ class Geotagger:
             owners = self.gazetteer.lookup(key)
             return Mention(i, size, words_text, owners, cue or capital or bare, area)
         for stem in arabic_stems(words[i])[1:]:
-            key = keys[(i, stem)]
+            key = keys.get((i, stem), -1)
             if key in present and stem not in self.common and len(stem) >= 3:
                 return Mention(i, 1, originals[i], self.gazetteer.lookup(key), True)
         return None

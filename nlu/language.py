@@ -40,7 +40,20 @@ for _code, _text in _FUNCTION_WORDS_BY_LANGUAGE.items():
     for _word in _text.split():
         FUNCTION_WORDS[fold(_word)] = (*FUNCTION_WORDS.get(fold(_word), ()), _code)
 SHORT_LETTERS = 20
+LINGUA_CHARS = 240
+DECISIVE_FUNCTION_WORDS = 8
+DECISIVE_SHARE = 0.85
 UNSURE_BELOW = 0.4
+
+
+def _decided_by_function_words(votes: dict[str, float]) -> tuple[str, float] | None:
+    """A long sentence whose grammatical words are nearly all of one language needs no model."""
+    total = sum(votes.values())
+    if total < DECISIVE_FUNCTION_WORDS:
+        return None
+    best = max(votes, key=lambda code: votes[code])
+    share = votes[best] / total
+    return (best, round(min(share, 0.99), 4)) if share >= DECISIVE_SHARE else None
 
 
 class LanguageDetector:
@@ -72,8 +85,11 @@ class LanguageDetector:
         weight = min(1.0, letters / SHORT_LETTERS)
         # Short texts: lingua gets `weight` of the mass; the rest goes to greetings and the
         # hint when they speak, and otherwise stays unclaimed, which reads as "unsure".
-        scores = self._statistical(text)
         function_votes = self._function_word_votes(text)
+        decided = _decided_by_function_words(function_votes)
+        if decided is not None:
+            return decided
+        scores = self._statistical(text)
         if function_votes:
             # Names of places and people fool character statistics ("Ouahigouya", "Ségou");
             # the little grammatical words of a sentence do not.
@@ -107,7 +123,8 @@ class LanguageDetector:
             return {self._only: 1.0}
         if self._detector is None:
             return {}
-        values = self._detector.compute_language_confidence_values(text)
+        # The first few hundred characters settle the language; more only costs time.
+        values = self._detector.compute_language_confidence_values(text[:LINGUA_CHARS])
         return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value > 0}
 
     def _function_word_votes(self, text: str) -> dict[str, float]:

@@ -38,6 +38,8 @@ _ARABIC_LETTERS = str.maketrans(
         "`": "'",
     }
 )
+# Combining marks left by NFKD on Latin, Greek and Cyrillic letters (é -> e + U+0301).
+_LATIN_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
 # Arabic clitics glued to the front of a word: conjunction, prepositions and the article.
@@ -50,12 +52,7 @@ def fold(text: str) -> str:
         return text.lower().replace("`", "'")
     text = _ARABIC_DIACRITICS.sub("", text.translate(_ARABIC_LETTERS))
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _is_arabic(ch))
-    return unicodedata.normalize("NFC", stripped)
-
-
-def _is_arabic(ch: str) -> bool:
-    return "\u0600" <= ch <= "\u06ff"
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
 
 
 def tokens(text: str) -> list[str]:
