@@ -22,6 +22,7 @@ from reports.monitors import (
 )
 from reports.records import ReportDraft
 from reports.storage import ReportStore
+from tests.bot.monitors.schema import database_url, migrated_sqlite  # noqa: F401
 
 WEEK = timedelta(days=7)
 

@@ -11,6 +11,7 @@ from bot.engine import ConversationEngine
 from bot.monitors import install
 from reports.monitors import MonitorStore
 from tests.bot.conversation import Person
+from tests.bot.monitors.schema import database_url, migrated_sqlite  # noqa: F401
 
 
 def unique(prefix: str) -> str:
