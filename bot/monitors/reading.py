@@ -280,7 +280,7 @@ def read_report(
         if fault is not None:
             faults.append(fault)
     if faults:
-        return None, faults
+        return None, sorted(faults, key=lambda fault: (fault.line is None, fault.line or 0))
     values = reading.values
     values["description"] = _description(values)
     values.pop("what_text", None)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 
 from bot.flow.places import describe_location
 from bot.i18n import Translator
@@ -28,9 +28,10 @@ TIME_PRECISIONS = frozenset({"minute", "hour", "part_of_day"})
 
 
 def _when(at: datetime, precision: str | None, language: str) -> str:
+    day = format_date(at, format="medium", locale=language)
     if precision in TIME_PRECISIONS:
-        return format_datetime(at, format="medium", locale=language)
-    return format_date(at, format="medium", locale=language)
+        return f"{day} {format_time(at, format='short', tzinfo=at.tzinfo, locale=language)}"
+    return day
 
 
 def _danger(answer: bool | None, _: Translator) -> str:
