@@ -38,6 +38,8 @@ WEBHOOK_PATH = "/telegram/webhook"
 def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel:
     """The channel on the configured Bot API server, wired to the app's engine and inbox."""
     settings = app.settings
+    if limits is None and not settings.telegram_rate_limits:
+        limits = RateLimits.unlimited()
     assert settings.telegram_token and app.inbox is not None
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url), limit=200)
     bot = Bot(settings.telegram_token, session=session)

@@ -15,7 +15,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
@@ -138,10 +138,22 @@ async def running_bot(
         await app.close()
 
 
+class BotUnderTest(Protocol):
+    """A bot a person can talk to: in this process (RunningBot) or `tocsin run` processes."""
+
+    fake: FakeTelegram
+
+    async def deliver(self, update: dict[str, Any]) -> None: ...
+
+    async def settled(self, timeout: float = 15.0) -> None: ...
+
+
 class TelegramPerson:
     """Someone in a private chat with the bot."""
 
-    def __init__(self, bot: RunningBot, chat_id: int, *, language_code: str | None = "en") -> None:
+    def __init__(
+        self, bot: BotUnderTest, chat_id: int, *, language_code: str | None = "en"
+    ) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.user = {"id": chat_id, "is_bot": False, "first_name": "Awa"}
