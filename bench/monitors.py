@@ -17,7 +17,7 @@ import random
 import sys
 import time
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,6 +27,8 @@ from openpyxl import Workbook
 from bot.engine import ConversationEngine
 from bot.messages import InboundMessage, MediaRef
 from bot.monitors.bulk import XLSX_MIME
+from bot.monitors.reading import Reporter, read_report
+from bot.monitors.template import split_template
 from reports.monitors import MonitorStore
 from tocsin.app import build_app, build_nlu
 from tocsin.settings import Settings
@@ -78,6 +80,19 @@ def as_xlsx(table: list[list[str]]) -> bytes:
     return buffer.getvalue()
 
 
+def parse_only(nlu: object, count: int) -> float:
+    """Templates split and read per second, without the engine or the database."""
+    rng = random.Random(3)
+    messages = [template(rng) for _ in range(count)]
+    reporter = Reporter("bench", "p", "Bench Watch")
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    for message in messages:
+        for raw in split_template(message, "en"):
+            read_report(raw, nlu=nlu, language=raw.language("en"), now=now, reporter=reporter)  # type: ignore[arg-type]
+    return count / (time.perf_counter() - started)
+
+
 async def enrol(engine: ConversationEngine, monitors: MonitorStore, count: int) -> list[str]:
     senders = []
     for _ in range(count):
@@ -118,9 +133,11 @@ async def bench(label: str, settings: Settings, args: argparse.Namespace, nlu: o
         monitors = MonitorStore(app.database, app.keyring)
         senders = await enrol(engine, monitors, args.monitors)
         await send_templates(engine, senders[0], 20, 0)  # warm-up
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         stored = await send_templates(engine, senders[0], args.templates, 1)
         alone = stored / (time.perf_counter() - started)
+        cpu_ms = (time.process_time() - cpu) / max(stored, 1) * 1000
+        parse_rate = parse_only(nlu, args.templates)
         share = args.templates // len(senders)
         started = time.perf_counter()
         counts = await asyncio.gather(
@@ -136,7 +153,9 @@ async def bench(label: str, settings: Settings, args: argparse.Namespace, nlu: o
     finally:
         await app.close()
     print(f"\n== {label}")
+    print(f"  parsing and reading alone (no storage): {parse_rate:.0f} templates/s")
     print(f"  one monitor back-to-back: {alone:.0f} templates parsed and stored per second")
+    print(f"    ({cpu_ms:.1f} ms of this process's CPU each: {1000 / cpu_ms:.0f}/s per free core)")
     print(f"  {len(senders)} monitors at once: {together:.0f} templates/s")
     for kind, (seconds, first_line) in timings.items():
         print(f"  {args.rows}-row {kind.upper()} sent in the chat: {seconds:.2f} s ({first_line})")
