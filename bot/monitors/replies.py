@@ -23,7 +23,7 @@ from reports.records import ReportDraft
 if TYPE_CHECKING:
     from bot.monitors.bulk import ImportResult
 
-MAX_LISTED = 25  # faults or rows named in one chat message; the rest are counted
+MAX_LISTED = 15  # faults or rows named in one chat message (channels cap ~4,096 chars)
 TIME_PRECISIONS = frozenset({"minute", "hour", "part_of_day"})
 
 
