@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, repr=False)
+    # the bot's @username, for invite deep links https://t.me/<username>?start=CODE
+    telegram_bot_username: str | None = None
     # false lifts the pacing of outgoing messages (a local Bot API server or a test fake)
     telegram_rate_limits: bool = True
 

@@ -70,7 +70,7 @@ def with_monitors(
 
 def telegram_link(settings: Settings, code: str) -> str | None:
     """The deep link that sends `/start CODE`, when the bot's username is configured."""
-    username = getattr(settings, "telegram_bot_username", None)
+    username = settings.telegram_bot_username
     return f"https://t.me/{username.lstrip('@')}?start={code}" if username else None
 
 
