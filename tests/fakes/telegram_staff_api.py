@@ -24,6 +24,7 @@ class SentMessage:
     text: str
     reply_markup: dict[str, Any] | None
     edits: list[str] = field(default_factory=list)
+    received_at: float = field(default_factory=time.perf_counter)
 
     @property
     def buttons(self) -> list[str]:

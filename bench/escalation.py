@@ -1,0 +1,228 @@
+"""Benchmark: from report commit to staff ping, and alerts per second through the outbox.
+
+On PostgreSQL (and Redis for wake-ups when reachable), with the fake Bot API on loopback:
+
+(a) latency: reports are committed one by one at a steady rate while a worker runs; for each,
+    the time from the commit returning to the fake Bot API receiving the first ping.
+(b) throughput: a backlog of critical reports, each routed by country to its own staff chat,
+    drained by the worker(s); alerts/s with Telegram's limits respected (30 messages/s per
+    bot, 20 a minute per group), and again with the bot-wide limit raised as a local Bot API
+    server or paid broadcasts allow.
+
+    .venv/bin/python bench/escalation.py [--reports 200] [--backlog 2000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import statistics
+import string
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from escalation.clock import SystemClock
+from escalation.loading import parse_rules
+from escalation.worker import build_worker
+from reports.crypto import Keyring
+from reports.database import create_engine, upgrade_schema
+from reports.storage import ReportStore
+from tests.escalation.conftest import TOKEN, make_draft
+from tests.fakes.telegram_staff_api import FakeStaffBotApi
+from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, reachable
+from tocsin.settings import Settings
+
+SECRET = "bench-secret-key-for-tocsin-0123456789"
+COUNTRIES = ["".join(pair) for pair in itertools.product(string.ascii_uppercase, repeat=2)]
+
+
+def rules_for(chats: int, per_second: float) -> str:
+    """One rule per country, each naming its own staff chat."""
+    targets = "\n".join(f"  c{i}: {{telegram: ['-{5000 + i}']}}" for i in range(chats))
+    rules = "\n".join(
+        f"  - {{name: r{i}, match: {{countries: [{COUNTRIES[i]}]}}, chain: [{{notify: [c{i}]}}]}}"
+        for i in range(chats)
+    )
+    return (
+        f"targets:\n{targets}\nrules:\n{rules}\n"
+        "surge: {enabled: false}\ndigest: {enabled: false}\n"
+        f"delivery: {{telegram_per_second: {per_second}, telegram_per_chat_per_minute: 20,"
+        " poll_interval: 2s, lease: 60s}\n"
+    )
+
+
+async def create_database() -> tuple[str, str]:
+    import asyncpg
+
+    admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"tocsin_bench_{uuid.uuid4().hex[:8]}"
+    connection = await asyncpg.connect(admin)
+    await connection.execute(f'CREATE DATABASE "{name}"')
+    await connection.close()
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    await upgrade_schema(url)
+    return url, name
+
+
+async def drop_database(name: str) -> None:
+    import asyncpg
+
+    admin = POSTGRES_ADMIN_URL.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(admin)
+    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await connection.close()
+
+
+def spread(i: int) -> dict:
+    """A report of its own: a country and a place at least 100 km from any other."""
+    return {
+        "country": COUNTRIES[i % 100],
+        "lat": -60.0 + (i % 120),
+        "lon": -170.0 + 2.0 * (i // 120),
+        "admin_area": f"area {i}",
+        "immediate_danger": True,
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def start_workers(url: str, api: FakeStaffBotApi, text: str, count: int) -> tuple:
+    settings = Settings(
+        _env_file=None, database_url=url, secret_key=SECRET, telegram_token=TOKEN,
+        telegram_api_url=api.url, redis_url=REDIS_URL if reachable(REDIS_URL) else None,
+    )  # fmt: skip
+    ruleset = parse_rules(text, Path("bench-rules.yml"))
+    keyring = Keyring([SECRET.encode()])
+    engines, workers, redises = [], [], []
+    for _ in range(count):
+        engine = create_engine(url)
+        redis = None
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            redis = Redis.from_url(settings.redis_url)
+            redises.append(redis)
+        worker = build_worker(
+            settings, engine, keyring, redis=redis, clock=SystemClock(), ruleset=ruleset
+        )
+        engines.append(engine)
+        workers.append(worker)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(worker.run(stop)) for worker in workers]
+
+    async def shutdown() -> None:
+        stop.set()
+        await asyncio.gather(*tasks)
+        for worker in workers:
+            await worker.close()
+        for engine in engines:
+            await engine.dispose()
+        for redis in redises:
+            await redis.aclose()
+
+    return shutdown, keyring
+
+
+async def latency(url: str, reports: int, rate: float, workers: int) -> dict:
+    api = await FakeStaffBotApi().start()
+    shutdown, keyring = await start_workers(url, api, rules_for(100, 30), workers)
+    engine = create_engine(url)
+    store = ReportStore(engine, keyring)
+    committed: dict[str, float] = {}
+    await asyncio.sleep(0.5)
+    for i in range(reports):
+        view = await store.submit(make_draft(keyring, **spread(i)))
+        committed[view.reference] = time.perf_counter()
+        await asyncio.sleep(1 / rate)
+    deadline = time.perf_counter() + 30
+    while len(api.messages) < reports and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    await shutdown()
+    delays = []
+    for message in api.messages:
+        reference = message.text.split("Reference: ", 1)[1].split("\n", 1)[0]
+        delays.append(message.received_at - committed[reference])
+    await api.stop()
+    await engine.dispose()
+    return {
+        "reports": reports,
+        "pinged": len(api.messages),
+        "p50_s": statistics.median(delays),
+        "p99_s": percentile(delays, 0.99),
+    }
+
+
+async def throughput(url: str, backlog: int, per_second: float, workers: int) -> dict:
+    api = await FakeStaffBotApi().start()
+    keyring = Keyring([SECRET.encode()])
+    engine = create_engine(url)
+    store = ReportStore(engine, keyring)
+    for i in range(backlog):
+        await store.submit(make_draft(keyring, **spread(i)))
+    started = time.perf_counter()
+    shutdown, _keyring = await start_workers(url, api, rules_for(100, per_second), workers)
+    while len(api.messages) < backlog and time.perf_counter() - started < 600:
+        await asyncio.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    await shutdown()
+    await api.stop()
+    await engine.dispose()
+    per_chat = {}
+    for message in api.messages:
+        per_chat.setdefault(message.chat_id, []).append(message.received_at)
+    worst_minute = max(
+        max(sum(1 for t in times if start <= t < start + 60) for start in times)
+        for times in per_chat.values()
+    )
+    return {
+        "alerts": backlog,
+        "pinged": len(api.messages),
+        "seconds": elapsed,
+        "alerts_per_second": len(api.messages) / elapsed,
+        "bot_limit_per_second": per_second,
+        "most_in_one_chat_minute": worst_minute,
+    }
+
+
+async def main(args: argparse.Namespace) -> None:
+    if not reachable(POSTGRES_ADMIN_URL):
+        sys.exit(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}")
+    print(f"Redis wake-ups: {'on' if reachable(REDIS_URL) else 'off'}; workers: {args.workers}")
+    for label, run in (
+        ("latency", lambda url: latency(url, args.reports, args.rate, args.workers)),
+        (
+            "throughput, Telegram limits",
+            lambda url: throughput(url, args.backlog, 30, args.workers),
+        ),
+        (
+            "throughput, raised bot limit",
+            lambda url: throughput(url, args.backlog, 1000, args.workers),
+        ),
+    ):
+        url, name = await create_database()
+        try:
+            figures = await run(url)
+        finally:
+            await drop_database(name)
+        shown = ", ".join(
+            f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}"
+            for key, value in figures.items()
+        )
+        print(f"{label}: {shown}", flush=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=200, help="reports for the latency run")
+    parser.add_argument("--rate", type=float, default=20.0, help="reports per second committed")
+    parser.add_argument("--backlog", type=int, default=2000, help="alerts for throughput runs")
+    parser.add_argument("--workers", type=int, default=2, help="worker instances")
+    asyncio.run(main(parser.parse_args()))
