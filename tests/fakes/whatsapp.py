@@ -286,6 +286,7 @@ class FakeGraphAPI:
     webhook_url: str | None = None
     app_secret: str | None = None
     callback_statuses: tuple[str, ...] = ("sent", "delivered", "read")
+    callbacks_posted: int = 0  # status callbacks the webhook answered with 200
 
     def __post_init__(self) -> None:
         self._failures: list[Failure] = []
@@ -480,6 +481,7 @@ class FakeGraphAPI:
                         str(self.webhook_url), data=body, headers=headers
                     ) as response:
                         if response.status == 200:
+                            self.callbacks_posted += 1
                             break
                 except aiohttp.ClientError:
                     pass
