@@ -7,6 +7,7 @@ knows which model or gazetteer sits behind it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,14 @@ class Nlu:
             gazetteer, countries=self.countries, common_words=load_common_words(cache_dir)
         )
         self._rasa = RasaClient(rasa_url) if rasa_url else None
+        # The first location pin and the first unusual time phrase would otherwise pay for
+        # loading scipy's k-d tree and dateparser's language data in the middle of a chat.
+        threading.Thread(target=self._warm_up, name="nlu-warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        self._geotagger.gazetteer.build_spatial_index()
+        for language in self.languages:
+            read_when("warm up", datetime.now(UTC), language)  # loads dateparser for `language`
 
     # Below this calibrated confidence the flow asks the person to pick the category.
     confidence_threshold: float = 0.5

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
 from collections.abc import Collection
 from pathlib import Path
 
@@ -57,6 +58,7 @@ class Gazetteer:
         self.spelled_names = str(arrays["spelled_names"]).split("\n")
         self.spelled_entries = arrays["spelled_entries"]
         self._tree = None
+        self._tree_lock = threading.Lock()
 
     @classmethod
     def load(
@@ -149,14 +151,21 @@ class Gazetteer:
         parent = int(self.admin1[entry])
         return self.names[parent] if parent >= 0 else None
 
-    def nearest_place(self, lat: float, lon: float) -> int | None:
-        """The populated place nearest to a point, through a k-d tree on the unit sphere."""
-        if self._tree is None:
+    def build_spatial_index(self) -> None:
+        """The k-d tree of places on the unit sphere (about half a second, once)."""
+        with self._tree_lock:
+            if self._tree is not None:
+                return
             from scipy.spatial import cKDTree
 
             self._place_ids = np.flatnonzero(self.kind == KIND_PLACE)
-            self._tree = cKDTree(unit_vectors(self.lat[self._place_ids], self.lon[self._place_ids]))
-        if not len(self._place_ids):
+            points = unit_vectors(self.lat[self._place_ids], self.lon[self._place_ids])
+            self._tree = cKDTree(points) if len(points) else None
+
+    def nearest_place(self, lat: float, lon: float) -> int | None:
+        """The populated place nearest to a point, through a k-d tree on the unit sphere."""
+        self.build_spatial_index()
+        if self._tree is None:
             return None
         _, position = self._tree.query(unit_vectors(np.array([lat]), np.array([lon]))[0])
         return int(self._place_ids[int(position)])

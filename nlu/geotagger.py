@@ -40,6 +40,10 @@ BARE_ANSWER_WORDS = 4
 # How many owners of another mention vouch for nearness, and how near is near.
 COHERENCE_OWNERS = 10
 COHERENCE_KM = 100.0
+# Owners of one name closer than this are one answer; softmax temperature of raw scores.
+SAME_SPOT_KM = 50.0
+SCORE_TEMPERATURE = 0.2
+GROUPED_OWNERS = 12
 AREA_WORDS = _folded_words(
     """region regions province district county state governorate department prefecture
     cercle commune municipality division zone région préfecture département provincia
@@ -185,14 +189,33 @@ class Geotagger:
             if not raws:
                 continue
             raws.sort(reverse=True)
-            total = sum(math.exp(r / 0.3) for r, _ in raws[:5])
-            for rank, (raw, entry) in enumerate(raws[:3]):
-                share = math.exp(raw / 0.3) / total
+            groups = self._same_spot_groups(raws[:GROUPED_OWNERS])
+            total = sum(weight for _, _, weight in groups)
+            for rank, (raw, entry, weight) in enumerate(groups[:3]):
                 confidence = 1.0 / (1.0 + math.exp(-(2.0 * raw - 1.0)))
-                scored.append((confidence * share, rank, entry, mention))
+                scored.append((confidence * weight / total, rank, entry, mention))
         scored = self._demote_containers(scored)
         scored.sort(key=lambda item: (-item[0], item[1]))
         return self._unique(scored, limit)
+
+    def _same_spot_groups(self, raws: list[tuple[float, int]]) -> list[tuple[float, int, float]]:
+        """(raw, leader entry, weight) per group of owners lying close together.
+
+        "Mopti" the town and "Mopti" the region are one answer, not rivals: their weights
+        add up behind the best of them, and only that one is offered.
+        """
+        g = self.gazetteer
+        groups: list[list] = []  # [raw, entry, weight, lat, lon]
+        for raw, entry in raws:
+            lat, lon = float(g.lat[entry]), float(g.lon[entry])
+            weight = math.exp(raw / SCORE_TEMPERATURE)
+            for group in groups:
+                if distance_km(group[3], group[4], lat, lon) < SAME_SPOT_KM:
+                    group[2] += weight
+                    break
+            else:
+                groups.append([raw, entry, weight, lat, lon])
+        return [(raw, entry, weight) for raw, entry, weight, _, _ in groups]
 
     def _demote_containers(
         self, scored: list[tuple[float, int, int, Mention]]
@@ -266,9 +289,9 @@ class Geotagger:
     ) -> float:
         g = self.gazetteer
         kind = int(g.kind[entry])
-        raw = math.log10(int(g.population[entry]) + 1) / 7.0
-        raw += 0.25 * (flags & 1) + 0.15 * ((flags >> 1) - 1)
-        raw += {KIND_PLACE: 0.0, KIND_ADMIN1: -0.1, KIND_ADMIN2: 0.4, KIND_COUNTRY: -0.3}[kind]
+        raw = math.log10(int(g.population[entry]) + 1) / 6.0
+        raw += 0.1 * (flags & 1) + 0.15 * ((flags >> 1) - 1)
+        raw += {KIND_PLACE: 0.0, KIND_ADMIN1: -0.25, KIND_ADMIN2: 0.3, KIND_COUNTRY: -0.3}[kind]
         raw += 0.3 if mention.looks_like_name else -0.3
         if mention.says_area:
             raw += 1.0 if kind in (KIND_ADMIN1, KIND_ADMIN2) else -0.3

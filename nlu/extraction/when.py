@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from nlu.extraction import when_words as W
+from nlu.extraction.numbers import word_value
 from nlu.result import TimeReading
 from nlu.text import fold
 
@@ -24,7 +25,7 @@ def _alternation(words: object) -> str:
 _B, _E = r"(?<!\w)", r"(?!\w)"
 _MONTH = f"(?P<month>{_alternation(W.MONTHS)})"
 _DAY_MONTH = re.compile(
-    rf"{_B}(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?:de\s+)?{_MONTH}\.?(?:\s+(?:de\s+)?(?P<year>\d{{4}}))?{_E}"
+    rf"{_B}(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?\s+(?:de\s+|of\s+)?{_MONTH}\.?(?:\s+(?:de\s+)?(?P<year>\d{{4}}))?{_E}"
 )
 _MONTH_DAY = re.compile(
     rf"{_B}{_MONTH}\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?(?:\s+(?P<year>\d{{4}}))?{_E}"
@@ -39,6 +40,11 @@ _AGO = re.compile(
     rf"{_B}(?:(?P<pre>{_alternation(W.AGO_BEFORE)})\s+)?(?P<n>\d+|[^\W\d]+)\s+(?P<unit>{_alternation(W.UNITS)})"
     rf"(?:\s+(?P<post>{_alternation(W.AGO_AFTER)}))?{_E}"
 )
+# Swahili puts the number after the unit: "siku tatu zilizopita".
+_AGO_UNIT_FIRST = re.compile(
+    rf"{_B}(?P<unit>{_alternation(W.UNITS)})\s+(?P<n>\d+|[^\W\d]+)\s+"
+    rf"(?P<post>{_alternation(W.AGO_AFTER)}){_E}"
+)
 _LAST_UNIT = re.compile(
     rf"{_B}(?:(?:the\s+|la\s+|le\s+)?(?:{_alternation(W.LAST_WORDS)})\s+(?P<a>{_alternation(W.UNITS)})"
     rf"|(?P<b>{_alternation(W.UNITS)})\s+(?:{_alternation(W.LAST_WORDS)})){_E}"
@@ -47,26 +53,7 @@ _CLOCK = re.compile(
     r"(?<![\d/.:])(?P<hour>[012]?\d)\s*(?:(?:h|:)\s*(?P<minute>[0-5]\d)?|\s*(?P<ampm>am|pm|a\.m\.|p\.m\.))(?![\w])"
 )
 _PART = re.compile(rf"{_B}(?P<word>{_alternation(W.PARTS_OF_DAY)}){_E}")
-_SMALL_NUMBERS = {
-    fold(w): n
-    for n, w in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-    )
-} | {
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "dos": 2,
-    "tres": 3,
-    "dois": 2,
-    "duas": 2,
-    "mbili": 2,
-    "tatu": 3,
-    "يومين": 2,
-}
+_ARTICLES = {"a": 1, "an": 1}  # "a week ago"
 
 
 def parse_when(
@@ -140,11 +127,12 @@ def _make_date(now: datetime, year_text: str | None, month: int, day: int) -> da
 
 
 def _ago(folded: str, now: datetime) -> tuple[datetime, str] | None:
-    for match in _AGO.finditer(folded):
-        if not (match.group("pre") or match.group("post")):
+    matches = [*_AGO.finditer(folded), *_AGO_UNIT_FIRST.finditer(folded)]
+    for match in matches:
+        if not (match.groupdict().get("pre") or match.group("post")):
             continue
         count_text = match.group("n")
-        count = int(count_text) if count_text.isdigit() else _SMALL_NUMBERS.get(count_text)
+        count = word_value(count_text) or _ARTICLES.get(count_text)
         if count is None:
             continue
         unit, days = W.UNITS[match.group("unit")]
@@ -213,7 +201,9 @@ def _fallback(text: str, now: datetime, language: str | None) -> TimeReading | N
     parsed = _dateparser(text.strip().lower(), language, now.replace(second=0, microsecond=0))
     if parsed is None or parsed > now + timedelta(hours=1):
         return None
-    precision = "day" if (parsed.hour, parsed.minute) == (now.hour, now.minute) else "minute"
+    # dateparser fills missing clock fields with midnight or with the current time
+    clock = (parsed.hour, parsed.minute)
+    precision = "day" if clock in ((0, 0), (now.hour, now.minute)) else "minute"
     if precision == "day":
         parsed = _midnight(parsed)
     return TimeReading(at=parsed.astimezone(UTC), precision=precision)

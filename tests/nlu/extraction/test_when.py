@@ -17,6 +17,7 @@ from tests.nlu.conftest import MESSAGE_TIME
         ("hier soir", "fr", datetime(2024, 5, 14, 19, tzinfo=UTC), "part_of_day"),
         ("أمس", "ar", datetime(2024, 5, 14, tzinfo=UTC), "day"),
         ("jana usiku", "sw", datetime(2024, 5, 14, 23, tzinfo=UTC), "part_of_day"),
+        ("siku tatu zilizopita", "sw", datetime(2024, 5, 12, tzinfo=UTC), "day"),
         ("anoche", "es", datetime(2024, 5, 14, 23, tzinfo=UTC), "part_of_day"),
         ("ontem", "pt", datetime(2024, 5, 14, tzinfo=UTC), "day"),
         ("avant-hier", "fr", datetime(2024, 5, 13, tzinfo=UTC), "day"),
@@ -25,9 +26,13 @@ from tests.nlu.conftest import MESSAGE_TIME
         ("il y a 3 jours", "fr", datetime(2024, 5, 12, tzinfo=UTC), "day"),
         ("منذ 3 أيام", "ar", datetime(2024, 5, 12, tzinfo=UTC), "day"),
         ("two weeks ago", "en", datetime(2024, 5, 1, tzinfo=UTC), "week"),
+        ("hace una semana", "es", datetime(2024, 5, 8, tzinfo=UTC), "week"),
         ("lundi", "fr", datetime(2024, 5, 13, tzinfo=UTC), "day"),
         ("this morning at 6am", "en", datetime(2024, 5, 15, 6, tzinfo=UTC), "hour"),
         ("last week", "en", datetime(2024, 5, 8, tzinfo=UTC), "week"),
+        ("the 3rd of May", "en", datetime(2024, 5, 3, tzinfo=UTC), "day"),
+        ("3 مايو", "ar", datetime(2024, 5, 3, tzinfo=UTC), "day"),
+        ("tarehe 3 Mei", "sw", datetime(2024, 5, 3, tzinfo=UTC), "day"),
     ],
 )
 def test_reads_relative_and_absolute_times(
@@ -56,8 +61,8 @@ def test_local_message_time_is_converted_to_utc(nlu: Nlu) -> None:
 
 
 def test_short_answers_fall_back_to_dateparser_in_the_reports_language(nlu: Nlu) -> None:
-    reading = nlu.parse_when("il y a deux semaines", language="fr", now=MESSAGE_TIME)
-    assert reading is not None and reading.at.date() == datetime(2024, 5, 1).date()
+    reading = nlu.parse_when("en mars", language="fr", now=MESSAGE_TIME)
+    assert reading is not None and reading.at.month == 3 and reading.at.year == 2024
 
 
 @pytest.mark.parametrize("text", ["Mopti", "3", "the soldiers beat us", ""])
