@@ -89,39 +89,49 @@ class AlertCard:
 
 
 async def load_card(session: AsyncSession, alert_id: int) -> AlertCard | None:
-    alert = await session.get(Alert, alert_id)
-    if alert is None:
-        return None
-    rows = (
-        await session.execute(
-            select(Report)
-            .join(AlertReport, AlertReport.report_id == Report.id)
-            .where(AlertReport.alert_id == alert_id)
-            .order_by(Report.id)
-        )
-    ).scalars()
-    reports = tuple(
-        ReportFacts(
-            reference=row.reference,
-            severity=row.severity,
-            reporter_role=row.reporter_role,
-            organisation=row.organisation,
-            perpetrator=row.perpetrator,
-            victims=row.victims,
-            affected_groups=dict(row.affected_groups or {}),
-            occurred_at=aware(row.occurred_at),
-            place=row.place,
-            lat=row.lat,
-            lon=row.lon,
-            immediate_danger=row.immediate_danger,
-            consent_followup=row.consent_followup,
-            erased=row.erased,
-            status=row.status,
-            source_reliability=row.source_reliability,
-            info_credibility=row.info_credibility,
-        )
-        for row in rows
+    return (await load_cards(session, [alert_id])).get(alert_id)
+
+
+async def load_cards(session: AsyncSession, alert_ids: list[int]) -> dict[int, AlertCard]:
+    """The cards of several alerts in two queries (a batch of deliveries shares them)."""
+    if not alert_ids:
+        return {}
+    alerts = (await session.execute(select(Alert).where(Alert.id.in_(alert_ids)))).scalars()
+    members: dict[int, list[ReportFacts]] = {}
+    rows = await session.execute(
+        select(AlertReport.alert_id, Report)
+        .join(Report, AlertReport.report_id == Report.id)
+        .where(AlertReport.alert_id.in_(alert_ids))
+        .order_by(Report.id)
     )
+    for alert_id, row in rows.all():
+        members.setdefault(alert_id, []).append(_facts(row))
+    return {alert.id: _card(alert, tuple(members.get(alert.id, ()))) for alert in alerts}
+
+
+def _facts(row: Report) -> ReportFacts:
+    return ReportFacts(
+        reference=row.reference,
+        severity=row.severity,
+        reporter_role=row.reporter_role,
+        organisation=row.organisation,
+        perpetrator=row.perpetrator,
+        victims=row.victims,
+        affected_groups=dict(row.affected_groups or {}),
+        occurred_at=aware(row.occurred_at),
+        place=row.place,
+        lat=row.lat,
+        lon=row.lon,
+        immediate_danger=row.immediate_danger,
+        consent_followup=row.consent_followup,
+        erased=row.erased,
+        status=row.status,
+        source_reliability=row.source_reliability,
+        info_credibility=row.info_credibility,
+    )
+
+
+def _card(alert: Alert, reports: tuple[ReportFacts, ...]) -> AlertCard:
     return AlertCard(
         alert_id=alert.id,
         kind=alert.kind,

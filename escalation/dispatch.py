@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Translator
-from escalation.cards import AlertCard, load_card
+from escalation.cards import AlertCard, load_card, load_cards
 from escalation.clock import Clock, aware
 from escalation.digest import digest_text
 from escalation.models import Delivery
@@ -82,8 +82,9 @@ class Dispatcher:
     async def prepare_all(self, rows: list[Delivery]) -> dict[int, Job | Exception | None]:
         """Read every job of a batch in one transaction; alerts shared by jobs are read once."""
         prepared: dict[int, Job | Exception | None] = {}
-        cards: dict[int, AlertCard | None] = {}
         async with self.sessions() as session, session.begin():
+            alert_ids = sorted({row.alert_id for row in rows if row.alert_id is not None})
+            cards: dict[int, AlertCard | None] = dict(await load_cards(session, alert_ids))
             for row in rows:
                 try:
                     prepared[row.id] = await self.prepare(session, row, cards)

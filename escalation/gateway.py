@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from escalation.models import Alert, AlertReport, StaffQuestion
+from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
 from escalation.notifiers.telegram import TelegramNotifier
 from escalation.relay import ReporterRelay, raw_id_of
 from escalation.render import ACTIONS, CALLBACK_PREFIX
@@ -92,6 +92,9 @@ class EscalationGateway:
             log.warning("staff action refused chat=%s user=%s action=%s", chat_id, user_id, action)
             return _("You are not allowed to act on alerts.")
         alert_id = int(alert_text)
+        if not await self._pinged(alert_id, chat_id):
+            log.warning("staff action refused chat=%s alert=%s not pinged there", chat_id, alert_id)
+            return _("You are not allowed to act on alerts.")
         if action == "ask":
             return await self._open_question(channel, chat_id, user_id, alert_id)
         name = await self._staff_name(chat_id, user_id)
@@ -109,6 +112,21 @@ class EscalationGateway:
             "verify": _("Marked as verified."),
             "dismiss": _("Dismissed."),
         }[action]
+
+    async def _pinged(self, alert_id: int, chat_id: str) -> bool:
+        """Whether the alert was sent to this chat: a desk cannot act on a confidential alert
+        (or any alert) it never received, whatever callback data it sends."""
+        async with self.worker.sessions() as session:
+            found = await session.execute(
+                select(Delivery.id)
+                .where(
+                    Delivery.alert_id == alert_id,
+                    Delivery.target == f"telegram:{chat_id}",
+                    Delivery.purpose.in_(("ping", "remind")),
+                )
+                .limit(1)
+            )
+            return found.first() is not None
 
     async def _staff_name(self, chat_id: str, user_id: str) -> str:
         if self.telegram is None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -130,19 +130,45 @@ class _GroupCommit:
             if not future.done():
                 batch, self.pending = self.pending, []
                 try:
-                    async with sessions() as session, session.begin():
-                        for row_id, holder, row_values, waiting in batch:
-                            result = await session.execute(
-                                update(Delivery)
-                                .where(Delivery.id == row_id, Delivery.claimed_by == holder)
-                                .values(claimed_until=None, **row_values)
-                            )
-                            waiting.set_result(bool(result.rowcount))
+                    await self._flush(sessions, batch)
                 except Exception as error:
                     for *_rest, waiting in batch:
                         if not waiting.done():
                             waiting.set_exception(error)
         return await future
+
+    @staticmethod
+    async def _flush(sessions: async_sessionmaker, batch: list) -> None:
+        """One transaction; outcomes with the same columns go as one executemany."""
+        shapes: dict[tuple[str, ...], list] = {}
+        for item in batch:
+            shapes.setdefault(tuple(sorted(item[2])), []).append(item)
+        results: list[tuple[asyncio.Future[bool], bool]] = []
+        async with sessions() as session, session.begin():
+            for columns, items in shapes.items():
+                statement = (
+                    update(Delivery.__table__)
+                    .where(
+                        Delivery.__table__.c.id == bindparam("row_id"),
+                        Delivery.__table__.c.claimed_by == bindparam("holder"),
+                    )
+                    .values(
+                        claimed_until=None, **{name: bindparam(f"v_{name}") for name in columns}
+                    )
+                )
+                parameters = [
+                    {"row_id": row_id, "holder": holder}
+                    | {f"v_{name}": value for name, value in values.items()}
+                    for row_id, holder, values, _waiting in items
+                ]
+                if len(parameters) == 1:
+                    result = await session.execute(statement, parameters[0])
+                    results.append((items[0][3], bool(result.rowcount)))
+                    continue
+                await session.execute(statement, parameters)
+                results.extend((waiting, True) for *_rest, waiting in items)
+        for waiting, held in results:  # only once committed
+            waiting.set_result(held)
 
 
 _GROUPS: dict[int, _GroupCommit] = {}

@@ -142,7 +142,19 @@ class EventProcessor:
         self.clock = clock
 
     async def process_batch(self, limit: int = 50) -> int:
-        """Handle up to `limit` due events; returns how many were taken."""
+        """Handle up to `limit` due events in one transaction; returns how many were taken.
+
+        The batch's reports and memberships are read in two queries up front. Should one
+        event fail, the batch is rolled back and handled again one savepoint per event, so
+        the faulty event is set aside for later without holding up the others.
+        """
+        try:
+            return await self._batch(limit, isolate=False)
+        except Exception:
+            log.warning("outbox batch failed; handling its events one by one")
+            return await self._batch(limit, isolate=True)
+
+    async def _batch(self, limit: int, *, isolate: bool) -> int:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             events = list(
@@ -156,19 +168,39 @@ class EventProcessor:
                     )
                 ).scalars()
             )
+            await self._prefetch(session, events)
             for event in events:
-                try:
-                    async with session.begin_nested():
-                        await self.handle(session, event, now)
-                except Exception as error:
-                    log.exception("outbox event failed id=%s topic=%s", event.id, event.topic)
-                    event.attempts += 1
-                    event.available_at = now + EVENT_RETRY * min(event.attempts, 20)
-                    event.last_error = type(error).__name__
+                if isolate:
+                    await self._isolated(session, event, now)
                     continue
+                await self.handle(session, event, now)
                 event.processed_at = now
                 event.attempts += 1
         return len(events)
+
+    async def _isolated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
+        try:
+            async with session.begin_nested():
+                await self.handle(session, event, now)
+        except Exception as error:
+            log.exception("outbox event failed id=%s topic=%s", event.id, event.topic)
+            event.attempts += 1
+            event.available_at = now + EVENT_RETRY * min(event.attempts, 20)
+            event.last_error = type(error).__name__
+            return
+        event.processed_at = now
+        event.attempts += 1
+
+    @staticmethod
+    async def _prefetch(session: AsyncSession, events: list[OutboxEvent]) -> None:
+        """Load the batch's reports into the session and note which are already routed."""
+        ids = [event.report_id for event in events if event.report_id is not None]
+        if ids:
+            await session.execute(select(Report).where(Report.id.in_(ids)))
+            routed = await session.execute(
+                select(AlertReport.report_id).where(AlertReport.report_id.in_(ids))
+            )
+            session.info["tocsin_routed"] = set(routed.scalars())
 
     async def handle(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         handlers = {
@@ -181,23 +213,28 @@ class EventProcessor:
         if handler is not None and event.report_id is not None:
             await handler(session, event, now)
 
-    async def _lock_category(self, session: AsyncSession, category: str) -> None:
-        """Two workers must not start two incidents for one event at the same moment."""
-        if session.bind.dialect.name == "postgresql":
+    async def _lock_cluster(self, session: AsyncSession, row: Report) -> None:
+        """Two workers must not start two incidents for one event at the same moment.
+
+        Incidents never span two countries, so the lock is per category and country."""
+        key = f"tocsin-cluster:{row.category}:{row.country or '-'}"
+        locked = session.info.setdefault("tocsin_locked", set())
+        if session.bind.dialect.name == "postgresql" and key not in locked:
+            locked.add(key)
             await session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                {"key": f"tocsin-cluster:{category}"},
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
             )
 
     async def on_submitted(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         row = await session.get(Report, event.report_id)
-        if row is None or row.erased or await session.get(AlertReport, row.id) is not None:
+        if row is None or row.erased or row.id in session.info.get("tocsin_routed", ()):
             return
+        session.info.setdefault("tocsin_routed", set()).add(row.id)
         perpetrator_text = self.policy.unseal(row, "perpetrator_detail")
         description = self.policy.unseal(row, "description")
         unit = self.policy.units.match(perpetrator_text or description, row.country)
         confidential = self.policy.is_confidential(row, perpetrator_text or description)
-        await self._lock_category(session, row.category)
+        await self._lock_cluster(session, row)
         placed = Placed(
             row.category,
             confidential,

@@ -48,6 +48,14 @@ def verify(
     return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
 
 
+def retry_after(value: str | None, default: float = 30.0) -> float:
+    """Seconds from a `Retry-After` header (an HTTP date counts as the default)."""
+    try:
+        return max(0.0, float(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
 class WebhookNotifier:
     kind = "webhook"
 
@@ -82,7 +90,7 @@ class WebhookNotifier:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         async with self._session.post(hook.url, data=body, headers=headers) as response:
             if response.status == 429:
-                raise RetryLater(float(response.headers.get("Retry-After", "30")), "webhook 429")
+                raise RetryLater(retry_after(response.headers.get("Retry-After")), "webhook 429")
             if 400 <= response.status < 500:
                 raise PermanentFailure(f"webhook answered {response.status}")
             if response.status >= 500:

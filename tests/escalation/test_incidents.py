@@ -161,3 +161,15 @@ async def test_a_busy_area_at_its_usual_rate_raises_no_surge(bench: Bench) -> No
         await bench.submit(category="threat_intimidation", lat=None, lon=None, person=f"q{i}")
     await bench.run()
     assert not [text for text in bench.texts(DESK) if "Surge of reports" in text]
+
+
+async def test_the_desk_cannot_act_on_a_confidential_alert_it_never_received(
+    bench: Bench,
+) -> None:
+    view = await bench.submit(category="sexual_violence", victims=1, affected_groups={})
+    await bench.run()
+    ping = only(bench.bot_api.chat(SEAH))
+    forged = ping.buttons[0]  # the confidential ping's "Acknowledge", sent from the desk
+    answer = await bench.gateway.handle_staff_action("telegram", DESK, "42", "1", forged)
+    assert answer == "You are not allowed to act on alerts."
+    assert (await bench.store.get_report(view.reference, actor="test")).status == "received"
