@@ -190,8 +190,12 @@ class WhatsAppLedger:
                 task.add_done_callback(self._background.discard)
 
     async def close(self) -> None:
-        """Finish what was submitted, then stop the writer."""
-        while self._pending:
+        """Finish what was submitted (within ten seconds), then stop the writer."""
+        deadline = time.monotonic() + 10
+        while self._pending and time.monotonic() < deadline:
+            if self._writer is None or self._writer.done():
+                self._writer = asyncio.create_task(self._write_loop(), name="whatsapp-ledger")
+            self._wake.set()
             await asyncio.sleep(0.01)
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
