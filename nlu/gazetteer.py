@@ -55,6 +55,7 @@ class Gazetteer:
         bucket_starts[-1] = np.iinfo(np.uint64).max
         self.bucket_offsets = np.searchsorted(self.key_hash, bucket_starts[:-1]).astype(np.int64)
         self.bucket_offsets = np.append(self.bucket_offsets, len(self.key_hash))
+        self.first_keys = arrays["first_keys"]
         self.spelled_names = str(arrays["spelled_names"]).split("\n")
         self.spelled_entries = arrays["spelled_entries"]
         self._tree = None
@@ -103,6 +104,14 @@ class Gazetteer:
             positions = np.searchsorted(self.key_hash, wanted[crowded]).clip(0, last)
             found[crowded] |= self.key_hash[positions] == wanted[crowded]
         return set(wanted[found].tolist())
+
+    def starts(self, keys: list[int]) -> set[int]:
+        """The subset of single-word `keys` that begin some name of two or more words."""
+        if not keys or not len(self.first_keys):
+            return set()
+        wanted = np.array(keys, dtype=np.uint64)
+        positions = np.searchsorted(self.first_keys, wanted).clip(0, len(self.first_keys) - 1)
+        return set(wanted[self.first_keys[positions] == wanted].tolist())
 
     def lookup(self, key: int) -> list[tuple[int, int]]:
         """(entry, flags) of every owner of a name key, most populous first."""

@@ -232,8 +232,11 @@ def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
     keys: list[int] = []
     owners: list[int] = []
     flags: list[int] = []
+    first_keys: set[int] = set()
     for index, entry in enumerate(entries):
-        for rank, (key, size) in enumerate(name_keys(entry.names)):
+        for rank, (key, size, first) in enumerate(name_keys(entry.names)):
+            if first:
+                first_keys.add(first)
             keys.append(key)
             owners.append(index)
             flags.append(min(size, 7) << 1 | (1 if rank == 0 else 0))
@@ -259,6 +262,7 @@ def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
         "key_hash": np.array(keys, dtype=np.uint64)[order],
         "key_entry": np.array(owners, dtype=np.int32)[order],
         "key_flags": np.array(flags, dtype=np.uint8)[order],
+        "first_keys": np.array(sorted(first_keys), dtype=np.uint64),
         "spelled_names": np.array("\n".join(name for name, _ in spelled)),
         "spelled_entries": np.array([i for _, i in spelled], dtype=np.int32),
     }

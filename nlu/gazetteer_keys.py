@@ -26,17 +26,22 @@ def key_of(words: Iterable[str]) -> int:
     return zlib.crc32(data) << 32 | zlib.adler32(data)
 
 
-def name_keys(names: Iterable[str]) -> list[tuple[int, int]]:
-    """(key, number of tokens) of each distinct spelling, the first name first.
+def name_keys(names: Iterable[str]) -> list[tuple[int, int, int]]:
+    """(key, number of tokens, key of the first token or 0) of each distinct spelling, the
+    first name first. The first-token keys let the matcher try longer windows only where a
+    longer name can start.
 
     Arabic names are also keyed without their article so "موصل" meets "الموصل".
     """
-    seen: dict[int, int] = {}
+    seen: dict[int, tuple[int, int]] = {}
     for name in names:
         words = tokens(name)
         if not words or len(words) > MAX_NAME_TOKENS:
             continue
-        seen.setdefault(key_of(words), len(words))
+        variants = [words]
         if words[0].startswith("ال") and len(words[0]) > 3:
-            seen.setdefault(key_of([words[0][2:], *words[1:]]), len(words))
-    return list(seen.items())
+            variants.append([words[0][2:], *words[1:]])
+        for variant in variants:
+            first = key_of(variant[:1]) if len(variant) > 1 else 0
+            seen.setdefault(key_of(variant), (len(variant), first))
+    return [(key, size, first) for key, (size, first) in seen.items()]

@@ -97,8 +97,7 @@ class Geotagger:
         """
         originals = _WORD.findall(text)
         words = [fold(w) for w in originals]
-        keys = self._window_keys(words)
-        present = self.gazetteer.present(list(keys.values()))
+        keys, present = self._window_keys(words)
         bare = len(words) <= BARE_ANSWER_WORDS
         mentions: list[Mention] = []
         i = 0
@@ -111,17 +110,23 @@ class Geotagger:
             i += mention.size
         return mentions
 
-    @staticmethod
-    def _window_keys(words: list[str]) -> dict[tuple[int, int | str], int]:
-        """(start, size) -> key for every window; (start, stem) -> key for Arabic stems."""
-        keys: dict[tuple[int, int | str], int] = {}
+    def _window_keys(self, words: list[str]) -> tuple[dict[tuple[int, int | str], int], set[int]]:
+        """Keys of the windows worth trying, and those of them that name something.
+
+        (start, size) -> key for one word everywhere, and for longer windows only where a
+        longer name can start; (start, stem) -> key for Arabic words without clitics.
+        """
+        gazetteer = self.gazetteer
+        keys: dict[tuple[int, int | str], int] = {(i, 1): key_of([w]) for i, w in enumerate(words)}
+        starts = gazetteer.starts([keys[(i, 1)] for i in range(len(words))])
         for i, word in enumerate(words):
-            for size in range(1, min(MAX_NAME_TOKENS, len(words) - i) + 1):
-                keys[(i, size)] = key_of(words[i : i + size])
+            if keys[(i, 1)] in starts:
+                for size in range(2, min(MAX_NAME_TOKENS, len(words) - i) + 1):
+                    keys[(i, size)] = key_of(words[i : i + size])
             if "\u0600" <= word[:1] <= "\u06ff":
                 for stem in arabic_stems(word)[1:]:
                     keys[(i, stem)] = key_of([stem])
-        return keys
+        return keys, gazetteer.present(list(keys.values()))
 
     def _mention_at(
         self,
@@ -134,7 +139,7 @@ class Geotagger:
     ) -> Mention | None:
         cue = i > 0 and (words[i - 1] in CUE_WORDS or (i > 1 and words[i - 2] in CUE_WORDS))
         for size in range(min(MAX_NAME_TOKENS, len(words) - i), 0, -1):
-            key = keys[(i, size)]
+            key = keys.get((i, size), -1)
             if key not in present:
                 continue
             window = words[i : i + size]
