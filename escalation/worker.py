@@ -26,7 +26,7 @@ from escalation.notifiers import Notifier
 from escalation.notifiers.email import EmailNotifier, SmtpServer
 from escalation.notifiers.telegram import TelegramNotifier, build_bot
 from escalation.notifiers.webhook import WebhookNotifier
-from escalation.ratelimit import RateLimiter
+from escalation.ratelimit import RateLimiter, SharedRateLimiter
 from escalation.relay import ReporterNotifier, ReporterRelay
 from escalation.routing import EventProcessor, Policy
 from escalation.rules import RuleSet
@@ -129,7 +129,11 @@ class EscalationWorker:
 
 
 def build_notifiers(
-    settings: Any, ruleset: RuleSet, store: ReportStore | None, relay: ReporterRelay | None
+    settings: Any,
+    ruleset: RuleSet,
+    store: ReportStore | None,
+    relay: ReporterRelay | None,
+    redis: Any = None,
 ) -> dict[str, Notifier]:
     """A notifier for every kind of target the rules name and the settings make possible."""
     notifiers: dict[str, Notifier] = {}
@@ -137,7 +141,9 @@ def build_notifiers(
     if ruleset.telegram_chats():
         if settings.telegram_token:
             bot = build_bot(settings.telegram_token, settings.telegram_api_url)
-            limiter = RateLimiter(policy.telegram_per_second, policy.telegram_per_chat_per_minute)
+            limits = (policy.telegram_per_second, policy.telegram_per_chat_per_minute)
+            # with Redis every worker process shares one budget; without, one process sends
+            limiter = SharedRateLimiter(redis, *limits) if redis else RateLimiter(*limits)
             notifiers["telegram"] = TelegramNotifier(bot, limiter)
         else:
             log.warning("rules name Telegram chats but TOCSIN_TELEGRAM_TOKEN is not set")
@@ -168,5 +174,5 @@ def build_worker(
     """A worker configured from settings and the rules file (validated here, at start)."""
     ruleset = ruleset or load_rules(settings)
     policy = Policy(ruleset, load_units(ruleset.supported_units), keyring)
-    notifiers = build_notifiers(settings, ruleset, store, relay)
+    notifiers = build_notifiers(settings, ruleset, store, relay, redis)
     return EscalationWorker(engine, policy, notifiers, clock=clock, waker=Waker(redis))

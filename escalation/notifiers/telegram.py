@@ -23,7 +23,7 @@ from aiogram.types import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from escalation.cards import AlertCard
 from escalation.notifiers import Job, PermanentFailure, RetryLater
-from escalation.ratelimit import RateLimiter
+from escalation.ratelimit import RateLimiter, SharedRateLimiter
 from escalation.render import buttons, render_text
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def keyboard(card: AlertCard, language: str) -> InlineKeyboardMarkup | None:
 class TelegramNotifier:
     kind = "telegram"
 
-    def __init__(self, bot: Bot, limiter: RateLimiter) -> None:
+    def __init__(self, bot: Bot, limiter: RateLimiter | SharedRateLimiter) -> None:
         self.bot = bot
         self.limiter = limiter
 

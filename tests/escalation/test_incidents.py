@@ -153,9 +153,9 @@ async def test_a_sudden_rise_in_one_area_raises_a_surge_alert(bench: Bench) -> N
 async def test_a_busy_area_at_its_usual_rate_raises_no_surge(bench: Bench) -> None:
     usual = [
         (await bench.submit(category="threat_intimidation", lat=None, lon=None)).reference
-        for _ in range(56)
+        for _ in range(28)
     ]
-    await _age(bench, usual, days=5)  # four a day for two weeks
+    await _age(bench, usual, days=5)  # two a day for two weeks
     await bench.run()
     for i in range(5):
         await bench.submit(category="threat_intimidation", lat=None, lon=None, person=f"q{i}")
