@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("confidential", sa.Boolean(), nullable=False),
         sa.Column("supported_unit", sa.String(64), nullable=True),
         sa.Column("report_count", sa.Integer(), nullable=False),
+        sa.Column("expected_count", sa.Float(), nullable=True),
         sa.Column("first_report_id", sa.Integer(), nullable=True),
         sa.Column("surge_key", sa.String(255), nullable=True),
         sa.Column("state", sa.String(16), nullable=False),
