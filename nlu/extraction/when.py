@@ -9,6 +9,7 @@ costs tens of milliseconds per message. Results are timezone-aware UTC and never
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -189,6 +190,7 @@ def _read_clock(folded: str) -> tuple[int, int, str] | None:
 
 
 _FALLBACK_MAX_WORDS = 6
+_DATEPARSER_LOCK = threading.Lock()
 
 
 def _fallback(text: str, now: datetime, language: str | None) -> TimeReading | None:
@@ -222,6 +224,7 @@ def _dateparser(text: str, language: str, now: datetime) -> datetime | None:
         "REQUIRE_PARTS": [],
     }
     try:
-        return dateparser.parse(text, languages=[language], settings=settings)
+        with _DATEPARSER_LOCK:  # its lazy per-language loading is not thread-safe
+            return dateparser.parse(text, languages=[language], settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input; a non-date is None
         return None

@@ -121,3 +121,11 @@ def test_export_rasa_writes_a_trainable_project(nlu_env: None, tmp_path: Path) -
     nlu = yaml.safe_load((tmp_path / "rasa" / "nlu.yml").read_text("utf-8"))
     domain = yaml.safe_load((tmp_path / "rasa" / "domain.yml").read_text("utf-8"))
     assert {item["intent"] for item in nlu["nlu"]} == set(domain["intents"])
+
+
+def test_a_missing_deployment_gazetteer_is_named(
+    nlu_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("TOCSIN_EXTRA_GAZETTEER", str(tmp_path / "absent.tsv"))
+    assert main(["nlu", "analyze", "hello"]) == 2
+    assert "TOCSIN_EXTRA_GAZETTEER" in capsys.readouterr().err

@@ -41,7 +41,11 @@ def register(subparsers: Any) -> None:
 def build_nlu(settings: Any) -> Any:
     """An Nlu configured from the settings."""
     from nlu import Nlu
+    from tocsin.settings import SettingsError
 
+    extra = settings.extra_gazetteer
+    if extra is not None and not Path(extra).is_file():
+        raise SettingsError(f"TOCSIN_EXTRA_GAZETTEER: no such file {extra}")
     languages = tuple(dict.fromkeys([*DETECTION_LANGUAGES, *settings.languages]))
     return Nlu(
         languages=languages,
