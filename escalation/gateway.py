@@ -75,6 +75,12 @@ class EscalationGateway:
                 return target.language
         return "en"
 
+    @property
+    def staff_chats(self) -> frozenset[str]:
+        """Every Telegram chat the rules ping (confidential ones included): the chats whose
+        button presses and replies a channel should hand to this gateway."""
+        return frozenset(self.worker.ruleset.telegram_chats())
+
     def allowed(self, chat_id: str, user_id: str) -> bool:
         if str(chat_id) not in self.worker.ruleset.telegram_chats():
             return False
