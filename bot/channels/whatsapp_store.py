@@ -65,7 +65,6 @@ STATUS_RANK: dict[str, int] = {
     "read": 5,
 }
 DELIVERED_RANK = STATUS_RANK["delivered"]
-CHUNK_ROWS = 400
 
 
 def _now() -> datetime:
@@ -140,6 +139,7 @@ class WhatsAppLedger:
         self._db = session_factory(engine)
         self._keyring = keyring
         self._insert = sqlite_insert if is_sqlite(str(engine.url)) else pg_insert
+        self._statements = self._upserts()
         self._pending: list[tuple[_Op, asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
@@ -216,38 +216,64 @@ class WhatsAppLedger:
                 await self._write_touches(session, touches)
             return await self._failed_with_request(session, failed) if failed else []
 
+    def _upserts(self) -> dict[str, Any]:
+        """The three upserts, built once: executed with many rows each, compiled once."""
+        outbound, window = WhatsAppOutbound.__table__, WhatsAppWindow.__table__
+        sent = self._insert(outbound)
+        sent = sent.on_conflict_do_update(
+            index_elements=["wamid"],
+            set_={
+                "pseudonym": sent.excluded.pseudonym,
+                "kind": sent.excluded.kind,
+                "attempts": sent.excluded.attempts,
+                "body_enc": case(
+                    (outbound.c.status_rank >= DELIVERED_RANK, None),
+                    else_=sent.excluded.body_enc,
+                ),
+            },
+        )
+        status = self._insert(outbound)
+        excluded = status.excluded
+        status = status.on_conflict_do_update(
+            index_elements=["wamid"],
+            set_={
+                "status": excluded.status,
+                "status_rank": excluded.status_rank,
+                "error_code": func.coalesce(excluded.error_code, outbound.c.error_code),
+                "updated_at": excluded.updated_at,
+                "body_enc": case(
+                    (excluded.status_rank >= DELIVERED_RANK, None), else_=outbound.c.body_enc
+                ),
+            },
+            where=outbound.c.status_rank < excluded.status_rank,
+        ).returning(outbound.c.wamid, outbound.c.status)
+        touch = self._insert(window)
+        touch = touch.on_conflict_do_update(
+            index_elements=["pseudonym"],
+            set_={"last_inbound_at": touch.excluded.last_inbound_at},
+            where=window.c.last_inbound_at < touch.excluded.last_inbound_at,
+        )
+        return {"sent": sent, "status": status, "touch": touch}
+
     async def _write_sent(self, session: Any, sent: list[_Sent]) -> None:
         now = _now()
-        table = WhatsAppOutbound.__table__
-        for start in range(0, len(sent), CHUNK_ROWS):
-            rows = {
-                op.wamid: {
-                    "wamid": op.wamid,
-                    "pseudonym": op.pseudonym,
-                    "kind": op.kind,
-                    "status": "accepted",
-                    "status_rank": STATUS_RANK["accepted"],
-                    "attempts": op.attempts,
-                    "body_enc": op.body_enc,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for op in sent[start : start + CHUNK_ROWS]
+        rows = {
+            op.wamid: {
+                "wamid": op.wamid,
+                "pseudonym": op.pseudonym,
+                "kind": op.kind,
+                "status": "accepted",
+                "status_rank": STATUS_RANK["accepted"],
+                "error_code": None,
+                "attempts": op.attempts,
+                "next_attempt_at": None,
+                "body_enc": op.body_enc,
+                "created_at": now,
+                "updated_at": now,
             }
-            statement = self._insert(table).values(list(rows.values()))
-            statement = statement.on_conflict_do_update(
-                index_elements=["wamid"],
-                set_={
-                    "pseudonym": statement.excluded.pseudonym,
-                    "kind": statement.excluded.kind,
-                    "attempts": statement.excluded.attempts,
-                    "body_enc": case(
-                        (table.c.status_rank >= DELIVERED_RANK, None),
-                        else_=statement.excluded.body_enc,
-                    ),
-                },
-            )
-            await session.execute(statement)
+            for op in sent
+        }
+        await session.execute(self._statements["sent"], list(rows.values()))
 
     async def _write_statuses(self, session: Any, statuses: list[StatusUpdate]) -> list[str]:
         """Move rows forward (never back); returns the wamids that have just failed."""
@@ -257,61 +283,31 @@ class WhatsAppLedger:
             if known is None or STATUS_RANK[update_.status] > STATUS_RANK[known.status]:
                 latest[update_.wamid] = update_
         now = _now()
-        table = WhatsAppOutbound.__table__
-        values = list(latest.values())
-        failed: list[str] = []
-        for start in range(0, len(values), CHUNK_ROWS):
-            statement = self._insert(table).values(
-                [
-                    {
-                        "wamid": update_.wamid,
-                        "kind": "unknown",
-                        "status": update_.status,
-                        "status_rank": STATUS_RANK[update_.status],
-                        "error_code": update_.error_code,
-                        "attempts": 0,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for update_ in values[start : start + CHUNK_ROWS]
-                ]
-            )
-            excluded = statement.excluded
-            statement = statement.on_conflict_do_update(
-                index_elements=["wamid"],
-                set_={
-                    "status": excluded.status,
-                    "status_rank": excluded.status_rank,
-                    "error_code": func.coalesce(excluded.error_code, table.c.error_code),
-                    "updated_at": excluded.updated_at,
-                    "body_enc": case(
-                        (excluded.status_rank >= DELIVERED_RANK, None), else_=table.c.body_enc
-                    ),
-                },
-                where=table.c.status_rank < excluded.status_rank,
-            ).returning(table.c.wamid, table.c.status)
-            for wamid, status in await session.execute(statement):
-                if status == "failed":
-                    failed.append(wamid)
-        return failed
+        rows = [
+            {
+                "wamid": update_.wamid,
+                "pseudonym": None,
+                "kind": "unknown",
+                "status": update_.status,
+                "status_rank": STATUS_RANK[update_.status],
+                "error_code": update_.error_code,
+                "attempts": 0,
+                "next_attempt_at": None,
+                "body_enc": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for update_ in latest.values()
+        ]
+        result = await session.execute(self._statements["status"], rows)
+        return [wamid for wamid, status in result if status == "failed"]
 
     async def _write_touches(self, session: Any, touches: list[_Touch]) -> None:
         latest: dict[str, datetime] = {}
         for touch in touches:
             latest[touch.pseudonym] = max(touch.at, latest.get(touch.pseudonym, touch.at))
-        table = WhatsAppWindow.__table__
-        items = sorted(latest.items())
-        for start in range(0, len(items), CHUNK_ROWS):
-            chunk = items[start : start + CHUNK_ROWS]
-            statement = self._insert(table).values(
-                [{"pseudonym": key, "last_inbound_at": at} for key, at in chunk]
-            )
-            statement = statement.on_conflict_do_update(
-                index_elements=["pseudonym"],
-                set_={"last_inbound_at": statement.excluded.last_inbound_at},
-                where=table.c.last_inbound_at < statement.excluded.last_inbound_at,
-            )
-            await session.execute(statement)
+        rows = [{"pseudonym": key, "last_inbound_at": at} for key, at in sorted(latest.items())]
+        await session.execute(self._statements["touch"], rows)
 
     async def _failed_with_request(self, session: Any, wamids: list[str]) -> list[PendingMessage]:
         rows = (
