@@ -36,6 +36,7 @@ class Nlu:
       - `cache_dir`: where trained artefacts and gazetteer indexes are cached by data hash.
       - `rasa_url`: an optional Rasa server asked first by `analyze`.
       - `extra_gazetteer`: an optional GeoNames-format TSV of extra places.
+      - `warm_up`: load the k-d tree and dateparser in a background thread (default).
     """
 
     def __init__(
@@ -46,6 +47,7 @@ class Nlu:
         cache_dir: Path | None = None,
         rasa_url: str | None = None,
         extra_gazetteer: Path | None = None,
+        warm_up: bool = True,
     ) -> None:
         self.languages = tuple(dict.fromkeys(code.lower() for code in languages))
         self.countries = tuple(c.upper() for c in countries) if countries else None
@@ -58,7 +60,9 @@ class Nlu:
         self._rasa = RasaClient(rasa_url) if rasa_url else None
         # The first location pin and the first unusual time phrase would otherwise pay for
         # loading scipy's k-d tree and dateparser's language data in the middle of a chat.
-        threading.Thread(target=self._warm_up, name="nlu-warm-up", daemon=True).start()
+        # `warm_up=False` suits one-shot commands that never see a pin.
+        if warm_up:
+            threading.Thread(target=self._warm_up, name="nlu-warm-up", daemon=True).start()
 
     def _warm_up(self) -> None:
         self._geotagger.gazetteer.build_spatial_index()
