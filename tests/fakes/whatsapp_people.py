@@ -92,13 +92,14 @@ class Reporter:
     post: Post
     story: str = ""
     pin: tuple[float, float] = GAO
+    turn_timeout: float = 30.0  # how long to wait for the bot to finish answering
     timings: list[TurnTiming] = field(default_factory=list)
     transcript: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.story = self.story or STORIES[self.language]
 
-    async def say(self, content: dict[str, Any], timeout: float = 30.0) -> list[dict[str, Any]]:
+    async def say(self, content: dict[str, Any]) -> list[dict[str, Any]]:
         """Send one message and return the bot's answers to it."""
         address = self.person.address
         seen = len(self.graph.messages_to(address))
@@ -112,7 +113,7 @@ class Reporter:
         status = await self.post(body)
         if status != 200:
             raise AssertionError(f"webhook answered {status}")
-        await self.graph.wait_read(wamid, timeout)
+        await self.graph.wait_read(wamid, self.turn_timeout)
         arrivals = self.graph.arrivals_to(address)[seen:]
         self.timings.append(
             TurnTiming(posted, arrivals[0] if arrivals else None, self.graph.read_at.get(wamid))
