@@ -9,9 +9,10 @@ staff gateway, and renders the answers. Parsing lives in `telegram_updates`, ren
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -26,8 +27,10 @@ from aiogram.methods import (
     GetFile,
     SendMessage,
 )
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels import StaffGateway
+from bot.channels.telegram_intake import GroupCommit
 from bot.channels.telegram_keyboard import (
     CLEAR_CHAT,
     Rendered,
@@ -73,7 +76,9 @@ class TelegramChannel:
         settings: Any,
         redis: Any = None,
         staff_gateway: Callable[[], StaffGateway | None] = lambda: None,
+        database: AsyncEngine | None = None,
     ) -> None:
+        """With `database`, concurrent webhook calls share commits (see telegram_intake)."""
         self.api = api
         self.engine = engine
         self.inbox = inbox
@@ -82,6 +87,7 @@ class TelegramChannel:
         self.memories = ChatMemories(keyring, redis)
         self.staff_chats = frozenset(str(chat) for chat in settings.staff_telegram_chats)
         self.staff_gateway = staff_gateway
+        self.intake = GroupCommit(database, keyring, inbox, redis) if database else None
 
     # -- acceptance (webhook and polling) ---------------------------------------------------
 
@@ -94,9 +100,8 @@ class TelegramChannel:
         route = route_update(update, self.staff_chats)
         if route.kind == "ignored" or route.chat_id is None:
             return False
-        return await self.inbox.accept(
-            CHANNEL, str(route.update_id), self.sender_key(route.chat_id), raw
-        )
+        accept = self.intake.accept if self.intake is not None else self.inbox.accept
+        return await accept(CHANNEL, str(route.update_id), self.sender_key(route.chat_id), raw)
 
     # -- handling (the inbox processor calls this, in order per chat) ------------------------
 
@@ -115,26 +120,29 @@ class TelegramChannel:
 
     async def _handle_person(self, payload: dict[str, Any], item: InboxItem) -> None:
         person, query = read_person(payload, self.download, self.api.bot)
+        message = query.message if query is not None else None
+        if query is not None and query.data == CLEAR_CHAT and isinstance(message, types.Message):
+            await self.clear_chat(str(message.chat.id), query)
+            return
+        # cosmetic calls (the button stops spinning, the question shows its answer) run while
+        # the engine thinks, so they add no time to the turn
+        cosmetic: list[Awaitable[None]] = []
         if query is not None:
-            # answered at once, so the button stops spinning whatever happens next
-            message = query.message
-            if query.data == CLEAR_CHAT and isinstance(message, types.Message):
-                await self.clear_chat(str(message.chat.id), query)
-                return
-            await self._answer_callback(query.id)
+            cosmetic.append(self._answer_callback(query.id))
         if person is None:
+            await asyncio.gather(*cosmetic)
             return
         memory = await self.memories.load(person.chat_id)
         memory.remember(person.message_id)
         if person.press is not None:
             if memory.question is not None and person.press.message_id != memory.question:
                 log.info("late button press ignored update=%s", item.external_id)
-                await self._retire_buttons(person.chat_id, person.press.message_id)
-                await self.memories.save(memory)
+                cosmetic.append(self._retire_buttons(person.chat_id, person.press.message_id))
+                await asyncio.gather(*cosmetic, self.memories.save(memory))
                 return
-            await self._show_answer(person)
+            cosmetic.append(self._show_answer(person))
             memory.question = 0
-        replies = await self.engine.handle(person.inbound)
+        replies, *_ = await asyncio.gather(self.engine.handle(person.inbound), *cosmetic)
         await self._reply(person.chat_id, replies, memory, item)
 
     async def _answer_callback(self, callback_id: str, text: str | None = None) -> None:
@@ -178,8 +186,9 @@ class TelegramChannel:
         item: InboxItem | None,
     ) -> None:
         """Send the engine's answers; what Telegram does not take now is deferred, not lost."""
+        retiring = None
         if replies and memory.question:
-            await self._retire_buttons(chat_id, memory.question)
+            retiring = asyncio.create_task(self._retire_buttons(chat_id, memory.question))
         if replies:
             memory.question = 0  # whatever buttons were showing belong to an older question
         sent = 0
@@ -193,6 +202,8 @@ class TelegramChannel:
             await self._defer(chat_id, replies[sent:], item)
         finally:
             await self.memories.save(memory)
+            if retiring is not None:
+                await retiring
 
     async def _send_one(self, chat_id: str, reply: OutboundMessage, memory: ChatMemory) -> None:
         pieces = render(reply)

@@ -1,0 +1,489 @@
+"""Benchmark: the Telegram channel under load, on PostgreSQL and Redis.
+
+(a) Durable acceptance. Webhook updates (private text messages of 200 chats, each update new)
+    are posted with the secret header to the channel's webhook, which checks the secret, routes
+    the update, seals it and commits it to the inbox before answering 200. Beside it, in the same
+    run with the same load generator, a bare aiohttp + asyncpg handler that only inserts the raw
+    update. Each server runs in its own process. Prints updates/s and p50/p99 to the 200.
+    Goal: >= 40% of the baseline's rate, p99 <= 50 ms.
+(b) Whole conversations. `tocsin run` in webhook mode in its own process, outgoing pacing lifted
+    (TOCSIN_TELEGRAM_RATE_LIMITS=false: the fake has no limits); N simulated people (default
+    500) tell their story at once and press the buttons of each question until they see their
+    reference; the fake Bot API takes the answers. Prints updates/s, p50/p99 from an update to
+    the first reply and to the end of the turn, and lost / duplicated reports.
+    Goal: >= 500 updates/s, p99 <= 250 ms, zero lost, zero duplicated.
+
+    .venv/bin/python bench/telegram_load.py [--updates 20000] [--people 500] [--part a|b|ab]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import aiohttp
+import asyncpg
+from aiohttp import web
+
+from tests.fakes.telegram import Call, FakeTelegram
+from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, reachable
+
+SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789"
+WEBHOOK_SECRET = "bench-webhook-secret"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = re.compile(r"TX-[A-Z0-9]{4}-[A-Z0-9]{4}")
+STORIES = {
+    "en": "Soldiers beat three men with sticks at the market in Mopti yesterday evening",
+    "fr": "Des gendarmes ont frappé trois hommes au marché de Mopti hier soir",
+    "ar": "قام جنود بضرب ثلاثة رجال في سوق موبتي مساء أمس",
+}
+PREFERRED = ("yes", "done", "anonymous", "send")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def fresh_database() -> str:
+    """A new, migrated PostgreSQL database for this run (SQLAlchemy URL)."""
+    from reports.database import upgrade_schema
+
+    name = f"tocsin_bench_tg_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    await upgrade_schema(url)
+    return url
+
+
+async def drop_database(url: str) -> None:
+    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+# --- servers of part (a), each in its own process --------------------------------------------
+
+
+async def serve_baseline(database_url: str, port: int) -> None:
+    """The bare handler: read the body, insert it, answer 200. No secret, no parsing."""
+    pool = await asyncpg.create_pool(asyncpg_dsn(database_url), min_size=10, max_size=30)
+    await pool.execute(
+        "CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, body bytea)"
+    )
+
+    async def accept(request: web.Request) -> web.Response:
+        await pool.execute("INSERT INTO bench_raw (body) VALUES ($1)", await request.read())
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/telegram/webhook", accept)
+    await serve_forever(app, port)
+
+
+async def serve_acceptance(database_url: str, port: int) -> None:
+    """The Telegram webhook exactly as `tocsin run` wires it, without handling the updates."""
+    from aiogram import Bot
+
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.telegram_sender import BotApi
+    from bot.channels.telegram_transport import webhook_handler
+    from bot.inbox import Inbox
+    from reports.database import create_engine
+    from tocsin.app import connect_redis, load_keyring
+    from tocsin.settings import Settings
+
+    settings = Settings(_env_file=None, database_url=database_url, secret_key=SECRET_KEY)
+    keyring = load_keyring(settings)
+    database = create_engine(database_url)
+    redis = await connect_redis(REDIS_URL)
+    channel = TelegramChannel(
+        api=BotApi(Bot("1:bench")),
+        engine=cast(Any, None),  # acceptance never reaches the conversation
+        inbox=Inbox(database, keyring, redis),
+        keyring=keyring,
+        settings=settings,
+        redis=redis,
+        database=database,
+    )
+    app = web.Application()
+    app.router.add_post("/telegram/webhook", webhook_handler(channel, WEBHOOK_SECRET))
+    await serve_forever(app, port)
+
+
+async def serve_forever(app: web.Application, port: int) -> None:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=2048).start()
+    await asyncio.Event().wait()
+
+
+async def start_process(*args: str, port: int, env: dict[str, str] | None = None) -> Any:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *args, cwd=str(ROOT), env={**os.environ, **(env or {})}
+    )
+    deadline = time.monotonic() + 300
+    while not reachable(f"http://127.0.0.1:{port}"):
+        if process.returncode is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server {args} did not start")
+        await asyncio.sleep(0.2)
+    return process
+
+
+async def stop_process(process: Any) -> None:
+    process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), 30)
+    except TimeoutError:
+        process.kill()
+
+
+# --- (a) durable acceptance -------------------------------------------------------------------
+
+
+def text_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
+    """A private text message as Telegram posts it to a webhook."""
+    user = {"id": chat_id, "is_bot": False, "first_name": "Awa", "language_code": "fr"}
+    chat = {"id": chat_id, "first_name": "Awa", "type": "private"}
+    message = {
+        "message_id": update_id % 100_000,
+        "from": user,
+        "chat": chat,
+        "date": int(time.time()),
+        "text": text,
+    }
+    return {"update_id": update_id, "message": message}
+
+
+def updates(count: int, first_id: int) -> list[bytes]:
+    chats = [300_000_000 + number for number in range(200)]
+    return [
+        json.dumps(text_update(first_id + n, chats[n % len(chats)], STORIES["fr"])).encode()
+        for n in range(count)
+    ]
+
+
+async def hammer(url: str, bodies: list[bytes], concurrency: int) -> dict[str, float]:
+    latencies: list[float] = []
+    failures = 0
+    queue = iter(bodies)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+    }
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            nonlocal failures
+            for raw in queue:
+                started = time.perf_counter()
+                async with session.post(url, data=raw, headers=headers) as response:
+                    await response.read()
+                    failures += response.status != 200
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "per_second": len(bodies) / elapsed,
+        "p50_ms": 1000 * percentile(latencies, 0.5),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+        "failures": failures,
+    }
+
+
+async def part_a(count: int, concurrency: int) -> dict[str, Any]:
+    url = await fresh_database()
+    results: dict[str, Any] = {}
+    try:
+        for number, (name, mode) in enumerate(
+            (("baseline", "serve-baseline"), ("telegram", "serve-acceptance"))
+        ):
+            port = free_port()
+            server = await start_process(
+                str(Path(__file__)), mode, "--database", url, "--port", str(port), port=port
+            )
+            try:
+                target = f"http://127.0.0.1:{port}/telegram/webhook"
+                base = 10_000_000 * (number + 1)
+                await hammer(target, updates(500, base), concurrency)  # warm-up
+                results[name] = await hammer(target, updates(count, base + 1000), concurrency)
+            finally:
+                await stop_process(server)
+    finally:
+        await drop_database(url)
+    results["ratio"] = results["telegram"]["per_second"] / results["baseline"]["per_second"]
+    return results
+
+
+# --- (b) whole conversations --------------------------------------------------------------------
+
+
+@dataclass
+class Reporter:
+    """One simulated person: tells the story, presses buttons, waits for each turn's end."""
+
+    chat_id: int
+    language: str
+    post: Any
+    first_replies: list[float] = field(default_factory=list)
+    turns: list[float] = field(default_factory=list)
+    inbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    update_ids: Any = None
+    message_ids: int = 0
+
+    def _message(self, **content: Any) -> dict[str, Any]:
+        self.message_ids += 1
+        user = {"id": self.chat_id, "is_bot": False, "first_name": "Awa"}
+        user["language_code"] = self.language
+        chat = {"id": self.chat_id, "first_name": "Awa", "type": "private"}
+        message = {"message_id": self.message_ids, "from": user, "chat": chat}
+        return {"update_id": next(self.update_ids), "message": {**message, **content, "date": 0}}
+
+    def _press(self, message: dict[str, Any], data: str) -> dict[str, Any]:
+        user = {"id": self.chat_id, "is_bot": False, "first_name": "Awa"}
+        user["language_code"] = self.language
+        query = {
+            "id": f"{self.chat_id}-{self.message_ids}",
+            "from": user,
+            "message": {**message, "chat": {"id": self.chat_id, "type": "private"}},
+            "chat_instance": str(self.chat_id),
+            "data": data,
+        }
+        self.message_ids += 1
+        return {"update_id": next(self.update_ids), "callback_query": query}
+
+    async def turn(self, update: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one update; the message that ends the bot's turn (a question or the reference)."""
+        while not self.inbox.empty():
+            self.inbox.get_nowait()
+        started = time.perf_counter()
+        status = await self.post(json.dumps(update).encode())
+        if status != 200:
+            raise AssertionError(f"webhook answered {status}")
+        first = True
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self.inbox.get()
+                if first:
+                    self.first_replies.append(time.perf_counter() - started)
+                    first = False
+                markup = message.get("reply_markup") or {}
+                buttons = [
+                    b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row
+                ]
+                if REFERENCE.search(message["text"]) or "keyboard" in markup:
+                    break
+                if any(data != "~clear" for data in buttons):
+                    break
+        self.turns.append(time.perf_counter() - started)
+        return message
+
+    async def report(self, timeout: float) -> str | None:
+        message = await self.turn(self._message(text=STORIES[self.language]), timeout)
+        for _ in range(15):
+            found = REFERENCE.search(message["text"])
+            if found:
+                return found.group(0)
+            markup = message.get("reply_markup") or {}
+            if "keyboard" in markup:
+                pin = {"latitude": 14.4843, "longitude": -4.1827}
+                message = await self.turn(self._message(location=pin), timeout)
+                continue
+            data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+            choice = next(d for d in (*PREFERRED, *data) if d in data)
+            message = await self.turn(self._press(message, choice), timeout)
+        return None
+
+
+async def part_b(people: int) -> dict[str, Any]:
+    url = await fresh_database()
+    port = free_port()
+    fake = FakeTelegram(record_calls=False)
+    await fake.start()
+    env = {
+        "TOCSIN_DATABASE_URL": url,
+        "TOCSIN_REDIS_URL": REDIS_URL,
+        # a key of its own: Redis may still hold sessions of an earlier run under the usual one
+        "TOCSIN_SECRET_KEY": f"bench-{uuid.uuid4().hex}",
+        "TOCSIN_HTTP_PORT": str(port),
+        "TOCSIN_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+        "TOCSIN_TELEGRAM_TOKEN": fake.token,
+        "TOCSIN_TELEGRAM_API_URL": fake.base_url,
+        "TOCSIN_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+        "TOCSIN_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "TOCSIN_TELEGRAM_RATE_LIMITS": "false",  # the fake has no limit to respect
+    }
+    server = await start_process("-m", "tocsin", "run", port=port, env=env)
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
+    webhook = f"http://127.0.0.1:{port}/telegram/webhook"
+    headers = {
+        "Content-Type": "application/json",
+        "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+    }
+
+    async def post(raw: bytes) -> int:
+        async with session.post(webhook, data=raw, headers=headers) as response:
+            return response.status
+
+    update_ids = iter(range(900_000_000, 2_000_000_000))
+    rng = random.Random(7)
+    reporters: dict[str, Reporter] = {}
+    for number in range(people):
+        chat_id = 500_000_000 + number * 7 + rng.randint(0, 6)
+        language = ("en", "fr", "ar")[number % 3]
+        reporters[str(chat_id)] = Reporter(chat_id, language, post, update_ids=update_ids)
+
+    def on_call(call: Call) -> None:
+        if call.method == "sendMessage" and call.status == 200:
+            reporter = reporters.get(str(call.params.get("chat_id")))
+            if reporter is not None:
+                chat = fake.chats[str(reporter.chat_id)]
+                reporter.inbox.put_nowait(chat[max(chat)])  # the message as sent, with its id
+
+    fake.listeners.append(on_call)
+
+    async def report(reporter: Reporter) -> str | None:
+        try:
+            return await reporter.report(timeout=60)
+        except (TimeoutError, AssertionError, aiohttp.ClientError, StopIteration):
+            return None
+
+    try:
+        started = time.perf_counter()
+        references = await asyncio.gather(*(report(r) for r in reporters.values()))
+        elapsed = time.perf_counter() - started
+        stored = await count_reports(url)
+    finally:
+        await session.close()
+        await stop_process(server)
+        await fake.close()
+        await drop_database(url)
+    first = [t for r in reporters.values() for t in r.first_replies]
+    turns = [t for r in reporters.values() for t in r.turns]
+    done = [reference for reference in references if reference]
+    return {
+        "people": people,
+        "updates": len(turns),
+        "seconds": elapsed,
+        "updates_per_second": len(turns) / elapsed,
+        "first_reply_p50_ms": 1000 * percentile(first, 0.5),
+        "first_reply_p99_ms": 1000 * percentile(first, 0.99),
+        "turn_p50_ms": 1000 * percentile(turns, 0.5),
+        "turn_p99_ms": 1000 * percentile(turns, 0.99),
+        "mean_turn_ms": 1000 * statistics.fmean(turns) if turns else 0.0,
+        "lost": people - len(set(done)),
+        "duplicated": stored["reports"] - stored["reporters"],
+        "stored": stored["reports"],
+    }
+
+
+async def count_reports(url: str) -> dict[str, int]:
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        row = await connection.fetchrow(
+            "SELECT count(*) AS reports, count(DISTINCT reporter_pseudonym) AS reporters "
+            "FROM reports WHERE channel = 'telegram'"
+        )
+        return {"reports": int(row["reports"]), "reporters": int(row["reporters"])}
+    finally:
+        await connection.close()
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def show(results: dict[str, Any]) -> None:
+    if "a" in results:
+        a = results["a"]
+        for name in ("baseline", "telegram"):
+            r = a[name]
+            print(
+                f"(a) {name:9} {r['per_second']:8.0f} updates/s  p50 {r['p50_ms']:6.1f} ms"
+                f"  p99 {r['p99_ms']:6.1f} ms  failures {r['failures']}"
+            )
+        print(f"(a) telegram / baseline = {a['ratio']:.0%}  (goal >= 40%, p99 <= 50 ms)")
+    if "b" in results:
+        b = results["b"]
+        print(
+            f"(b) {b['people']} people, {b['updates']} updates in {b['seconds']:.1f} s: "
+            f"{b['updates_per_second']:.0f} updates/s"
+        )
+        print(
+            f"(b) update to first reply p50 {b['first_reply_p50_ms']:.0f} ms  p99 "
+            f"{b['first_reply_p99_ms']:.0f} ms; to the end of the turn p50 "
+            f"{b['turn_p50_ms']:.0f} ms  p99 {b['turn_p99_ms']:.0f} ms"
+        )
+        print(
+            f"(b) reports stored {b['stored']}, lost {b['lost']}, duplicated {b['duplicated']}"
+            "  (goal >= 500 updates/s, p99 <= 250 ms, none lost or duplicated)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("mode", nargs="?", default="bench")
+    parser.add_argument("--part", choices=("a", "b", "ab"), default="ab")
+    parser.add_argument("--updates", type=int, default=20000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--database")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.mode == "serve-baseline":
+        asyncio.run(serve_baseline(args.database, args.port))
+        return
+    if args.mode == "serve-acceptance":
+        asyncio.run(serve_acceptance(args.database, args.port))
+        return
+    if not (reachable(POSTGRES_ADMIN_URL) and reachable(REDIS_URL)):
+        sys.exit("needs PostgreSQL and Redis (TOCSIN_TEST_POSTGRES_URL, TOCSIN_TEST_REDIS_URL)")
+
+    async def run() -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        if "a" in args.part:
+            results["a"] = await part_a(args.updates, args.concurrency)
+        if "b" in args.part:
+            results["b"] = await part_b(args.people)
+        return results
+
+    results = asyncio.run(run())
+    print(json.dumps(results, indent=2)) if args.json else show(results)
+
+
+if __name__ == "__main__":
+    main()
