@@ -21,6 +21,7 @@ from nlu.gazetteer import Gazetteer
 from nlu.geotagger import Geotagger
 from nlu.language import LanguageDetector
 from nlu.models import load_classifier, load_common_words
+from nlu.precedence import apply_precedence
 from nlu.rasa import RasaClient
 from nlu.result import Analysis, Classification, PlaceCandidate, TimeReading, VictimReading
 
@@ -115,7 +116,7 @@ class Nlu:
         """The category of `text` with calibrated confidence; "other" for empty text."""
         if not text.strip():
             return Classification(category="other", confidence=0.0, ranked=(("other", 0.0),))
-        return self._model.classify(text)
+        return apply_precedence(self._model.classify(text), parse_weapons(text))
 
     def geotag(
         self,

@@ -40,18 +40,22 @@ WEAPON_WORDS: dict[str, tuple[str, ...]] = {
         "rubani; طائره مسيره; طائرات مسيره; مسيره; مسيرات; غاره; غارات; طيران; الطيران "
         "; مروحيه"
     ),
+    "shelling": words(
+        "shells?; shelling; shelled; mortars?; artillery; rockets?; missiles?; barrel bombs?; "
+        "obus; mortiers?; roquettes?; missiles?; artillerie; pilonn(?:e|es|ee|age); "
+        "morteros?; cohetes?; misiles?; foguetes?; misseis; makombora; kombora; قذائف; "
+        "قذيفه; قصف(?:ت|وا)?; صواريخ; صاروخ; براميل متفجره; برميل متفجر; مدفعيه; هاون"
+    ),
     "explosive": words(
-        "shells?; shelling; mortars?; artillery; rockets?; grenades?; explosives?; ieds? "
-        "; bombs?; landmines?; mines?; obus; mortiers?; roquettes?; explosifs?; engins? "
-        "explosifs?; bombes?; artillerie; granadas?; morteros?; cohetes?; foguetes?; "
-        "mabomu; bomu; قذائف; قذيفه; قصف(?:ت|وا)?; صواريخ; صاروخ; عبوه ناسفه; براميل "
-        "متفجره; برميل متفجر; الغام; لغم; قنبله"
+        "grenades?; explosives?; ieds?; bombs?; landmines?; mines?; explosifs?; engins? "
+        "explosifs?; bombes?; granadas?; mabomu; bomu; guruneti; عبوه ناسفه; الغام; لغم; "
+        "قنبله"
     ),
     "fire": words(
         "burn(?:ed|t|ing)?; set (?:on )?fire; torched; arson; incendi(?:e|es|ees?|ent|er); "
         "brule(?:e|es|r|nt)?; mis le feu; quemar(?:on)?; quemad[ao]s?; incendiaron; "
-        "queimar(?:am)?; queimad[ao]s?; incendiaram; kuchoma; walichoma; wamechoma; moto "
-        "; احرق; احرقوا; حرق; حرقوا; اضرموا النار; النار"
+        "queimar(?:am)?; queimad[ao]s?; incendiaram; kuchoma; walichoma; wamechoma; "
+        "; احرق; احرقوا; حرق; حرقوا; اضرموا النار"
     ),
 }
 
@@ -64,3 +68,8 @@ def parse_weapons(text: str) -> tuple[str, ...]:
     for match in _LEXICON.find(fold(text)):
         seen.setdefault(match.label, None)
     return tuple(seen)
+
+
+# Means that make an incident an attack on a civilian area whatever its toll (taxonomy:
+# "shelling, air or drone strike ... on homes, markets, schools, hospitals").
+AREA_ATTACK_MEANS = frozenset({"airstrike_drone", "shelling"})

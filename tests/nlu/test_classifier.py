@@ -118,3 +118,23 @@ def test_confidence_is_calibrated_on_held_out_examples() -> None:
             error += len(members) / len(readings) * abs(mean_confidence - accuracy)
     assert sum(correct) / len(correct) > 0.75
     assert error < 0.1
+
+
+def test_the_means_decides_an_attack_on_a_civilian_area(nlu: Nlu) -> None:
+    """A strike that kills is an attack on a civilian area, as the taxonomy says."""
+    result = nlu.classify("a drone strike on the market killed five people")
+    assert result.category == "attack_on_civilian_area"
+    assert nlu.classify("soldiers shot five people at the market").category == "killing"
+
+
+def test_precedence_swaps_probabilities_and_keeps_them_summing_to_one() -> None:
+    from nlu.precedence import apply_precedence
+    from nlu.result import Classification
+
+    result = Classification(
+        "killing", 0.7, (("killing", 0.7), ("attack_on_civilian_area", 0.2), ("other", 0.1))
+    )
+    swapped = apply_precedence(result, ["airstrike_drone"])
+    assert swapped.category == "attack_on_civilian_area" and swapped.confidence == 0.7
+    assert dict(swapped.ranked)["killing"] == 0.2
+    assert apply_precedence(result, ["firearm"]) is result
