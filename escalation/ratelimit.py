@@ -69,51 +69,70 @@ class RateLimiter:
         )
 
 
+_RESERVE = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+if at - now > max_wait then
+  return {0, tostring(at - now)}
+end
+redis.call('SET', KEYS[1], tostring(at + interval), 'PX', 60000)
+return {1, tostring(at - now)}
+"""
+
+
 class SharedRateLimiter:
     """The same limits shared by every worker process through Redis.
 
-    Fixed windows: each send takes a ticket of the bot's current second and of its chat's
-    current minute (INCR with a short expiry); over the limit, it gives the tickets back and
-    waits for the next window. A 429 pauses the chat for every process.
+    The bot's budget is one "next free moment" in Redis that a script moves on by 1/30 s for
+    each send, so concurrent workers get distinct slots in order (no herd at each second);
+    each chat takes a ticket of its current minute (INCR with an expiry) and waits for the
+    next minute when it has none left. A 429 pauses the chat for every process.
     """
 
     def __init__(
         self, redis: Any, per_second: float, per_chat_per_minute: float, prefix: str = "tocsin:tg"
     ) -> None:
         self.redis = redis
-        self.per_second = max(1, int(per_second))
+        self.interval = 1.0 / per_second
         self.per_chat = max(1, int(per_chat_per_minute))
         self.prefix = prefix
+        self._reserve = redis.register_script(_RESERVE)
 
-    async def _take(self, chat: str, now: float) -> float:
-        """0 when both tickets were taken, else how long to wait for the next window."""
+    async def _chat_ticket(self, chat: str, now: float) -> float:
+        """0 when the chat may send this minute, else the wait for its next minute."""
         paused = await self.redis.pttl(f"{self.prefix}:pause:{chat}")
         if paused and paused > 0:
             return paused / 1000
-        second, minute = int(now), int(now // 60)
-        bot_key = f"{self.prefix}:bot:{second}"
-        chat_key = f"{self.prefix}:chat:{chat}:{minute}"
+        minute = int(now // 60)
+        key = f"{self.prefix}:chat:{chat}:{minute}"
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(chat_key).expire(chat_key, 120).incr(bot_key).expire(bot_key, 5)
-            chat_count, _, bot_count, _ = await pipe.execute()
-        if chat_count <= self.per_chat and bot_count <= self.per_second:
+            count, _ = await pipe.incr(key).expire(key, 120).execute()
+        if count <= self.per_chat:
             return 0.0
-        async with self.redis.pipeline(transaction=True) as pipe:
-            await pipe.decr(chat_key).decr(bot_key).execute()
-        if chat_count > self.per_chat:
-            return (minute + 1) * 60 - now
-        return (second + 1) - now + 0.001
+        await self.redis.decr(key)
+        return (minute + 1) * 60 - now
 
     async def wait(self, chat: str, max_wait: float | None = None) -> float:
-        waited = 0.0
-        while True:
-            delay = await self._take(chat, time.time())
-            if delay <= 0:
-                return 0.0
-            if max_wait is not None and waited + delay > max_wait:
+        """Sleep until this send's slot; returns 0, or the wait when it exceeds `max_wait`."""
+        limit = 1e9 if max_wait is None else max_wait
+        delay = await self._chat_ticket(chat, time.time())
+        if delay > 0:
+            if delay > limit:
                 return delay
             await asyncio.sleep(delay)
-            waited += delay
+            return await self.wait(chat, None if max_wait is None else max_wait - delay)
+        now = time.time()
+        reserved, wait = await self._reserve(
+            keys=[f"{self.prefix}:bot:next"], args=[repr(now), repr(self.interval), repr(limit)]
+        )
+        wait = float(wait)
+        if not int(reserved):
+            return max(wait, 0.001)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return 0.0
 
     def pause(self, chat: str, seconds: float) -> None:
         task = asyncio.get_running_loop().create_task(
