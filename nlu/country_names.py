@@ -73,3 +73,37 @@ def names_of(country: str) -> list[str]:
     """The extra names of a country (empty for countries not listed)."""
     text = COUNTRY_NAMES.get(country, "")
     return [name.strip() for name in text.split(";") if name.strip()]
+
+
+# Forces and armed groups that operate in a few countries only: naming them hints where the
+# text is ("FAMa" -> Mali), a softer frame than naming the country itself.
+ACTOR_COUNTRIES: dict[str, str] = {
+    "fama; dan na ambassagou; minusma": "ML",
+    "koglweogo; kogl weogo; vdp; ansarul islam": "BF",
+    "jnim; eigs; isgs; is sahel; barkhane; dozo; dozos": "ML BF NE",
+    "kdf; gsu; kenya defence forces": "KE",
+    "al shabaab; al-shabaab; shabaab; amisom; atmis": "SO KE",
+    "fardc; monusco; m23; mai mai; mai-mai; wazalendo": "CD",
+    "adf": "CD UG",
+    "boko haram; iswap; cjtf": "NG CM TD NE",
+    "rsf; rapid support forces; janjaweed; الدعم السريع; الجنجويد; saf": "SD",
+    "houthi; houthis; الحوثي; الحوثيين; ansar allah": "YE",
+    "taliban": "AF",
+    "imbonerakure": "BI",
+    "tatmadaw": "MM",
+    "الحشد; hashd": "IQ",
+    "shabiha; الشبيحه; الشبيحة": "SY",
+    "bir; ambazonia; amba boys": "CM",
+    "fanci; faci": "CI",
+    "sandf": "ZA",
+}
+
+
+def actor_hints() -> dict[str, tuple[str, ...]]:
+    """Actor word -> the countries it hints at."""
+    hints: dict[str, tuple[str, ...]] = {}
+    for actors, countries in ACTOR_COUNTRIES.items():
+        for actor in actors.split(";"):
+            if actor.strip():
+                hints[actor.strip()] = tuple(countries.split())
+    return hints

@@ -15,6 +15,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from nlu import country_names
+from nlu.extraction.lexicon import Lexicon
 from nlu.gazetteer import PRECISION, Gazetteer, distance_km
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 from nlu.gazetteer_keys import MAX_NAME_TOKENS, key_of
@@ -88,6 +90,12 @@ class Geotagger:
         self.gazetteer = gazetteer
         self.scope = {c.upper() for c in countries} if countries else None
         self.common = common_words
+        hints = country_names.actor_hints()
+        self._actor_lexicon = Lexicon({actor: [re.escape(actor)] for actor in hints})
+        index = {code: i for i, code in enumerate(gazetteer.countries)}
+        self._actor_countries = {
+            actor: {index[c] for c in codes if c in index} for actor, codes in hints.items()
+        }
 
     def find_mentions(self, text: str) -> list[Mention]:
         """Longest-first matches of the text's n-grams against the name index.
@@ -144,6 +152,9 @@ class Geotagger:
                 continue
             window = words[i : i + size]
             if size == 1 and not self._single_word_ok(window[0], originals[i], cue, bare):
+                countries = self._country_owners(key)
+                if countries:  # "l'armée malienne": adjectives are lower case in French
+                    return Mention(i, 1, originals[i], countries, True)
                 continue
             if size > 1 and all(w in self.common for w in window):
                 continue
@@ -183,9 +194,11 @@ class Geotagger:
         mentions = self.find_mentions(text) or self._spelled_mentions(text)
         if not mentions:
             return []
+        hinted = self._hinted_countries(text)
         scored: list[tuple[float, int, int, Mention]] = []
         for order, mention in enumerate(mentions):
             context = self._context([m for m in mentions if m is not mention])
+            context["hinted"] = hinted
             raws = [
                 (self._raw_score(entry, flags, mention, context, near, order), entry)
                 for entry, flags in mention.owners
@@ -202,6 +215,21 @@ class Geotagger:
         scored = self._demote_containers(scored)
         scored.sort(key=lambda item: (-item[0], item[1]))
         return self._unique(scored, limit)
+
+    def _country_owners(self, key: int) -> list[tuple[int, int]]:
+        """The country entries among the owners of a name key."""
+        return [
+            (entry, flags)
+            for entry, flags in self.gazetteer.lookup(key)
+            if self.gazetteer.kind[entry] == KIND_COUNTRY
+        ]
+
+    def _hinted_countries(self, text: str) -> set[int]:
+        """Countries hinted at by the forces or groups the text names."""
+        hinted: set[int] = set()
+        for match in self._actor_lexicon.find(fold(text)):
+            hinted |= self._actor_countries.get(match.label, set())
+        return hinted
 
     def _same_spot_groups(self, raws: list[tuple[float, int]]) -> list[tuple[float, int, float]]:
         """(raw, leader entry, weight) per group of owners lying close together.
@@ -316,9 +344,15 @@ class Geotagger:
         bonus = 0.0
         if country in context["countries"] and kind != KIND_COUNTRY:
             bonus += 1.0  # a named country ("the Malian army") frames the whole text
+        elif context["countries"] and kind != KIND_COUNTRY:
+            bonus -= 0.6
         parent = int(g.admin1[entry])
         if kind in (KIND_PLACE, KIND_ADMIN2) and parent >= 0 and parent in context["admin1"]:
             bonus += 1.2
+        if country in context.get("hinted", ()):
+            bonus += 0.5
+        elif context.get("hinted"):
+            bonus -= 0.6  # "FAMa ... Boni" is not Bonn
         if kind == KIND_COUNTRY:
             return bonus
         if country in context["nearby_countries"]:

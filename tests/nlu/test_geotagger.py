@@ -131,3 +131,15 @@ def test_a_deployment_gazetteer_adds_villages(scoped_nlu: Nlu) -> None:
     places = scoped_nlu.geotag("les militaires ont brûlé Sare Dialloube hier")
     assert places[0].name == "Dialloubé-Sare"
     assert places[0].geonameid == 990001
+
+
+def test_named_forces_hint_at_the_country(nlu: Nlu) -> None:
+    """Several places are called Kaya; "Koglweogo" operate in Burkina Faso."""
+    assert _top(nlu, "les Koglweogo ont frappé des éleveurs à Kaya") == ("Kaya", "BF")
+    far = nlu.geotag("les FAMa ont arrêté des hommes à Boni")
+    assert all(p.score < 0.5 for p in far)  # no Boni in Mali here: nothing sure to offer
+
+
+def test_demonyms_and_translated_country_names_frame_the_text(nlu: Nlu) -> None:
+    assert _top(nlu, "l'armée malienne a tué des civils à Boni") != ("Bonn", "DE")
+    assert nlu.geotag("الجيش السوري قصف حلب")[0].country == "SY"
