@@ -13,13 +13,15 @@
     the first reply and to the end of the turn, and lost / duplicated reports.
     Goal: >= 500 updates/s, p99 <= 250 ms, zero lost, zero duplicated.
 
-    .venv/bin/python bench/telegram_load.py [--updates 20000] [--people 500] [--part a|b|ab]
+    .venv/bin/python bench/telegram_load.py [--updates 20000] [--people 500] [--processes 1]
+                                            [--part a|b|ab]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -329,9 +331,9 @@ class Reporter:
         return None
 
 
-async def part_b(people: int) -> dict[str, Any]:
+async def part_b(people: int, processes: int = 1) -> dict[str, Any]:
     url = await fresh_database()
-    port = free_port()
+    ports = [free_port() for _ in range(processes)]
     fake = FakeTelegram(record_calls=False)
     await fake.start()
     env = {
@@ -339,24 +341,25 @@ async def part_b(people: int) -> dict[str, Any]:
         "TOCSIN_REDIS_URL": REDIS_URL,
         # a key of its own: Redis may still hold sessions of an earlier run under the usual one
         "TOCSIN_SECRET_KEY": f"bench-{uuid.uuid4().hex}",
-        "TOCSIN_HTTP_PORT": str(port),
         "TOCSIN_LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         "TOCSIN_TELEGRAM_TOKEN": fake.token,
         "TOCSIN_TELEGRAM_API_URL": fake.base_url,
-        "TOCSIN_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+        "TOCSIN_TELEGRAM_WEBHOOK_URL": "https://tocsin.example.org/telegram/webhook",
         "TOCSIN_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TOCSIN_TELEGRAM_RATE_LIMITS": "false",  # the fake has no limit to respect
     }
-    server = await start_process("-m", "tocsin", "run", port=port, env=env)
+    servers = [
+        await start_process(
+            "-m", "tocsin", "run", port=port, env={**env, "TOCSIN_HTTP_PORT": str(port)}
+        )
+        for port in ports
+    ]
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
-    webhook = f"http://127.0.0.1:{port}/telegram/webhook"
-    headers = {
-        "Content-Type": "application/json",
-        "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
-    }
+    webhooks = itertools.cycle([f"http://127.0.0.1:{port}/telegram/webhook" for port in ports])
+    headers = {"Content-Type": "application/json", SECRET_HEADER: WEBHOOK_SECRET}
 
-    async def post(raw: bytes) -> int:
-        async with session.post(webhook, data=raw, headers=headers) as response:
+    async def post(raw: bytes) -> int:  # spread over the processes, as a load balancer would
+        async with session.post(next(webhooks), data=raw, headers=headers) as response:
             return response.status
 
     update_ids = iter(range(900_000_000, 2_000_000_000))
@@ -389,7 +392,8 @@ async def part_b(people: int) -> dict[str, Any]:
         stored = await count_reports(url)
     finally:
         await session.close()
-        await stop_process(server)
+        for server in servers:
+            await stop_process(server)
         await fake.close()
         await drop_database(url)
     first = [t for r in reporters.values() for t in r.first_replies]
@@ -397,6 +401,7 @@ async def part_b(people: int) -> dict[str, Any]:
     done = [reference for reference in references if reference]
     return {
         "people": people,
+        "processes": processes,
         "updates": len(turns),
         "seconds": elapsed,
         "updates_per_second": len(turns) / elapsed,
@@ -439,7 +444,8 @@ def show(results: dict[str, Any]) -> None:
     if "b" in results:
         b = results["b"]
         print(
-            f"(b) {b['people']} people, {b['updates']} updates in {b['seconds']:.1f} s: "
+            f"(b) {b['people']} people, {b['processes']} process(es), {b['updates']} updates "
+            f"in {b['seconds']:.1f} s: "
             f"{b['updates_per_second']:.0f} updates/s"
         )
         print(
@@ -460,6 +466,7 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=20000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--processes", type=int, default=1, help="tocsin run processes in (b)")
     parser.add_argument("--database")
     parser.add_argument("--port", type=int)
     parser.add_argument("--json", action="store_true")
@@ -478,7 +485,7 @@ def main() -> None:
         if "a" in args.part:
             results["a"] = await part_a(args.updates, args.concurrency)
         if "b" in args.part:
-            results["b"] = await part_b(args.people)
+            results["b"] = await part_b(args.people, args.processes)
         return results
 
     results = asyncio.run(run())
