@@ -13,14 +13,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.clock import Clock
 from escalation.clustering import Placed, find_incident
 from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
 from escalation.queue import enqueue, enqueue_many
-from escalation.rules import AlertFacts, Rule, RuleSet, matching_rules
+from escalation.rules import AlertFacts, RuleSet, matching_rules
 from escalation.surge import read_area, record_surge
 from escalation.units import UnitRegistry, fold
 from nlu.taxonomy import SEVERITIES
@@ -71,18 +71,6 @@ def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
     )
 
 
-async def start_rule(
-    session: AsyncSession, ruleset: RuleSet, alert: Alert, rule: Rule, now: datetime
-) -> int:
-    """Queue the first chain step of a newly matching rule; returns how many were queued."""
-    alert.rules = {**(alert.rules or {}), rule.name: [0, now.isoformat()]}
-    rows = [
-        {"target": target, "purpose": "ping", "dedupe_key": f"ping:{alert.id}:{target}"}
-        for target in ruleset.step_targets(rule, 0)
-    ]
-    return await enqueue_many(session, rows, now=now, alert_id=alert.id)
-
-
 def set_timer(ruleset: RuleSet, alert: Alert) -> None:
     """The earliest next chain step of any rule, while nobody has acknowledged."""
     if alert.state != "open":
@@ -100,10 +88,26 @@ def set_timer(ruleset: RuleSet, alert: Alert) -> None:
 async def apply_rules(
     session: AsyncSession, ruleset: RuleSet, alert: Alert, row: Report | None, now: datetime
 ) -> None:
-    for rule in matching_rules(ruleset, facts_of(alert, row)):
-        if rule.name not in (alert.rules or {}):
-            await start_rule(session, ruleset, alert, rule, now)
+    """Start every newly matching rule: its first chain step is queued at once.
+
+    The alert (new or changed) is written once, with its rules and timer, before the pings
+    that name it are queued in one statement.
+    """
+    started = dict(alert.rules or {})
+    new_rules = [
+        rule for rule in matching_rules(ruleset, facts_of(alert, row)) if rule.name not in started
+    ]
+    for rule in new_rules:
+        started[rule.name] = [0, now.isoformat()]
+    alert.rules = started
     set_timer(ruleset, alert)
+    await session.flush()
+    targets = dict.fromkeys(t for rule in new_rules for t in ruleset.step_targets(rule, 0))
+    rows = [
+        {"target": target, "purpose": "ping", "dedupe_key": f"ping:{alert.id}:{target}"}
+        for target in targets
+    ]
+    await enqueue_many(session, rows, now=now, alert_id=alert.id)
 
 
 async def queue_updates(session: AsyncSession, alert: Alert, now: datetime) -> None:
@@ -172,10 +176,15 @@ class EventProcessor:
             for event in events:
                 if isolate:
                     await self._isolated(session, event, now)
-                    continue
-                await self.handle(session, event, now)
-                event.processed_at = now
-                event.attempts += 1
+                else:
+                    await self.handle(session, event, now)
+            if events and not isolate:
+                await session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id.in_([event.id for event in events]))
+                    .values(processed_at=now, attempts=OutboxEvent.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
         return len(events)
 
     async def _isolated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
@@ -191,16 +200,19 @@ class EventProcessor:
         event.processed_at = now
         event.attempts += 1
 
-    @staticmethod
-    async def _prefetch(session: AsyncSession, events: list[OutboxEvent]) -> None:
-        """Load the batch's reports into the session and note which are already routed."""
+    async def _prefetch(self, session: AsyncSession, events: list[OutboxEvent]) -> None:
+        """Load the batch's reports, note which are already routed, take the cluster locks."""
         ids = [event.report_id for event in events if event.report_id is not None]
-        if ids:
-            await session.execute(select(Report).where(Report.id.in_(ids)))
-            routed = await session.execute(
-                select(AlertReport.report_id).where(AlertReport.report_id.in_(ids))
-            )
-            session.info["tocsin_routed"] = set(routed.scalars())
+        if not ids:
+            return
+        rows = list((await session.execute(select(Report).where(Report.id.in_(ids)))).scalars())
+        session.info["tocsin_reports"] = rows  # kept alive: `session.get` finds them
+        routed = await session.execute(
+            select(AlertReport.report_id).where(AlertReport.report_id.in_(ids))
+        )
+        session.info["tocsin_routed"] = set(routed.scalars())
+        submitted = {event.report_id for event in events if event.topic == "report.submitted"}
+        await self._lock_clusters(session, [row for row in rows if row.id in submitted])
 
     async def handle(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         handlers = {
@@ -213,17 +225,23 @@ class EventProcessor:
         if handler is not None and event.report_id is not None:
             await handler(session, event, now)
 
-    async def _lock_cluster(self, session: AsyncSession, row: Report) -> None:
+    @staticmethod
+    async def _lock_clusters(session: AsyncSession, rows: list[Report]) -> None:
         """Two workers must not start two incidents for one event at the same moment.
 
-        Incidents never span two countries, so the lock is per category and country."""
-        key = f"tocsin-cluster:{row.category}:{row.country or '-'}"
-        locked = session.info.setdefault("tocsin_locked", set())
-        if session.bind.dialect.name == "postgresql" and key not in locked:
-            locked.add(key)
-            await session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
-            )
+        Incidents never span two countries, so the locks are per category and country, all
+        taken at the start of the batch, in order (two batches never wait on each other in
+        a circle)."""
+        if session.bind.dialect.name != "postgresql" or not rows:
+            return
+        keys = sorted({f"tocsin-cluster:{row.category}:{row.country or '-'}" for row in rows})
+        await session.execute(
+            text(
+                "SELECT count(pg_advisory_xact_lock(hashtext(k))) "
+                "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS ordered"
+            ),
+            {"keys": keys},
+        )
 
     async def on_submitted(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         row = await session.get(Report, event.report_id)
@@ -234,7 +252,6 @@ class EventProcessor:
         description = self.policy.unseal(row, "description")
         unit = self.policy.units.match(perpetrator_text or description, row.country)
         confidential = self.policy.is_confidential(row, perpetrator_text or description)
-        await self._lock_cluster(session, row)
         placed = Placed(
             row.category,
             confidential,
@@ -250,14 +267,13 @@ class EventProcessor:
         if alert is None:
             alert = self._new_alert(row, confidential, unit.name if unit else None, now)
             session.add(alert)
-            await session.flush()
         else:
             alert.report_count += 1
             alert.severity = max(alert.severity, row.severity, key=SEVERITIES.index)
             alert.supported_unit = alert.supported_unit or (unit.name[:64] if unit else None)
             await queue_updates(session, alert, now)
-        session.add(AlertReport(report_id=row.id, alert_id=alert.id, joined_at=now))
         await apply_rules(session, self.policy.ruleset, alert, row, now)
+        session.add(AlertReport(report_id=row.id, alert_id=alert.id, joined_at=now))
         log.info(
             "report routed report=%s alert=%s size=%s confidential=%s",
             row.id,
