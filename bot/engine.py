@@ -207,18 +207,15 @@ class ConversationEngine:
                 if code in self.services.settings.languages:
                     turn.set_language(code, explicit=False)
             session.language = turn.language
-            if not returning:
-                welcome(turn)
-            await read_account(turn, text)
-            session.answered.append("describe")
-            await advance(turn)
-            return
         if not returning:
             welcome(turn)
         if inbound.location is not None:
             self._record_early_pin(turn)
-        if inbound.media is not None:
+        if inbound.media is not None:  # a photo with a caption: both are kept
             await stage_media(turn, inbound.media)
+        if text and len(text.split()) >= MIN_WORDS:
+            await read_account(turn, text)
+            session.answered.append("describe")
         await advance(turn)
 
     def _record_early_pin(self, turn: Turn) -> None:

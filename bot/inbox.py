@@ -10,7 +10,6 @@ processes can share the work without reordering a conversation.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -235,19 +234,42 @@ class InboxProcessor:
         finally:
             await pubsub.aclose()
 
+    def _start(self, item: InboxItem, in_flight: set[asyncio.Task[None]]) -> None:
+        task = asyncio.create_task(self._handle(item))
+        in_flight.add(task)
+
+        def finished(done: asyncio.Task[None]) -> None:
+            in_flight.discard(done)
+            self.inbox.wakeup.set()  # a free slot, and maybe the sender's next message
+
+        task.add_done_callback(finished)
+
     async def run(self) -> None:
+        """Keep up to `concurrency` items in flight, claiming more as soon as one finishes,
+        so one slow turn never holds the others back."""
         listener = asyncio.create_task(self._listen_for_wakeups()) if self._redis else None
+        in_flight: set[asyncio.Task[None]] = set()
         try:
             while not self._stopping.is_set():
-                # cleared before claiming: an item accepted while the claim runs (or a
-                # sender's next message, claimable once the previous one completed) wakes
-                # the next round at once instead of after a whole poll interval
+                # cleared before claiming: an item accepted while the claim runs wakes the
+                # next round at once instead of after a whole poll interval
                 self.inbox.wakeup.clear()
-                if await self.run_once():
+                free = self.concurrency - len(in_flight)
+                claimed = await self.inbox.claim(self.worker, limit=free) if free > 0 else []
+                for item in claimed:
+                    self._start(item, in_flight)
+                if claimed and len(in_flight) < self.concurrency:
                     continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.inbox.wakeup.wait(), self.poll_seconds)
+                waiter = asyncio.create_task(self.inbox.wakeup.wait())
+                await asyncio.wait(
+                    {waiter, *in_flight},
+                    timeout=self.poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                waiter.cancel()
         finally:
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
             if listener is not None:
                 listener.cancel()
 

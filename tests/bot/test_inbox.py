@@ -74,3 +74,30 @@ async def test_two_processors_share_the_work_without_reordering(
         await asyncio.gather(*(processor.run_once() for processor in processors))
     assert seen == {f"s{sender}": [0, 1, 2, 3] for sender in range(5)}
     assert await inbox.pending_count() == 0
+
+
+async def test_running_processor_handles_arrivals_in_order_and_stops_cleanly(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    seen: dict[str, list[int]] = {}
+    finished = asyncio.Event()
+
+    async def handle(item: InboxItem) -> None:
+        if item.payload == b"slow":
+            await asyncio.sleep(0.3)  # a slow turn must not hold the other senders back
+        else:
+            seen.setdefault(item.sender_key, []).append(int(item.payload))
+        if sum(map(len, seen.values())) == 9:
+            finished.set()
+
+    processor = InboxProcessor(inbox, {"console": handle}, concurrency=4, poll_seconds=5)
+    running = asyncio.create_task(processor.run())
+    await inbox.accept("console", "slow", "slow-sender", b"slow")
+    for number in range(3):
+        for sender in ("a", "b", "c"):
+            await inbox.accept("console", f"{sender}{number}", sender, str(number).encode())
+    await asyncio.wait_for(finished.wait(), timeout=3)
+    processor.stop()
+    await asyncio.wait_for(running, timeout=5)
+    assert seen == {sender: [0, 1, 2] for sender in ("a", "b", "c")}
