@@ -3,9 +3,10 @@
     python bench/nlu.py [--cache-dir DIR] [--texts FILE.jsonl] [--countries ML,BF]
 
 First build trains the classifier and indexes the gazetteer into an empty cache (once per
-deployment and data version); cold start is what every new process pays afterwards. Throughput is `analyze` single-threaded,
-measured in CPU seconds of this process as well as wall seconds, so a busy machine does not
-hide the cost. Texts are a built-in multilingual set unless a JSON-lines file is given.
+deployment and data version); cold start is what every new process pays afterwards.
+Throughput is `analyze` single-threaded, measured in CPU seconds of this process as well as
+wall seconds, so a busy machine does not hide the cost. Texts are a built-in multilingual
+set unless a JSON-lines file is given.
 """
 
 from __future__ import annotations
