@@ -29,6 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from redis.asyncio import Redis
+
+from escalation.wakeup import Waker
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema
 from reports.storage import ReportStore
@@ -148,10 +151,14 @@ async def warm_up(store: ReportStore, keyring: Keyring, api: FakeStaffBotApi) ->
 
 async def latency(url: str, reports: int, rate: float, workers: int) -> dict:
     api = await FakeStaffBotApi().start()
-    shutdown, keyring = await start_workers(url, api, rules_for(100, 30), workers)
+    shutdown, keyring = await start_workers(url, api, rules_for(100, 25), workers)
     engine = create_engine(url)
     store = ReportStore(engine, keyring)
     committed: dict[str, float] = {}
+    # the bot process (`tocsin run`) publishes a wake-up on every commit with an outbox event
+    redis = Redis.from_url(REDIS_URL) if reachable(REDIS_URL) else None
+    waker = Waker(redis)
+    waker.hook_commits()
     await warm_up(store, keyring, api)
     for i in range(reports):
         view = await store.submit(make_draft(keyring, **spread(i)))
@@ -161,6 +168,9 @@ async def latency(url: str, reports: int, rate: float, workers: int) -> dict:
     while len(api.messages) < reports and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
     await shutdown()
+    waker.unhook()
+    if redis is not None:
+        await redis.aclose()
     delays = []
     for message in api.messages:
         reference = message.text.split("Reference: ", 1)[1].split("\n", 1)[0]
@@ -220,7 +230,7 @@ async def main(args: argparse.Namespace) -> None:
         ("latency", lambda url: latency(url, args.reports, args.rate, args.workers)),
         (
             "throughput, Telegram limits",
-            lambda url: throughput(url, args.backlog, 30, args.workers),
+            lambda url: throughput(url, args.backlog, 25, args.workers),
         ),
         (
             "throughput, raised bot limit",

@@ -229,7 +229,7 @@ class DeliveryPolicy(_Strict):
     max_backoff: Duration = timedelta(minutes=10)
     lease: Duration = timedelta(seconds=60)
     poll_interval: Duration = timedelta(seconds=2)
-    telegram_per_second: float = Field(default=30, gt=0)
+    telegram_per_second: float = Field(default=25, gt=0)
     telegram_per_chat_per_minute: float = Field(default=20, gt=0)
 
 
