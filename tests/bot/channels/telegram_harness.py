@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import aiohttp
@@ -23,6 +26,7 @@ from aiohttp import web
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_rate import RateLimits
 from nlu import Nlu
+from reports.database import upgrade_schema_sync
 from tests.fakes.telegram import BOT_USER, FakeTelegram
 from tocsin.app import App, build_app
 from tocsin.components import inbox as inbox_component
@@ -99,6 +103,27 @@ class RunningBot:
             await asyncio.sleep(0.02)
 
 
+_migrated_template: list[Path] = []
+
+
+def copy_migrated_sqlite(database_url: str) -> bool:
+    """Put a migrated SQLite file at `database_url` (migrated once per run, copied after):
+    the many bots these tests start then skip the migrations. False for other databases."""
+    prefix = "sqlite+aiosqlite:///"
+    if not database_url.startswith(prefix):
+        return False
+    target = Path(database_url[len(prefix) :])
+    if target.exists():
+        return False
+    if not _migrated_template:
+        template = Path(tempfile.mkdtemp(prefix="tocsin-telegram-")) / "migrated.db"
+        upgrade_schema_sync(prefix + str(template))
+        _migrated_template.append(template)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated_template[0], target)
+    return True
+
+
 @asynccontextmanager
 async def running_bot(
     settings: Settings,
@@ -110,7 +135,8 @@ async def running_bot(
 ) -> AsyncIterator[RunningBot]:
     """The Telegram channel, the inbox processor and the HTTP server, as `tocsin run` has them;
     `retry_delay` shortens the backoff after Telegram errors (seconds in production)."""
-    app = await build_app(settings, nlu=nlu)
+    migrate = not copy_migrated_sqlite(settings.database_url)
+    app = await build_app(settings, nlu=nlu, migrate=migrate)
     web_app = build_web_app(app)
     channel = build_channel(app, limits)
     if retry_delay is not None:
