@@ -33,8 +33,13 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def nlu_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("nlu-cache")
+def nlu_cache_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """One NLU cache for the run, shared by parallel workers (its writes are atomic)."""
+    if worker_id == "master":
+        return tmp_path_factory.mktemp("nlu-cache")
+    shared = tmp_path_factory.getbasetemp().parent / "nlu-cache"
+    shared.mkdir(exist_ok=True)
+    return shared
 
 
 @pytest.fixture(scope="session")
