@@ -226,7 +226,7 @@ async def main(args: argparse.Namespace) -> None:
     if not reachable(POSTGRES_ADMIN_URL):
         sys.exit(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}")
     print(f"Redis wake-ups: {'on' if reachable(REDIS_URL) else 'off'}; workers: {args.workers}")
-    for label, run in (
+    runs = (
         ("latency", lambda url: latency(url, args.reports, args.rate, args.workers)),
         (
             "throughput, Telegram limits",
@@ -236,7 +236,10 @@ async def main(args: argparse.Namespace) -> None:
             "throughput, raised bot limit",
             lambda url: throughput(url, args.backlog, 1000, args.workers),
         ),
-    ):
+    )
+    for label, run in runs:
+        if label.split(",")[0] not in args.phases.split(","):
+            continue
         url, name = await create_database()
         try:
             figures = await run(url)
@@ -254,5 +257,8 @@ if __name__ == "__main__":
     parser.add_argument("--reports", type=int, default=200, help="reports for the latency run")
     parser.add_argument("--rate", type=float, default=20.0, help="reports per second committed")
     parser.add_argument("--backlog", type=int, default=2000, help="alerts for throughput runs")
-    parser.add_argument("--workers", type=int, default=2, help="worker instances")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument(
+        "--phases", default="latency,throughput", help="which runs: latency, throughput"
+    )
     asyncio.run(main(parser.parse_args()))

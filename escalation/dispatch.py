@@ -56,10 +56,20 @@ class Dispatcher:
 
     async def deliver_batch(self, limit: int = 200) -> int:
         """Claim due deliveries and send them concurrently; returns how many were claimed."""
+        rows = await self.claim_batch(limit)
+        await self.send_batch(rows)
+        return len(rows)
+
+    async def claim_batch(self, limit: int = 200) -> list[Delivery]:
         policy = self.ruleset.delivery
-        rows = await claim(
+        return await claim(
             self.sessions, self.worker_id, list(self.notifiers), self.clock.now(), policy, limit
         )
+
+    async def send_batch(self, rows: list[Delivery]) -> None:
+        """Send claimed deliveries concurrently and record each outcome."""
+        if not rows:
+            return
         prepared = await self.prepare_all(rows)
         semaphore = asyncio.Semaphore(self.concurrency)
 
@@ -68,7 +78,6 @@ class Dispatcher:
                 await self.deliver(row, prepared[row.id])
 
         await asyncio.gather(*(bounded(row) for row in rows))
-        return len(rows)
 
     def _time_left(self, row: Delivery, job: Job) -> bool:
         """Start a send only while the claim has half its lease left, and let the notifier

@@ -104,6 +104,31 @@ class EscalationWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=interval)
 
+    async def _delivery_loop(self, stop: asyncio.Event, batches: int = 4) -> None:
+        """Claim and send without waiting for the previous batch to finish (up to `batches`
+        at once), so a ping queued while a slow batch is in flight goes out at once."""
+        wake = self.waker.subscribe()
+        interval = self.ruleset.delivery.poll_interval.total_seconds()
+        inflight: set[asyncio.Task[None]] = set()
+        while not stop.is_set():
+            wake.clear()
+            rows = []
+            if len(inflight) < batches:
+                try:
+                    rows = await self.dispatcher.claim_batch()
+                except Exception:
+                    log.exception("claiming deliveries failed; retrying after the poll interval")
+            if rows:
+                task = asyncio.create_task(self.dispatcher.send_batch(rows))
+                inflight.add(task)
+                task.add_done_callback(inflight.discard)
+                continue
+            waiters = [asyncio.create_task(wake.wait()), *inflight]
+            await asyncio.wait(waiters, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
+            waiters[0].cancel()
+        if inflight:
+            await asyncio.gather(*inflight, return_exceptions=True)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set."""
         self.waker.hook_commits()
@@ -113,7 +138,7 @@ class EscalationWorker:
             stopper = asyncio.create_task(stop.wait())
             loops = [
                 asyncio.create_task(self._loop(self.route_once, stop)),
-                asyncio.create_task(self._loop(self.deliver_once, stop)),
+                asyncio.create_task(self._delivery_loop(stop)),
             ]
             await stopper
             self.waker.wake_local()
