@@ -26,7 +26,7 @@ from aiohttp import web
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_rate import RateLimits
 from nlu import Nlu
-from reports.database import upgrade_schema_sync
+from reports.database import upgrade_schema
 from tests.fakes.telegram import BOT_USER, FakeTelegram
 from tocsin.app import App, build_app
 from tocsin.components import inbox as inbox_component
@@ -106,7 +106,7 @@ class RunningBot:
 _migrated_template: list[Path] = []
 
 
-def copy_migrated_sqlite(database_url: str) -> bool:
+async def copy_migrated_sqlite(database_url: str) -> bool:
     """Put a migrated SQLite file at `database_url` (migrated once per run, copied after):
     the many bots these tests start then skip the migrations. False for other databases."""
     prefix = "sqlite+aiosqlite:///"
@@ -117,7 +117,7 @@ def copy_migrated_sqlite(database_url: str) -> bool:
         return False
     if not _migrated_template:
         template = Path(tempfile.mkdtemp(prefix="tocsin-telegram-")) / "migrated.db"
-        upgrade_schema_sync(prefix + str(template))
+        await upgrade_schema(prefix + str(template))  # in a thread: Alembic runs its own loop
         _migrated_template.append(template)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_migrated_template[0], target)
@@ -135,7 +135,7 @@ async def running_bot(
 ) -> AsyncIterator[RunningBot]:
     """The Telegram channel, the inbox processor and the HTTP server, as `tocsin run` has them;
     `retry_delay` shortens the backoff after Telegram errors (seconds in production)."""
-    migrate = not copy_migrated_sqlite(settings.database_url)
+    migrate = not await copy_migrated_sqlite(settings.database_url)
     app = await build_app(settings, nlu=nlu, migrate=migrate)
     web_app = build_web_app(app)
     channel = build_channel(app, limits)
