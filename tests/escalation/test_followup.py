@@ -153,3 +153,30 @@ async def test_messages_in_a_staff_chat_that_answer_no_prompt_are_left_alone(
         await relayed.gateway.handle_staff_message("telegram", DESK, STAFF_USER, "hello", None)
         is None
     )
+
+
+async def test_a_question_arriving_mid_report_is_answered_then_the_report_goes_on(
+    relayed: Bench, channels: Channels
+) -> None:
+    bench, sender = relayed, channels.senders["telegram"]
+    reference = await _submit_contactable(bench)
+    engine = channels.conversation
+    await engine.handle(
+        InboundMessage(
+            channel="telegram",
+            sender_id=REPORTER,
+            text="Police beat three men at the market in Mopti this morning",
+        )
+    )
+    session = await engine.services.sessions.load(bench.keyring.pseudonym("telegram", REPORTER))
+    step_before = session.step
+    assert step_before not in (None, "staff_question")
+
+    relay = AppRelay(channels)  # type: ignore[arg-type]
+    assert await relay.ask("telegram", REPORTER, reference, "Were they released?", "en")
+    assert "Were they released?" in sender.texts()[-1]
+    replies = await engine.handle(
+        InboundMessage(channel="telegram", sender_id=REPORTER, text="Yes, at night")
+    )
+    assert "Your answer was sent" in replies[0].text
+    assert replies[-1].step == step_before, "the report in progress is asked again"
