@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import weakref
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -171,14 +172,15 @@ class _GroupCommit:
             waiting.set_result(held)
 
 
-_GROUPS: dict[int, _GroupCommit] = {}
+# one group per session factory (so per worker and per event loop), dropped with it
+_GROUPS: weakref.WeakKeyDictionary[async_sessionmaker, _GroupCommit] = weakref.WeakKeyDictionary()
 
 
 async def _settle(
     sessions: async_sessionmaker, delivery: Delivery, worker_id: str, **values: Any
 ) -> bool:
     """Record an outcome, only if this worker still holds the claim."""
-    group = _GROUPS.setdefault(id(sessions), _GroupCommit())
+    group = _GROUPS.setdefault(sessions, _GroupCommit())
     return await group.write(sessions, delivery.id, worker_id, values)
 
 
