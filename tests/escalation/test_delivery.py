@@ -87,11 +87,10 @@ async def test_restart_mid_delivery_loses_nothing_and_pings_once(bench: Bench) -
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SKIP LOCKED sharing
 async def test_several_workers_share_the_work_without_double_pings(
     bench: Bench, database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SKIP LOCKED sharing is a PostgreSQL matter")
     chats = [f"-20{i:02d}" for i in range(30)]
     from escalation.loading import parse_rules
     from tests.escalation.conftest import rules_text
