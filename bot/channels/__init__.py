@@ -27,6 +27,11 @@ class StaffGateway(Protocol):
     it returns the short text to show the staff member (e.g. a callback answer).
     """
 
+    @property
+    def staff_chats(self) -> frozenset[str]:
+        """Every staff chat id whose actions belong to the gateway."""
+        ...
+
     async def handle_staff_action(
         self, channel: str, chat_id: str, user_id: str, message_id: str, data: str
     ) -> str: ...

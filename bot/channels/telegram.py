@@ -85,9 +85,17 @@ class TelegramChannel:
         self.keyring = keyring
         self.settings = settings
         self.memories = ChatMemories(keyring, redis)
-        self.staff_chats = frozenset(str(chat) for chat in settings.staff_telegram_chats)
+        self._configured_staff_chats = frozenset(str(c) for c in settings.staff_telegram_chats)
         self.staff_gateway = staff_gateway
         self.intake = GroupCommit(database, keyring, inbox, redis) if database else None
+
+    @property
+    def staff_chats(self) -> frozenset[str]:
+        """The configured staff chats and every chat the escalation rules ping (confidential
+        ones included), so presses there always reach the staff gateway."""
+        gateway = self.staff_gateway()
+        from_rules = gateway.staff_chats if gateway is not None else frozenset()
+        return self._configured_staff_chats | from_rules
 
     # -- acceptance (webhook and polling) ---------------------------------------------------
 
