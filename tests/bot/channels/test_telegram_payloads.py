@@ -35,6 +35,8 @@ class RecordingGateway:
 
     actions: list[dict[str, str]] = field(default_factory=list)
     messages: list[dict[str, str | None]] = field(default_factory=list)
+    # the chats its rules ping; these tests name the staff chat in the settings instead
+    staff_chats: frozenset[str] = frozenset()
 
     async def handle_staff_action(
         self, channel: str, chat_id: str, user_id: str, message_id: str, data: str
