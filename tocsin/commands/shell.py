@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
+import os
 
 from bot.channels.console import ConsoleChannel
 from tocsin.app import build_app
@@ -32,6 +34,9 @@ async def _shell(settings: Settings, language: str | None, user: str) -> None:
 
 
 def run_shell(args: argparse.Namespace, settings: Settings) -> int:
+    if "TOCSIN_LOG_LEVEL" not in os.environ:
+        # the terminal is the conversation: only warnings may interrupt it
+        logging.getLogger().setLevel(logging.WARNING)
     if args.lang and args.lang not in settings.languages:
         raise SettingsError(f"--lang {args.lang}: not one of {','.join(settings.languages)}")
     asyncio.run(_shell(settings, args.lang, args.user or getpass.getuser()))
