@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve_on_loopback
+
 
 def _intent(name: str, confidence: float) -> dict[str, Any]:
     return {"id": zlib.crc32(name.encode()), "name": name, "confidence": confidence}
@@ -34,11 +36,7 @@ class FakeRasa:
     async def start(self) -> FakeRasa:
         app = web.Application()
         app.router.add_post("/model/parse", self._parse)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve_on_loopback(app)
         self.url = f"http://127.0.0.1:{port}"
         return self
 

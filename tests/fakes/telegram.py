@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve_on_loopback
+
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "Tocsin", "username": "tocsin_bot"}
 JSON_FIELDS = ("reply_markup", "allowed_updates", "commands", "scope", "message_ids", "entities")
 
@@ -91,11 +93,7 @@ class FakeTelegram:
         app.router.add_post("/bot{token}/{method}", self._method)
         app.router.add_get("/bot{token}/{method}", self._method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve_on_loopback(app)
         self.base_url = f"http://127.0.0.1:{port}"
         return self.base_url
 

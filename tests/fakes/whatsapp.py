@@ -28,6 +28,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.loopback import serve_on_loopback
+
 GRAPH_VERSION = "v21.0"
 PHONE_NUMBER_ID = "106540352242922"
 DISPLAY_PHONE_NUMBER = "15550783881"
@@ -306,11 +308,7 @@ class FakeGraphAPI:
         app.router.add_post(f"/{GRAPH_VERSION}/{{phone_number_id}}/messages", self._messages)
         app.router.add_get("/whatsapp_business/attachments/", self._download)
         app.router.add_get(f"/{GRAPH_VERSION}/{{media_id}}", self._media_url)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_on_loopback(app)
         return self
 
     async def close(self) -> None:
