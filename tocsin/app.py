@@ -70,10 +70,16 @@ def build_nlu(settings: Settings) -> Nlu:
     )
 
 
-async def connect_redis(url: str) -> Any:
-    from redis.asyncio import Redis
+REDIS_CONNECTIONS = 64
 
-    client = Redis.from_url(url)
+
+async def connect_redis(url: str) -> Any:
+    from redis.asyncio import BlockingConnectionPool, Redis
+
+    # A blocking pool: under a burst, callers wait for a free connection instead of failing
+    # with "Too many connections" (the plain pool's behaviour once its cap is reached).
+    pool = BlockingConnectionPool.from_url(url, max_connections=REDIS_CONNECTIONS, timeout=30)
+    client = Redis(connection_pool=pool)
     try:
         await client.ping()
     except Exception as error:
