@@ -32,8 +32,13 @@ _MONTH_DAY = re.compile(
     rf"{_B}{_MONTH}\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?(?:\s+(?P<year>\d{{4}}))?{_E}"
 )
 _MONTH_YEAR = re.compile(rf"{_B}{_MONTH}\s+(?P<year>(?:19|20)\d\d){_E}")
+# Year first (ISO 8601, "2025-03-12", "2025/03/12"): machines and careful writers put it so,
+# and read day-first it would be a wrong day in a wrong month.
+_YEAR_FIRST = re.compile(
+    r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)(?P<sep>[/.-])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?!\d)"
+)
 _NUMERIC = re.compile(
-    r"(?<![\d/.])(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)(?:[/.-](?P<year>\d{2,4}))?(?![\d/])"
+    r"(?<![\d/.-])(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)(?:[/.-](?P<year>\d{2,4}))?(?![\d/])"
 )
 _RELATIVE_DAY = re.compile(rf"{_B}(?P<word>{_alternation(W.DAY_OFFSETS)}){_E}")
 _WEEKDAY = re.compile(rf"{_B}(?P<word>{_alternation(W.WEEKDAYS)}){_E}")
@@ -99,7 +104,7 @@ def _read_day(folded: str, now: datetime) -> tuple[datetime | None, str | None]:
 
 
 def _explicit_date(folded: str, now: datetime) -> tuple[datetime, str] | None:
-    for pattern in (_DAY_MONTH, _MONTH_DAY, _NUMERIC):
+    for pattern in (_YEAR_FIRST, _DAY_MONTH, _MONTH_DAY, _NUMERIC):
         for match in pattern.finditer(folded):
             month_text = match.group("month")
             month = int(month_text) if month_text.isdigit() else W.MONTHS[month_text]

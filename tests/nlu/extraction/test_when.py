@@ -44,6 +44,20 @@ def test_reads_relative_and_absolute_times(
     assert reading.at.tzinfo is not None and reading.at.utcoffset() == timedelta(0)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-12 18:00", datetime(2024, 3, 12, 18, tzinfo=UTC)),
+        ("2024-03-12T18:00", datetime(2024, 3, 12, 18, tzinfo=UTC)),
+        ("le 2024/03/12 à 18h", datetime(2024, 3, 12, 18, tzinfo=UTC)),
+        ("12/03/2024 18:00", datetime(2024, 3, 12, 18, tzinfo=UTC)),
+    ],
+)
+def test_iso_dates_are_read_year_month_day(nlu: Nlu, text: str, expected: datetime) -> None:
+    reading = nlu.parse_when(text, language="en", now=MESSAGE_TIME)
+    assert reading is not None and reading.at == expected
+
+
 def test_a_date_without_year_is_never_in_the_future(nlu: Nlu) -> None:
     reading = nlu.parse_when("le 28 décembre", language="fr", now=MESSAGE_TIME)
     assert reading is not None and reading.at == datetime(2023, 12, 28, tzinfo=UTC)
