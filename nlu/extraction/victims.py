@@ -78,28 +78,56 @@ PEOPLE_WORDS: tuple[str, ...] = words(
 )
 
 
-def _index(words: dict[str, tuple[str, ...]]) -> dict[tuple[str, ...], str]:
-    table: dict[tuple[str, ...], str] = {}
-    for label, entries in words.items():
-        for entry in entries:
-            table[tuple(tokens(entry))] = label
-    return table
+# Singular nouns: one person when they close a counted list ("ثلاثة رجال وطفل", "three men
+# and a child"), where the writer would have given a number had there been more.
+SINGULAR_WORDS = frozenset(
+    tokens(
+        " ".join(
+            (
+                "man woman child boy girl baby kid minor teenager pupil student journalist",
+                "activist refugee person civilian wife husband mother father son daughter",
+                "homme femme enfant garcon fille fillette bebe mineur eleve personne civil",
+                "hombre mujer nino nina bebe menor persona homem mulher crianca menino menina",
+                "pessoa mwanaume mwanamke mtoto msichana mvulana mtu mzee",
+                "رجل امراه طفل طفله ولد بنت فتاه صحفي ناشط شخص مدني لاجئ نازح مسن عجوز قاصر",
+            )
+        )
+    )
+)
+_LIST_JOINERS = frozenset({"and", "et", "y", "e", "na", "و", "a", "an", "also"})
+_ARABIC_AND = "و"
 
 
-_GROUPS = _index(GROUP_WORDS)
-_PEOPLE = _index({"people": PEOPLE_WORDS})
+def _index(*tables: dict[str, tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    """Token tuples -> label; earlier tables win on the same words."""
+    index: dict[tuple[str, ...], str] = {}
+    for table in reversed(tables):
+        for label, entries in table.items():
+            for entry in entries:
+                index[tuple(tokens(entry))] = label
+    return index
+
+
+_NOUNS = _index(GROUP_WORDS, {"people": PEOPLE_WORDS})
+# Most tokens start no entry: one set look-up skips them before any tuple is built.
+_FIRST_TOKENS = frozenset(key[0] for key in _NOUNS)
 _DUALS = {"رجلين", "طفلين", "امراتين", "شخصين"}
 _MAX_SPAN = 3
 
 
-def _lookup(table: dict[tuple[str, ...], str], words: list[str], i: int) -> tuple[str, int] | None:
-    for size in range(_MAX_SPAN, 0, -1):
-        key = tuple(words[i : i + size])
-        if len(key) == size and key in table:
-            return table[key], size
-    for stem in arabic_stems(words[i])[1:]:
-        if (stem,) in table:
-            return table[(stem,)], 1
+def _lookup(words: list[str], i: int) -> tuple[str, int, str] | None:
+    """(label, tokens used, the noun's head form) of the longest entry starting at `words[i]`."""
+    word = words[i]
+    if word in _FIRST_TOKENS:
+        for size in range(min(_MAX_SPAN, len(words) - i), 0, -1):
+            label = _NOUNS.get(tuple(words[i : i + size]))
+            if label is not None:
+                return label, size, word
+    if "\u0600" <= word[:1] <= "\u06ff":
+        for stem in arabic_stems(word)[1:]:
+            label = _NOUNS.get((stem,))
+            if label is not None:
+                return label, 1, stem
     return None
 
 
@@ -143,28 +171,50 @@ def _take_count(
     return None
 
 
+def _closes_a_counted_list(
+    words: list[str], noun: tuple[str, int, int, str], previous: tuple[int, int | None] | None
+) -> bool:
+    """True when an uncounted singular noun follows a counted one through "and" (or the Arabic
+    clitic و glued to it), optionally with an article: "3 men and a child", "ثلاثة رجال وطفل"."""
+    _, start, _, head = noun
+    if previous is None or previous[1] is None or head not in SINGULAR_WORDS:
+        return False
+    between = words[previous[0] : start]
+    glued = words[start].startswith(_ARABIC_AND) and words[start] != head
+    joined = bool(between) and between[0] in _LIST_JOINERS and between[0] not in {"a", "an"}
+    return len(between) <= 2 and all(w in _LIST_JOINERS for w in between) and (joined or glued)
+
+
 def parse_victims(text: str) -> VictimReading:
     """Affected groups with counts (None when a group is named without a number) and a total."""
     words = tokens(text)
     spans = _number_spans(words)
     used: set[int] = set()
-    nouns: list[tuple[str, int, int]] = []
+    nouns: list[tuple[str, int, int, str]] = []
     i = 0
     while i < len(words):
-        hit = _lookup(_GROUPS, words, i) or _lookup(_PEOPLE, words, i)
+        hit = _lookup(words, i)
         if hit is None:
             i += 1
             continue
-        nouns.append((hit[0], i, i + hit[1]))
+        nouns.append((hit[0], i, i + hit[1], hit[2]))
         i += hit[1]
     # Nouns bind their numbers before casualty words do: "killed 5 people" is 5, not 10.
-    nouns.sort(key=lambda noun: words[noun[1]] in CASUALTY_WORDS)
-    groups: dict[str, int | None] = {}
-    group_total = people_total = 0
-    for label, start, end in nouns:
+    counts: dict[int, int | None] = {}
+    for _, start, end, _ in sorted(nouns, key=lambda noun: words[noun[1]] in CASUALTY_WORDS):
         count = _take_count(spans, used, start, end)
         if count is None and words[start] in _DUALS:
             count = 2
+        counts[start] = count
+    groups: dict[str, int | None] = {}
+    group_total = people_total = 0
+    previous: tuple[int, int | None] | None = None
+    for noun in nouns:
+        label, start, end, _ = noun
+        count = counts[start]
+        if count is None and _closes_a_counted_list(words, noun, previous):
+            count = 1
+        previous = (end, count)
         if label == "people":
             people_total += count or 0
         elif count is not None:

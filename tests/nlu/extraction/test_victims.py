@@ -21,6 +21,10 @@ from nlu import Nlu
         ("they beat a journalist", {"journalist_hrd": None}, None),
         ("12 dead and many wounded", {}, 12),
         ("٤ نساء", {"women": 4}, 4),
+        ("ثلاثة رجال وطفل", {"men": 3, "children": 1}, 4),
+        ("three men and a child", {"men": 3, "children": 1}, 4),
+        ("deux femmes et un enfant", {"women": 2, "children": 1}, 3),
+        ("a man and a child", {"men": None, "children": None}, None),
     ],
 )
 def test_groups_and_totals(nlu: Nlu, text: str, groups: dict, total: int | None) -> None:
