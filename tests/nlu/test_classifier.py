@@ -138,3 +138,33 @@ def test_precedence_swaps_probabilities_and_keeps_them_summing_to_one() -> None:
     assert swapped.category == "attack_on_civilian_area" and swapped.confidence == 0.7
     assert dict(swapped.ranked)["killing"] == 0.2
     assert apply_precedence(result, ["firearm"]) is result
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("اعتقال", "arbitrary_detention"),
+        ("passage à tabac", "physical_assault"),
+        ("arrest", "arbitrary_detention"),
+        ("looting", "property_destruction_looting"),
+        ("curfew", "restriction_of_freedoms"),
+        ("نهب", "property_destruction_looting"),
+    ],
+)
+def test_one_word_labels_read_as_their_category(nlu: Nlu, label: str, expected: str) -> None:
+    """Monitors' templates and quick replies name the incident in one word or two."""
+    assert nlu.classify(label).category == expected
+
+
+def test_the_lead_sentence_of_a_long_report_weighs_most() -> None:
+    from nlu.classifier import _words, lead_words
+
+    text = "On 3 May, militants looted shops in the town. They also beat two men."
+    assert lead_words(text, _words(text)) == 9
+    assert lead_words("Hi. Police beat me", _words("Hi. Police beat me")) == 4
+    assert lead_words("police beat me", _words("police beat me")) == 3
+
+
+def test_dispersing_a_protest_is_a_restriction_of_freedoms(nlu: Nlu) -> None:
+    text = "Police fired tear gas and rubber bullets to disperse students protesting against fees."
+    assert nlu.classify(text).category == "restriction_of_freedoms"
