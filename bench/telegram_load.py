@@ -137,7 +137,6 @@ async def serve_acceptance(database_url: str, port: int) -> None:
         keyring=keyring,
         settings=settings,
         redis=redis,
-        database=database,
     )
     app = web.Application()
     app.router.add_post("/telegram/webhook", webhook_handler(channel, WEBHOOK_SECRET))

@@ -27,10 +27,8 @@ from aiogram.methods import (
     GetFile,
     SendMessage,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels import StaffGateway
-from bot.channels.telegram_intake import GroupCommit
 from bot.channels.telegram_keyboard import (
     CLEAR_CHAT,
     Rendered,
@@ -76,9 +74,7 @@ class TelegramChannel:
         settings: Any,
         redis: Any = None,
         staff_gateway: Callable[[], StaffGateway | None] = lambda: None,
-        database: AsyncEngine | None = None,
     ) -> None:
-        """With `database`, concurrent webhook calls share commits (see telegram_intake)."""
         self.api = api
         self.engine = engine
         self.inbox = inbox
@@ -87,7 +83,6 @@ class TelegramChannel:
         self.memories = ChatMemories(keyring, redis)
         self._configured_staff_chats = frozenset(str(c) for c in settings.staff_telegram_chats)
         self.staff_gateway = staff_gateway
-        self.intake = GroupCommit(database, keyring, inbox, redis) if database else None
 
     @property
     def staff_chats(self) -> frozenset[str]:
@@ -108,8 +103,9 @@ class TelegramChannel:
         route = route_update(update, self.staff_chats)
         if route.kind == "ignored" or route.chat_id is None:
             return False
-        accept = self.intake.accept if self.intake is not None else self.inbox.accept
-        return await accept(CHANNEL, str(route.update_id), self.sender_key(route.chat_id), raw)
+        return await self.inbox.accept(
+            CHANNEL, str(route.update_id), self.sender_key(route.chat_id), raw
+        )
 
     # -- handling (the inbox processor calls this, in order per chat) ------------------------
 

@@ -7,7 +7,8 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.inbox import Inbox, InboxItem, InboxProcessor
+from bot.inbox import Inbox, InboxItem
+from bot.inbox_processor import InboxProcessor
 from reports.crypto import Keyring
 from reports.models import InboundItem
 
@@ -101,3 +102,142 @@ async def test_running_processor_handles_arrivals_in_order_and_stops_cleanly(
     processor.stop()
     await asyncio.wait_for(running, timeout=5)
     assert seen == {sender: [0, 1, 2] for sender in ("a", "b", "c")}
+
+
+async def leases(database: AsyncEngine) -> dict[str, tuple[str, str | None]]:
+    """external id -> (status, worker holding it)"""
+    async with database.connect() as connection:
+        rows = await connection.execute(
+            select(InboundItem.external_id, InboundItem.status, InboundItem.locked_by)
+        )
+        return {row.external_id: (row.status, row.locked_by) for row in rows}
+
+
+async def test_a_running_processor_gets_new_items_in_the_accepting_transaction(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    release = asyncio.Event()
+    seen: list[bytes] = []
+
+    async def handle(item: InboxItem) -> None:
+        await release.wait()
+        seen.append(item.payload)
+
+    processor = InboxProcessor(inbox, {"console": handle}, concurrency=4, poll_seconds=30)
+    running = asyncio.create_task(processor.run())
+    await asyncio.sleep(0.05)  # the processor has attached itself
+    await asyncio.gather(*(inbox.accept("console", f"m{n}", f"s{n}", b"%d" % n) for n in range(3)))
+    # leased to this process before accept returned: no claim query was needed
+    assert await leases(database) == {f"m{n}": ("pending", processor.worker) for n in range(3)}
+    release.set()
+    for _ in range(100):
+        if len(seen) == 3 and all(s == "done" for s, _ in (await leases(database)).values()):
+            break
+        await asyncio.sleep(0.02)
+    assert sorted(seen) == [b"0", b"1", b"2"]
+    assert await inbox.pending_count() == 0
+    processor.stop()
+    await asyncio.wait_for(running, timeout=5)
+
+
+async def test_messages_of_one_sender_arriving_during_a_turn_run_after_it_in_order(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    seen: list[int] = []
+
+    async def handle(item: InboxItem) -> None:
+        await asyncio.sleep(0.05 if item.payload == b"0" else 0)
+        seen.append(int(item.payload))
+
+    processor = InboxProcessor(inbox, {"console": handle}, concurrency=4, poll_seconds=30)
+    running = asyncio.create_task(processor.run())
+    await asyncio.sleep(0.05)
+    for number in range(5):
+        await inbox.accept("console", f"a{number}", "sender-a", str(number).encode())
+    for _ in range(100):
+        if len(seen) == 5:
+            break
+        await asyncio.sleep(0.02)
+    processor.stop()
+    await asyncio.wait_for(running, timeout=5)
+    assert seen == [0, 1, 2, 3, 4]
+
+
+async def test_an_item_whose_sender_is_busy_in_another_process_waits_for_it(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    here, elsewhere = Inbox(database, keyring), Inbox(database, keyring)
+    seen: list[bytes] = []
+
+    async def handle(item: InboxItem) -> None:
+        seen.append(item.payload)
+
+    await elsewhere.accept("console", "first", "sender-a", b"first")
+    [first] = await elsewhere.claim("other-host:1")
+    processor = InboxProcessor(here, {"console": handle}, concurrency=4, poll_seconds=0.1)
+    running = asyncio.create_task(processor.run())
+    await asyncio.sleep(0.05)
+    await here.accept("console", "second", "sender-a", b"second")
+    await asyncio.sleep(0.3)
+    assert seen == []  # the other process still holds the sender's earlier message
+    assert (await leases(database))["second"] == ("pending", None)
+    await elsewhere.complete(first.id)
+    for _ in range(100):
+        if seen:
+            break
+        await asyncio.sleep(0.02)
+    processor.stop()
+    await asyncio.wait_for(running, timeout=5)
+    assert seen == [b"second"]
+
+
+async def test_a_failed_turn_keeps_the_senders_later_messages_behind_it(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    seen: list[int] = []
+    failures = [1]
+
+    async def handle(item: InboxItem) -> None:
+        if item.payload == b"0" and failures:
+            failures.pop()
+            raise ConnectionError("telegram unreachable")
+        seen.append(int(item.payload))
+
+    processor = InboxProcessor(inbox, {"console": handle}, concurrency=4, poll_seconds=0.2)
+    running = asyncio.create_task(processor.run())
+    await asyncio.sleep(0.05)
+    for number in range(3):
+        await inbox.accept("console", f"a{number}", "sender-a", str(number).encode())
+    for _ in range(200):  # the first retry comes after a two-second back-off
+        if len(seen) == 3:
+            break
+        await asyncio.sleep(0.05)
+    processor.stop()
+    await asyncio.wait_for(running, timeout=5)
+    assert seen == [0, 1, 2]
+
+
+async def test_stopping_gives_unstarted_items_back_to_every_worker(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    started = asyncio.Event()
+
+    async def handle(item: InboxItem) -> None:
+        started.set()
+        await asyncio.sleep(0.2)
+
+    processor = InboxProcessor(inbox, {"console": handle}, concurrency=1, poll_seconds=30)
+    running = asyncio.create_task(processor.run())
+    await asyncio.sleep(0.05)
+    for number in range(3):
+        await inbox.accept("console", f"m{number}", f"s{number}", b"x")
+    await asyncio.wait_for(started.wait(), timeout=2)
+    processor.stop()
+    await asyncio.wait_for(running, timeout=5)
+    states = sorted((await leases(database)).values(), key=str)
+    assert states == [("done", processor.worker), ("pending", None), ("pending", None)]
+    assert len(await inbox.claim("another-worker")) == 2

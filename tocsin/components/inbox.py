@@ -11,7 +11,7 @@ import contextlib
 
 from aiohttp import web
 
-from bot.inbox import InboxProcessor
+from bot.inbox_processor import InboxProcessor
 from tocsin.app import App
 from tocsin.components import Stopper
 

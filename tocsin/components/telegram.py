@@ -51,7 +51,6 @@ def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel
         settings=settings,
         redis=app.redis,
         staff_gateway=lambda: app.staff_gateway,
-        database=app.database,
     )
 
 

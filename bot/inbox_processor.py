@@ -1,0 +1,159 @@
+"""Runs the inbox's items through their channel's handler, in order per sender.
+
+Items arrive two ways: handed over by the inbox as it accepts them (this processor is the
+inbox's local taker) or claimed from the database (items accepted by another process, items
+whose sender was busy, retries). Either way one sender's items run one after the other in the
+order of their ids, and different senders run side by side up to `concurrency` at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections import deque
+from collections.abc import Sequence
+
+from bot.inbox import WAKE_CHANNEL, Handler, Inbox, InboxItem, worker_name
+
+log = logging.getLogger(__name__)
+_numbers = itertools.count(1)
+BACKLOG_PER_SLOT = 4  # items held in memory beyond the running ones, per concurrency slot
+
+
+class InboxProcessor:
+    """Claims items and hands each to its channel's handler until stopped."""
+
+    def __init__(
+        self,
+        inbox: Inbox,
+        handlers: dict[str, Handler],
+        *,
+        concurrency: int = 32,
+        poll_seconds: float = 1.0,
+        redis: object = None,
+    ) -> None:
+        self.inbox = inbox
+        self.handlers = handlers
+        self.concurrency = concurrency
+        self.poll_seconds = poll_seconds
+        self.worker = f"{worker_name()[:48]}:{next(_numbers)}"
+        self._redis = redis
+        self._stopping = asyncio.Event()
+        self._running: set[asyncio.Task[None]] = set()
+        self._ready: deque[InboxItem] = deque()  # waiting for a free slot
+        self._behind: dict[str, deque[InboxItem]] = {}  # sender busy -> its next items
+        self._held = 0  # items leased to this processor and not finished
+
+    # -- one item ----------------------------------------------------------------------------
+
+    async def _handle(self, item: InboxItem) -> bool:
+        """True when handled; a failure is retried later and the sender's queue dropped."""
+        handler = self.handlers.get(item.channel)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for channel {item.channel}")
+            await handler(item)
+        except Exception as error:
+            log.exception("inbox item failed id=%s channel=%s", item.id, item.channel)
+            await self.inbox.retry_later(item.id, item.attempts, type(error).__name__)
+            return False
+        await self.inbox.complete(item.id)
+        return True
+
+    async def run_once(self) -> int:
+        """Handle one claimed batch; items of different senders run concurrently."""
+        items = await self.inbox.claim(self.worker, limit=self.concurrency)
+        if items:
+            await asyncio.gather(*(self._handle(item) for item in items))
+        return len(items)
+
+    # -- the local taker protocol ------------------------------------------------------------
+
+    def room(self) -> int:
+        return self.concurrency * (1 + BACKLOG_PER_SLOT) - self._held
+
+    def take(self, items: Sequence[InboxItem]) -> None:
+        for item in items:
+            self._admit(item)
+
+    # -- scheduling --------------------------------------------------------------------------
+
+    def _admit(self, item: InboxItem) -> None:
+        self._held += 1
+        queue = self._behind.get(item.sender_key)
+        if queue is not None:  # the sender has an item running or waiting: keep the order
+            queue.append(item)
+            return
+        self._behind[item.sender_key] = deque()
+        self._ready.append(item)
+        self._start_ready()
+
+    def _start_ready(self) -> None:
+        while self._ready and len(self._running) < self.concurrency:
+            self._start(self._ready.popleft())
+
+    def _start(self, item: InboxItem) -> None:
+        task = asyncio.create_task(self._run_item(item))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _run_item(self, item: InboxItem) -> None:
+        handled = False
+        try:
+            handled = await self._handle(item)
+        finally:
+            self._held -= 1
+            queue = self._behind.get(item.sender_key)
+            if queue and handled and not self._stopping.is_set():
+                self._ready.appendleft(queue.popleft())  # the sender's next, ahead of others
+            else:
+                self._behind.pop(item.sender_key, None)
+                if queue:  # failed or stopping: the later items go back to every worker
+                    self._held -= len(queue)
+                    await self.inbox.release([later.id for later in queue])
+            self._start_ready()
+            self.inbox.wakeup.set()  # a free slot, and maybe a claim to make
+
+    async def _listen_for_wakeups(self) -> None:
+        pubsub = self._redis.pubsub()  # type: ignore[attr-defined]
+        await pubsub.subscribe(WAKE_CHANNEL)
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    self.inbox.wakeup.set()
+        finally:
+            await pubsub.aclose()
+
+    async def run(self) -> None:
+        """Keep up to `concurrency` items running, claiming more as soon as a slot frees, so
+        one slow turn never holds the others back."""
+        listener = asyncio.create_task(self._listen_for_wakeups()) if self._redis else None
+        self.inbox.attach(self)
+        try:
+            while not self._stopping.is_set():
+                # cleared before claiming: an item accepted while the claim runs wakes the
+                # next round at once instead of after a whole poll interval
+                self.inbox.wakeup.clear()
+                free = self.concurrency - len(self._running) - len(self._ready)
+                claimed = await self.inbox.claim(self.worker, limit=free) if free > 0 else []
+                self.take(claimed)
+                if len(claimed) == free > 0:
+                    continue  # there may be more waiting
+                waiter = asyncio.create_task(self.inbox.wakeup.wait())
+                await asyncio.wait({waiter}, timeout=self.poll_seconds)
+                waiter.cancel()
+        finally:
+            self.inbox.attach(None)
+            waiting = [item.id for item in self._ready]
+            waiting += [item.id for queue in self._behind.values() for item in queue]
+            self._ready.clear()
+            if self._running:
+                await asyncio.gather(*self._running, return_exceptions=True)
+            await self.inbox.release(waiting)
+            if listener is not None:
+                listener.cancel()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.inbox.wakeup.set()
