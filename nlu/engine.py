@@ -84,12 +84,13 @@ class Nlu:
         """Read a free-text report: language, category, perpetrator, victims, time, places."""
         language, language_confidence = self.detect_language(text, language_hint)
         reading_language = language if language != "und" else language_hint
+        weapons = parse_weapons(text)  # read once: the classifier's precedence needs them too
         classification, backend = None, "builtin"
         if self._rasa is not None:
             classification = await self._rasa.classify(text)
             backend = "rasa" if classification is not None else "builtin"
         if classification is None:
-            classification = self.classify(text, language=reading_language)
+            classification = self._classify(text, weapons)
         perpetrator, perpetrator_text = self.parse_perpetrator(text, language=reading_language)
         victims = self.parse_victims(text, language=reading_language)
         return Analysis(
@@ -104,7 +105,7 @@ class Nlu:
             victims=victims.total,
             when=self.parse_when(text, language=reading_language, now=now),
             places=tuple(self.geotag(text, language=reading_language, near=near)),
-            weapons=parse_weapons(text),
+            weapons=weapons,
             backend=backend,
         )
 
@@ -114,9 +115,12 @@ class Nlu:
 
     def classify(self, text: str, *, language: str | None = None) -> Classification:
         """The category of `text` with calibrated confidence; "other" for empty text."""
+        return self._classify(text, parse_weapons(text))
+
+    def _classify(self, text: str, weapons: Sequence[str]) -> Classification:
         if not text.strip():
             return Classification(category="other", confidence=0.0, ranked=(("other", 0.0),))
-        return apply_precedence(self._model.classify(text), parse_weapons(text))
+        return apply_precedence(self._model.classify(text), weapons)
 
     def geotag(
         self,

@@ -26,7 +26,7 @@ GREETINGS: dict[str, str] = {
 }
 _FUNCTION_WORDS_BY_LANGUAGE = {
     "en": "the of and in on at to was were by with from his her their they he she it is are "
-    "been have has had an this that which who near after during",
+    "been have has had a an as no this that which who near after during",
     "fr": "le la les des du de et au aux dans sur par un une est sont ont été était qui que il "
     "elle ils leur leurs ces cette près pendant après avec pour",
     "es": "el la los las del de y en por con una un fue fueron que su sus al cerca durante "

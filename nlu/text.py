@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans(
@@ -46,6 +47,12 @@ _ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
 _ARABIC_PREFIXES = ("وبال", "فبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
 
 
+# One message is read by the classifier, the language detector and every extractor: the
+# folded form and the tokens of the latest texts are kept rather than recomputed by each.
+CACHE_SIZE = 2048
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def fold(text: str) -> str:
     """Lower-case, strip Latin accents and Arabic diacritics, unify Arabic letter variants."""
     if text.isascii():
@@ -57,7 +64,12 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded word tokens (letters and digits), apostrophes kept inside words."""
-    return _TOKEN.findall(fold(text))
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(fold(text)))
 
 
 def token_spans(text: str) -> list[tuple[str, int, int]]:
