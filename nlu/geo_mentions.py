@@ -131,7 +131,10 @@ class MentionFinder:
         return info
 
     def find(self, text: str) -> list[Mention]:
-        originals, words = self.words(text)
+        return self.find_in(*self.words(text))
+
+    def find_in(self, originals: list[str], words: list[str]) -> list[Mention]:
+        """The mentions among a text's (original, folded) words."""
         infos = [self.info(word) for word in words]
         bare = len(words) <= BARE_ANSWER_WORDS
         mentions: list[Mention] = []

@@ -1,11 +1,13 @@
 """Places named in text, ranked; and the nearest place to a location pin.
 
-Finding names is the easy half: every n-gram of the text is looked up in the hashed name index
-(longest first). Ranking is the half that matters: a name such as "Kaya" or "San Pedro" has many
-owners, so each owner is scored by the deployment's country scope, the admin areas or countries
-named elsewhere in the text ("Seme (Boucle du Mouhoun)", "in Mopti region"), population,
-whether the words look like a name (capitalised, after "in"/"à"/"في"), and nearness to the
-reporter's earlier pins. Several candidates come back with scores so the flow can ask.
+Finding names is the easy half (nlu.geo_mentions): every n-gram of the text is looked up in the
+hashed name index, longest first. Ranking is the half that matters (nlu.geo_rank): a name such
+as "Kaya" or "San Pedro" has many owners, so the owners of all the text's names are scored
+together, by the deployment's country scope, the countries, admin areas and places named
+elsewhere in the text ("Seme (Boucle du Mouhoun)", "in Mopti region", "the Malian army"),
+population, whether the words look like a name, and nearness to the reporter's earlier pins.
+Here the mentions' answers are then ordered: the most specific place first, the areas that
+frame it after. Several candidates come back with scores so the flow can ask.
 """
 
 from __future__ import annotations
@@ -17,18 +19,12 @@ from collections.abc import Collection
 import numpy as np
 
 from nlu import country_names
-from nlu.extraction.lexicon import Lexicon
 from nlu.gazetteer import PRECISION, Gazetteer, distance_km
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 from nlu.geo_mentions import WORD, Mention, MentionFinder
 from nlu.geo_rank import NEAR_KM, JointRanker, Owner
 from nlu.result import PlaceCandidate
-from nlu.text import fold
-
-
-def _folded_words(text: str) -> frozenset[str]:
-    return frozenset(fold(word) for word in text.split())
-
+from nlu.text import tokens
 
 # Owners of one name closer than this are one answer; softmax temperature of raw scores.
 SAME_SPOT_KM = 50.0
@@ -58,11 +54,13 @@ class Geotagger:
         self.common = common_words
         self.finder = MentionFinder(gazetteer, common_words)
         self.ranker = JointRanker(gazetteer)
-        hints = country_names.actor_hints()
-        self._actor_lexicon = Lexicon({actor: [re.escape(actor)] for actor in hints})
-        self._actor_countries = {
-            actor: {index[c] for c in codes if c in index} for actor, codes in hints.items()
-        }
+        # Actor phrases by their first folded word: "al shabaab" -> {("al", "shabaab"): ...}
+        self._actors: dict[str, list[tuple[list[str], set[int]]]] = {}
+        for actor, codes in country_names.actor_hints().items():
+            words = tokens(actor)
+            countries = {index[c] for c in codes if c in index}
+            if words and countries:
+                self._actors.setdefault(words[0], []).append((words, countries))
         country_entries = np.flatnonzero(gazetteer.kind == KIND_COUNTRY)
         self._country_entry = {gazetteer.view.country[int(e)]: int(e) for e in country_entries}
 
@@ -74,8 +72,9 @@ class Geotagger:
         self, text: str, *, near: tuple[float, float] | None = None, limit: int = 5
     ) -> list[PlaceCandidate]:
         """Candidates for the places of `text`, best first, scores in [0, 1]."""
-        mentions = self.finder.find(text) or self.finder.spelled(text)
-        hinted = self._hinted_countries(text)
+        originals, words = self.finder.words(text)
+        mentions = self.finder.find_in(originals, words) or self.finder.spelled(text)
+        hinted = self._hinted_countries(words)
         owners = [
             self.ranker.owners(mention, order, self._scope_ids, near)
             for order, mention in enumerate(mentions)
@@ -97,13 +96,14 @@ class Geotagger:
         scored.sort(key=lambda item: (-item[0], item[1]))
         return self._unique(scored, limit)
 
-    def _hinted_countries(self, text: str) -> set[int]:
+    def _hinted_countries(self, words: list[str]) -> set[int]:
         """Countries hinted at by the forces or groups the text names."""
         hinted: set[int] = set()
-        if not self._actor_lexicon:
-            return hinted
-        for match in self._actor_lexicon.find(fold(text)):
-            hinted |= self._actor_countries.get(match.label, set())
+        actors = self._actors
+        for i, word in enumerate(words):
+            for phrase, countries in actors.get(word, ()):
+                if words[i : i + len(phrase)] == phrase:
+                    hinted |= countries
         return hinted
 
     def _hinted_only(self, hinted: set[int], limit: int) -> list[PlaceCandidate]:
