@@ -57,6 +57,8 @@ class Mention:
     looks_like_name: bool
     # "Mopti region", "province du Bam", "محافظة حلب": the words call it an area
     says_area: bool = False
+    # "in Kaya", "à Kaya", "في حلب": a preposition of place stands just before
+    cued: bool = False
 
 
 class WordInfo:
@@ -166,10 +168,10 @@ class MentionFinder:
                 if self.gazetteer.has(key) and not all(
                     w in self.common for w in words[i : i + size]
                 ):
-                    return self._mention(words, originals, i, size, key, cue or bare)
+                    return self._mention(words, originals, i, size, key, cue, bare)
         if info.names:
             if self._single_word_ok(words[i], originals[i], cue, bare):
-                return self._mention(words, originals, i, 1, info.key, cue or bare)
+                return self._mention(words, originals, i, 1, info.key, cue, bare)
             countries = self._country_owners(info)
             if countries:  # "l'armée malienne": adjectives are lower case in French
                 return Mention(i, 1, originals[i], countries, True)
@@ -183,7 +185,14 @@ class MentionFinder:
         return None
 
     def _mention(
-        self, words: list[str], originals: list[str], i: int, size: int, key: int, cued: bool
+        self,
+        words: list[str],
+        originals: list[str],
+        i: int,
+        size: int,
+        key: int,
+        cue: bool,
+        bare: bool,
     ) -> Mention:
         capital = originals[i][:1].isupper()
         return Mention(
@@ -191,8 +200,9 @@ class MentionFinder:
             size,
             " ".join(originals[i : i + size]),
             self.gazetteer.lookup(key),
-            cued or capital,
+            cue or bare or capital,
             says_area(words, i, size),
+            cue,
         )
 
     def _single_word_ok(self, word: str, original: str, cue: bool, bare: bool) -> bool:

@@ -19,6 +19,8 @@ from nlu.gazetteer import Gazetteer, distance_km
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 from nlu.geo_mentions import Mention
 
+# A name right after a preposition of place is more surely a place than a capitalised word.
+CUE_BONUS = 0.2
 KIND_PRIOR = {KIND_PLACE: 0.0, KIND_ADMIN1: -0.25, KIND_ADMIN2: -0.1, KIND_COUNTRY: -0.3}
 # Softmax temperature turning priors into each mention's belief about its owners.
 BELIEF_TEMPERATURE = 0.3
@@ -79,6 +81,7 @@ class JointRanker:
             prior = math.log10(view.population[entry] + 1) / 6.0
             prior += 0.1 * (flags & 1) + 0.15 * ((flags >> 1) - 1) + KIND_PRIOR[kind]
             prior += 0.3 if mention.looks_like_name else -0.3
+            prior += CUE_BONUS if mention.cued else 0.0
             if mention.says_area:
                 prior += 1.0 if kind in (KIND_ADMIN1, KIND_ADMIN2) else -0.3
             prior += 1.0 if scope is not None else 0.0
