@@ -142,8 +142,10 @@ class Inbox:
                 for row in await connection.execute(statement)
             }
             leased: set[int] = set()
-            if new and taker is not None and taker.room() > 0:
-                leased = await self._lease_new(connection, list(new.values()), taker.worker, now)
+            room = taker.room() if taker is not None else 0
+            if new and taker is not None and room > 0:
+                ids = sorted(new.values())[:room]
+                leased = await self._lease_new(connection, ids, taker.worker, now)
         if taker is not None and leased:
             taker.take(
                 [

@@ -18,7 +18,6 @@ from bot.inbox import WAKE_CHANNEL, Handler, Inbox, InboxItem, worker_name
 
 log = logging.getLogger(__name__)
 _numbers = itertools.count(1)
-BACKLOG_PER_SLOT = 4  # items held in memory beyond the running ones, per concurrency slot
 
 
 class InboxProcessor:
@@ -71,7 +70,9 @@ class InboxProcessor:
     # -- the local taker protocol ------------------------------------------------------------
 
     def room(self) -> int:
-        return self.concurrency * (1 + BACKLOG_PER_SLOT) - self._held
+        """Free slots. A busy processor takes nothing more, so that what waits stays in the
+        database, where the oldest is claimed first by whichever worker frees a slot."""
+        return self.concurrency - self._held
 
     def take(self, items: Sequence[InboxItem]) -> None:
         for item in items:
@@ -106,7 +107,7 @@ class InboxProcessor:
             self._held -= 1
             queue = self._behind.get(item.sender_key)
             if queue and handled and not self._stopping.is_set():
-                self._ready.appendleft(queue.popleft())  # the sender's next, ahead of others
+                self._ready.append(queue.popleft())
             else:
                 self._behind.pop(item.sender_key, None)
                 if queue:  # failed or stopping: the later items go back to every worker
@@ -135,7 +136,7 @@ class InboxProcessor:
                 # cleared before claiming: an item accepted while the claim runs wakes the
                 # next round at once instead of after a whole poll interval
                 self.inbox.wakeup.clear()
-                free = self.concurrency - len(self._running) - len(self._ready)
+                free = self.room()
                 claimed = await self.inbox.claim(self.worker, limit=free) if free > 0 else []
                 self.take(claimed)
                 if len(claimed) == free > 0:

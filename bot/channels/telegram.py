@@ -83,6 +83,9 @@ class TelegramChannel:
         self.memories = ChatMemories(keyring, redis)
         self._configured_staff_chats = frozenset(str(c) for c in settings.staff_telegram_chats)
         self.staff_gateway = staff_gateway
+        # in webhook mode a person's press is answered in the webhook's own response (a method
+        # Telegram carries out itself), which stops the button's spinner at once and saves a call
+        self.presses_answered_in_webhook = bool(getattr(settings, "telegram_webhook_url", None))
 
     @property
     def staff_chats(self) -> frozenset[str]:
@@ -106,6 +109,18 @@ class TelegramChannel:
         return await self.inbox.accept(
             CHANNEL, str(route.update_id), self.sender_key(route.chat_id), raw
         )
+
+    def webhook_answer(self, update: Any) -> dict[str, Any] | None:
+        """The Bot API method to put in the webhook's response: a silent answer to a person's
+        button press (not "clear this chat", whose answer says it was done)."""
+        query = update.get("callback_query") if isinstance(update, dict) else None
+        if not self.presses_answered_in_webhook or not isinstance(query, dict):
+            return None
+        if query.get("data") == CLEAR_CHAT or not isinstance(query.get("id"), str):
+            return None
+        if route_update(update, self.staff_chats).kind != "person":
+            return None
+        return {"method": "answerCallbackQuery", "callback_query_id": query["id"]}
 
     # -- handling (the inbox processor calls this, in order per chat) ------------------------
 
@@ -131,7 +146,7 @@ class TelegramChannel:
         # cosmetic calls (the button stops spinning, the question shows its answer) run while
         # the engine thinks, so they add no time to the turn
         cosmetic: list[Awaitable[None]] = []
-        if query is not None:
+        if query is not None and not self.presses_answered_in_webhook:
             cosmetic.append(self._answer_callback(query.id))
         if person is None:
             await asyncio.gather(*cosmetic)

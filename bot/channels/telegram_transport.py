@@ -93,7 +93,8 @@ def webhook_handler(
     channel: TelegramChannel, secret: str
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
     """`POST /telegram/webhook`: 401 without the secret header, 403 with a wrong one, 200 once
-    the update is committed (or ignored), 500 when it could not be (Telegram redelivers)."""
+    the update is committed (or ignored), 500 when it could not be (Telegram redelivers). A
+    person's button press gets its answerCallbackQuery in the 200's body."""
     expected = secret.encode()
 
     async def handle(request: web.Request) -> web.Response:
@@ -112,7 +113,8 @@ def webhook_handler(
         except Exception:
             log.exception("telegram update not accepted")
             return web.Response(status=500)
-        return web.Response(status=200)
+        answer = channel.webhook_answer(update)
+        return web.json_response(answer) if answer else web.Response(status=200)
 
     return handle
 

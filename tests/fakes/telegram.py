@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from tests.fakes.loopback import serve_on_loopback
@@ -38,6 +39,7 @@ class Call:
     params: dict[str, Any]
     at: float
     status: int = 200  # what the fake answered: 200, or the injected error
+    in_webhook_answer: bool = False  # carried in the bot's answer to a webhook POST
 
 
 @dataclass
@@ -246,6 +248,15 @@ class FakeTelegram:
             return self._error(Failure(401, 0))
         method = request.match_info["method"]
         params = await self._params(request)
+        failure, result = await self.execute(method, params)
+        if failure is not None:
+            return self._error(failure)
+        return web.json_response({"ok": True, "result": result})
+
+    async def execute(
+        self, method: str, params: dict[str, Any], *, in_webhook_answer: bool = False
+    ) -> tuple[Failure | None, Any]:
+        """Carry out one Bot API method, recorded as a call: (the failure or None, result)."""
         failure = self._injected(method)
         result: Any = None
         if failure is None:
@@ -256,15 +267,35 @@ class FakeTelegram:
                 result = handler(params) if handler else True
             if isinstance(result, Failure):
                 failure = result
-        call = Call(method, params, time.monotonic(), failure.status if failure else 200)
+        status = failure.status if failure else 200
+        call = Call(method, params, time.monotonic(), status, in_webhook_answer)
         if self.record_calls:
             self.calls.append(call)
         for listener in self.listeners:
             listener(call)
         await self._notify()
-        if failure is not None:
-            return self._error(failure)
-        return web.json_response({"ok": True, "result": result})
+        return failure, result
+
+    async def post_update(
+        self, http: aiohttp.ClientSession, url: str, update: dict[str, Any], secret: str | None
+    ) -> int:
+        """POST an update to a webhook as Telegram does, and carry out the method the bot may
+        put in its answer (Telegram runs it without telling the bot how it went)."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with http.post(url, json=update, headers=headers) as response:
+            body = await response.read()
+            status = response.status
+            is_json = response.content_type == "application/json"
+        if status == 200 and is_json and body:
+            answer = json.loads(body)
+            if isinstance(answer, dict) and isinstance(answer.get("method"), str):
+                method = answer.pop("method")
+                for key in JSON_FIELDS:
+                    if isinstance(answer.get(key), str):
+                        with contextlib.suppress(ValueError):
+                            answer[key] = json.loads(answer[key])
+                await self.execute(method, answer, in_webhook_answer=True)
+        return status
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:

@@ -56,11 +56,9 @@ class TwoProcesses:
     turn: itertools.cycle[int] = field(default_factory=lambda: itertools.cycle([0, 1]))
 
     async def post(self, index: int, update: dict[str, Any]) -> int:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-        async with self.http.post(
-            f"{self.urls[index]}/telegram/webhook", json=update, headers=headers
-        ) as response:
-            return response.status
+        return await self.fake.post_update(
+            self.http, f"{self.urls[index]}/telegram/webhook", update, SECRET
+        )
 
     async def deliver(self, update: dict[str, Any]) -> None:
         assert await self.post(next(self.turn), update) == 200

@@ -68,11 +68,9 @@ class RunningBot:
     http: aiohttp.ClientSession = field(default_factory=aiohttp.ClientSession)
 
     async def post_webhook(self, update: dict[str, Any], *, secret: str | None = SECRET) -> int:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-        async with self.http.post(
-            f"{self.url}/telegram/webhook", json=update, headers=headers
-        ) as response:
-            return response.status
+        return await self.fake.post_update(
+            self.http, f"{self.url}/telegram/webhook", update, secret
+        )
 
     async def deliver(self, update: dict[str, Any]) -> None:
         """As Telegram would: POST to the webhook, or hand it to getUpdates."""

@@ -47,6 +47,11 @@ async def test_a_whole_report_is_stored_once_and_its_reference_shown(
         assert not report.consent_followup and report.place
         # every press was answered, and each answered question now shows the answer, no buttons
         presses = len(fake.calls_to("answerCallbackQuery"))
+        # a webhook answers each press in its own response; polling has to call the API
+        answered_in_webhook = [
+            c.in_webhook_answer for c in fake.calls if c.method == "answerCallbackQuery"
+        ]
+        assert answered_in_webhook == [mode == "webhook"] * presses
         answered = [m for m in person.screen.values() if "✅" in m["text"]]
         assert presses >= 4 and len(answered) >= presses - 1
         assert all("reply_markup" not in m for m in answered)
