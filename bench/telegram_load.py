@@ -10,11 +10,14 @@
     (TOCSIN_TELEGRAM_RATE_LIMITS=false: the fake has no limits); N simulated people (default
     500) tell their story at once and press the buttons of each question until they see their
     reference; the fake Bot API takes the answers. Prints updates/s, p50/p99 from an update to
-    the first reply and to the end of the turn, and lost / duplicated reports.
+    the first reply and to the end of the turn, lost / duplicated reports, and CPU per update
+    (of the server, and of the whole machine). With `--think 0` people answer the instant they
+    see a question: the rate is the capacity and latency is queueing (with N people waiting,
+    p99 >= N / rate). With `--think S` they take S seconds on average, as people do.
     Goal: >= 500 updates/s, p99 <= 250 ms, zero lost, zero duplicated.
 
     .venv/bin/python bench/telegram_load.py [--updates 20000] [--people 500] [--processes 1]
-                                            [--part a|b|ab]
+                                            [--part a|b|ab] [--think 0.0]
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ import aiohttp
 import asyncpg
 from aiohttp import web
 
-from bench.measure import cpu_seconds
+from bench.measure import cpu_seconds, machine_busy_seconds
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, reachable
 
@@ -266,6 +269,8 @@ class Reporter:
     inbox: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     update_ids: Any = None
     message_ids: int = 0
+    think: float = 0.0  # mean seconds between seeing a question and answering it
+    rng: random.Random = field(default_factory=random.Random)
 
     def _message(self, **content: Any) -> dict[str, Any]:
         self.message_ids += 1
@@ -314,9 +319,15 @@ class Reporter:
         self.turns.append(time.perf_counter() - started)
         return message
 
+    async def pause(self) -> None:
+        if self.think:
+            await asyncio.sleep(self.rng.uniform(0.5 * self.think, 1.5 * self.think))
+
     async def report(self, timeout: float) -> str | None:
+        await self.pause()  # people do not all start at the same instant
         message = await self.turn(self._message(text=STORIES[self.language]), timeout)
         for _ in range(15):
+            await self.pause()
             found = REFERENCE.search(message["text"])
             if found:
                 return found.group(0)
@@ -331,7 +342,7 @@ class Reporter:
         return None
 
 
-async def part_b(people: int, processes: int = 1) -> dict[str, Any]:
+async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[str, Any]:
     url = await fresh_database()
     ports = [free_port() for _ in range(processes)]
     fake = FakeTelegram(record_calls=False)
@@ -373,7 +384,9 @@ async def part_b(people: int, processes: int = 1) -> dict[str, Any]:
     for number in range(people):
         chat_id = 500_000_000 + number * 7 + rng.randint(0, 6)
         language = ("en", "fr", "ar")[number % 3]
-        reporters[str(chat_id)] = Reporter(chat_id, language, post, update_ids=update_ids)
+        reporters[str(chat_id)] = Reporter(
+            chat_id, language, post, update_ids=update_ids, think=think, rng=rng
+        )
 
     def on_call(call: Call) -> None:
         if call.method == "sendMessage" and call.status == 200:
@@ -392,10 +405,12 @@ async def part_b(people: int, processes: int = 1) -> dict[str, Any]:
 
     try:
         cpu_before = sum(cpu_seconds(server.pid) for server in servers)
+        machine_before = machine_busy_seconds()
         started = time.perf_counter()
         references = await asyncio.gather(*(report(r) for r in reporters.values()))
         elapsed = time.perf_counter() - started
         server_cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
+        machine_cpu = machine_busy_seconds() - machine_before
         stored = await count_reports(url)
     finally:
         await session.close()
@@ -413,6 +428,8 @@ async def part_b(people: int, processes: int = 1) -> dict[str, Any]:
         "seconds": elapsed,
         "updates_per_second": len(turns) / elapsed,
         "server_cpu_ms_per_update": 1000 * server_cpu / max(len(turns), 1),
+        "machine_cpu_ms_per_update": 1000 * machine_cpu / max(len(turns), 1),
+        "think_seconds": think,
         "first_reply_p50_ms": 1000 * percentile(first, 0.5),
         "first_reply_p99_ms": 1000 * percentile(first, 0.99),
         "turn_p50_ms": 1000 * percentile(turns, 0.5),
@@ -455,7 +472,10 @@ def show(results: dict[str, Any]) -> None:
             f"(b) {b['people']} people, {b['processes']} process(es), {b['updates']} updates "
             f"in {b['seconds']:.1f} s: "
             f"{b['updates_per_second']:.0f} updates/s, "
-            f"{b['server_cpu_ms_per_update']:.2f} ms of server CPU per update"
+            f"{b['server_cpu_ms_per_update']:.2f} ms of server CPU per update "
+            f"({b['machine_cpu_ms_per_update']:.2f} ms on the whole machine: server, "
+            f"PostgreSQL, Redis, the fake API and the simulated people); "
+            f"thinking time {b['think_seconds']:.1f} s"
         )
         print(
             f"(b) update to first reply p50 {b['first_reply_p50_ms']:.0f} ms  p99 "
@@ -476,6 +496,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--processes", type=int, default=1, help="tocsin run processes in (b)")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="(b): mean seconds a person takes to answer"
+    )
     parser.add_argument("--database")
     parser.add_argument("--port", type=int)
     parser.add_argument("--json", action="store_true")
@@ -494,7 +517,7 @@ def main() -> None:
         if "a" in args.part:
             results["a"] = await part_a(args.updates, args.concurrency)
         if "b" in args.part:
-            results["b"] = await part_b(args.people, args.processes)
+            results["b"] = await part_b(args.people, args.processes, args.think)
         return results
 
     results = asyncio.run(run())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from reports.crypto import Keyring
@@ -44,8 +44,8 @@ class ChatMemory:
         return [number for number, at in self.sent if at > oldest]
 
     def to_json(self) -> str:
-        data = asdict(self)
-        del data["key"]
+        # by hand: dataclasses.asdict deep-copies the id list, a cost paid on every update
+        data = {"question": self.question, "reply_keyboard": self.reply_keyboard, "sent": self.sent}
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
