@@ -37,6 +37,7 @@ import aiohttp
 import asyncpg
 from aiohttp import web
 
+from bench.measure import cpu_seconds, machine_busy_seconds
 from tests.fakes.whatsapp import (
     FakeGraphAPI,
     Person,
@@ -284,9 +285,12 @@ async def part_b(people: int) -> dict[str, Any]:
             return None
 
     try:
+        cpu_before, machine_before = cpu_seconds(server.pid), machine_busy_seconds()
         started = time.perf_counter()
         references = await asyncio.gather(*(report(reporter) for reporter in reporters))
         elapsed = time.perf_counter() - started
+        server_cpu = cpu_seconds(server.pid) - cpu_before
+        machine_cpu = machine_busy_seconds() - machine_before
         await asyncio.sleep(1.0)  # the last status callbacks
         stored = await count_reports(url)
     finally:
@@ -303,6 +307,8 @@ async def part_b(people: int) -> dict[str, Any]:
         "messages": len(timings),
         "seconds": elapsed,
         "messages_per_second": len(timings) / elapsed,
+        "server_cpu_ms_per_message": 1000 * server_cpu / max(len(timings), 1),
+        "machine_cpu_ms_per_message": 1000 * machine_cpu / max(len(timings), 1),
         "deliveries_per_second": (len(timings) + graph.callbacks_posted) / elapsed,
         "status_callbacks": graph.callbacks_posted,
         "first_answer_p50_ms": 1000 * percentile(first, 0.5),
@@ -347,6 +353,11 @@ def show(results: dict[str, Any]) -> None:
             f"(b) {b['people']} people, {b['messages']} messages in {b['seconds']:.1f} s: "
             f"{b['messages_per_second']:.0f} messages/s, {b['deliveries_per_second']:.0f} "
             f"deliveries/s with {b['status_callbacks']} status callbacks"
+        )
+        print(
+            f"(b) CPU per person message (its status callbacks included): server "
+            f"{b['server_cpu_ms_per_message']:.2f} ms, whole machine "
+            f"{b['machine_cpu_ms_per_message']:.2f} ms"
         )
         print(
             f"(b) first answer p50 {b['first_answer_p50_ms']:.0f} ms  p99 "
