@@ -4,16 +4,15 @@ Telegram asks bots to stay under about 30 messages a second overall, one a secon
 chat (short bursts pass) and 20 a minute in a group; above that it answers 429 with
 `retry_after`. Token buckets keep us under those figures so that 429 stays the exception, and a
 429 that comes anyway pauses the chat it concerns. Each send reserves its slot at once, so
-concurrent senders queue fairly without a lock.
+concurrent senders queue fairly without a lock (see `bot.pacing`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-IDLE_BUCKETS_KEPT = 10_000
+from bot.pacing import LocalPacer, Pacer, Rate, wait_for_slot
 
 
 @dataclass(frozen=True)
@@ -32,78 +31,57 @@ class RateLimits:
         return cls(bot_per_second=None, private_per_second=None, group_per_second=None)
 
 
-class TokenBucket:
-    """`rate` tokens a second, up to `capacity`; a reservation may drive it below zero."""
-
-    def __init__(self, rate: float, capacity: float) -> None:
-        self.rate = rate
-        self.capacity = capacity
-        self.tokens = capacity
-        self.updated = time.monotonic()
-
-    def _refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-
-    def reserve(self) -> float:
-        """Take one token; the seconds to wait before using it."""
-        now = time.monotonic()
-        self._refill(now)
-        self.tokens -= 1
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
-
-    def pause(self, seconds: float) -> None:
-        """Nothing may pass for `seconds` (Telegram said retry_after)."""
-        now = time.monotonic()
-        self._refill(now)
-        self.tokens = min(self.tokens, -seconds * self.rate)
-
-    @property
-    def idle(self) -> bool:
-        self._refill(time.monotonic())
-        return self.tokens >= self.capacity
+# the escalation worker's pings draw from the same bot budget (escalation.ratelimit)
+BOT_KEY = "tocsin:tg:bot:next"
+BOT_BURST = 3  # a few at once; a burst of a whole second's worth could double the rate
 
 
 class OutboundLimiter:
-    """Waits, before each message, until the bot's and the chat's limits allow it."""
+    """Waits, before each message, until the bot's and the chat's limits allow it.
 
-    def __init__(self, limits: RateLimits | None = None) -> None:
+    With a RedisPacer the budgets are shared by every process that sends with this bot (chat
+    keys are keyed hashes of the chat, never its id); otherwise they are this process's own.
+    """
+
+    def __init__(
+        self,
+        limits: RateLimits | None = None,
+        pacer: Pacer | None = None,
+        chat_key: Callable[[str], str] = str,
+        bot_key: str = BOT_KEY,
+    ) -> None:
         self.limits = limits or RateLimits()
+        self.pacer = pacer or LocalPacer()
+        self._chat_key = chat_key
+        self._bot_key = bot_key
         rate = self.limits.bot_per_second
-        self._bot = TokenBucket(rate, max(1.0, rate)) if rate else None
-        self._chats: dict[str, TokenBucket] = {}
+        self._bot = Rate(rate, BOT_BURST) if rate else None
 
-    def _chat_bucket(self, chat_id: str) -> TokenBucket | None:
-        group = chat_id.startswith("-")
-        rate = self.limits.group_per_second if group else self.limits.private_per_second
-        if not rate:
-            return None
-        bucket = self._chats.get(chat_id)
-        if bucket is None:
-            if len(self._chats) >= IDLE_BUCKETS_KEPT:
-                self._forget_idle()
-            burst = self.limits.group_burst if group else self.limits.private_burst
-            bucket = self._chats[chat_id] = TokenBucket(rate, burst)
-        return bucket
+    def _chat_rate(self, chat_id: str) -> Rate | None:
+        if chat_id.startswith("-"):
+            rate, burst = self.limits.group_per_second, self.limits.group_burst
+        else:
+            rate, burst = self.limits.private_per_second, self.limits.private_burst
+        return Rate(rate, burst) if rate else None
 
-    def _forget_idle(self) -> None:
-        for chat_id in [key for key, bucket in self._chats.items() if bucket.idle]:
-            del self._chats[chat_id]
+    def _limits(self, chat_id: str | None) -> list[tuple[str, Rate]]:
+        limits = []
+        chat = self._chat_rate(chat_id) if chat_id else None
+        if chat_id and chat is not None:
+            limits.append(("tg:chat:" + self._chat_key(chat_id), chat))
+        if self._bot is not None:
+            limits.append((self._bot_key, self._bot))
+        return limits
 
     async def wait(self, chat_id: str) -> None:
         """Return when a message to `chat_id` may be sent."""
-        bucket = self._chat_bucket(chat_id)
-        if bucket is not None:
-            delay = bucket.reserve()
-            if delay:
-                await asyncio.sleep(delay)
-        if self._bot is not None:
-            delay = self._bot.reserve()
-            if delay:
-                await asyncio.sleep(delay)
+        limits = self._limits(chat_id)
+        if limits:
+            await wait_for_slot(self.pacer, limits)
 
-    def pause(self, chat_id: str | None, seconds: float) -> None:
+    async def pause(self, chat_id: str | None, seconds: float) -> None:
         """Telegram answered 429: hold the chat (or the whole bot) for `seconds`."""
-        bucket = self._chat_bucket(chat_id) if chat_id else self._bot
-        if bucket is not None:
-            bucket.pause(seconds)
+        limits = self._limits(chat_id)
+        if limits:
+            key, rate = limits[0]
+            await self.pacer.pause(key, rate, seconds)

@@ -103,7 +103,8 @@ class BotApi:
                     method.__api_method__,
                     error.retry_after,
                 )
-                self.limiter.pause(paced_chat, error.retry_after)  # holds the chat's other sends
+                # holds the chat's other sends, in every process
+                await self.limiter.pause(paced_chat, error.retry_after)
                 await asyncio.sleep(error.retry_after)
             except (TelegramServerError, TelegramNetworkError) as error:
                 if attempt + 1 >= self.attempts:

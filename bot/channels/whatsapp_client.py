@@ -15,12 +15,13 @@ import enum
 import hashlib
 import hmac
 import logging
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
+
+from bot.pacing import LocalPacer, Pacer, Rate, wait_for_slot
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,29 +76,6 @@ class MediaInfo:
     file_size: int | None
 
 
-class TokenBucket:
-    """Paces calls to `rate` per second with bursts of up to one second's worth."""
-
-    def __init__(self, rate: float | None) -> None:
-        self.rate = rate
-        self._tokens = rate or 0.0
-        self._updated = time.monotonic()
-        self._lock = asyncio.Lock()
-
-    async def take(self) -> None:
-        if not self.rate:
-            return
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._tokens = min(self.rate, self._tokens + (now - self._updated) * self.rate)
-                self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                await asyncio.sleep((1 - self._tokens) / self.rate)
-
-
 class WhatsAppClient:
     """One business phone number's Graph API client, with retries by error code."""
 
@@ -108,6 +86,7 @@ class WhatsAppClient:
         phone_number_id: str,
         *,
         messages_per_second: float | None = DEFAULT_MESSAGES_PER_SECOND,
+        pacer: Pacer | None = None,
         attempts: int = 4,
         backoff_seconds: float = 0.5,
         timeout_seconds: float = 20.0,
@@ -115,7 +94,14 @@ class WhatsAppClient:
         self.base_url = base_url.rstrip("/")
         self.phone_number_id = phone_number_id
         self._headers = {"Authorization": f"Bearer {token}"}
-        self._bucket = TokenBucket(messages_per_second)
+        # a burst of one second's worth, then the number's rate, shared by every process
+        # when the pacer is Redis's (Meta counts per business number, not per replica)
+        self._pacer = pacer or LocalPacer()
+        self._pace = (
+            [(f"wa:{phone_number_id}", Rate(messages_per_second, max(1, int(messages_per_second))))]
+            if messages_per_second
+            else []
+        )
         self._attempts = attempts
         self._backoff = backoff_seconds
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
@@ -181,7 +167,7 @@ class WhatsAppClient:
         url = f"{self.base_url}/{self.phone_number_id}/messages"
 
         async def call() -> str:
-            await self._bucket.take()
+            await wait_for_slot(self._pacer, self._pace)
             data = await self._json("POST", url, body)
             try:
                 return str(data["messages"][0]["id"])

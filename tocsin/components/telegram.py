@@ -28,11 +28,23 @@ from bot.channels.telegram_transport import (
     register_webhook,
     webhook_handler,
 )
+from bot.pacing import RedisPacer
 from tocsin.app import App
 from tocsin.components import Stopper
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
+
+
+def build_limiter(app: App, limits: RateLimits | None) -> OutboundLimiter:
+    """Budgets shared by every process through Redis when there is one (chats by keyed hash)."""
+    if app.redis is None:
+        return OutboundLimiter(limits)
+    return OutboundLimiter(
+        limits,
+        RedisPacer(app.redis),
+        chat_key=lambda chat_id: app.keyring.pseudonym("telegram-pace", chat_id),
+    )
 
 
 def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel:
@@ -44,7 +56,7 @@ def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url), limit=200)
     bot = Bot(settings.telegram_token, session=session)
     return TelegramChannel(
-        api=BotApi(bot, OutboundLimiter(limits)),
+        api=BotApi(bot, build_limiter(app, limits)),
         engine=app.conversation,
         inbox=app.inbox,
         keyring=app.keyring,

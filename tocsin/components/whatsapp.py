@@ -16,6 +16,7 @@ from bot.channels.whatsapp_client import WhatsAppClient
 from bot.channels.whatsapp_payloads import CHANNEL
 from bot.channels.whatsapp_store import WhatsAppLedger
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
+from bot.pacing import RedisPacer
 from tocsin.app import App
 from tocsin.components import Stopper
 
@@ -29,6 +30,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         settings.whatsapp_token,
         settings.whatsapp_phone_number_id,
         messages_per_second=settings.whatsapp_messages_per_second,
+        pacer=RedisPacer(app.redis) if app.redis is not None else None,
     )
     ledger = WhatsAppLedger(app.database, app.keyring)
     channel = WhatsAppChannel(

@@ -106,7 +106,7 @@ async def test_one_private_chat_gets_a_short_burst_then_one_message_a_second() -
 
 async def test_a_429_holds_the_chat_for_retry_after() -> None:
     limiter = OutboundLimiter(RateLimits(private_per_second=100.0, private_burst=5))
-    limiter.pause("41000001", 0.3)
+    await limiter.pause("41000001", 0.3)
     started = time.monotonic()
     await limiter.wait("41000001")
     assert time.monotonic() - started >= 0.28
