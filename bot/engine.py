@@ -158,6 +158,11 @@ class ConversationEngine:
             if session.step:
                 await ask_step(turn, session.step)
             return
+        if inbound.shared_contact is not None or inbound.unsupported == "contacts":
+            self._refuse_contact_card(turn)
+            if session.step:
+                await ask_step(turn, session.step)
+            return
         for interceptor in self.services.interceptors:
             if await interceptor(turn):
                 return
@@ -232,6 +237,18 @@ class ConversationEngine:
             turn.say(
                 _("Noted: near {place}.", place=describe_candidate(nearest_place, turn.language))
             )
+
+    def _refuse_contact_card(self, turn: Turn) -> None:
+        """A phone number or contact card is never kept: staff reach people only through
+        this chat, and only with their consent."""
+        _ = turn._
+        turn.say(
+            _(
+                "For your safety I do not keep phone numbers or contact cards, and I have not "
+                "kept this one. If you agree at the end of your report, staff can send you "
+                "questions through this chat without ever seeing your number."
+            )
+        )
 
     def _refuse_unsupported(self, turn: Turn) -> None:
         _ = turn._

@@ -131,6 +131,8 @@ async def test_payload(path: Path, fake: FakeTelegram, settings: Settings, share
         assert rows[0].payload_enc == b""  # handled: the sealed update is dropped
         if expect.get("replies"):
             assert replies, "the person got no answer"
+        if "first_reply_starts" in expect:
+            assert replies[0].startswith(expect["first_reply_starts"]), replies
         if "downloads" in expect:
             assert [p["file_id"] for p in fake.calls_to("getFile")] == [expect["downloads"]]
             assert fake.calls_to("download")

@@ -171,7 +171,7 @@ async def test_shared_contact_card_is_not_stored(settings: Settings, shared_nlu:
         reporter = harness.reporter(AMINA, "en")
         replies = await reporter.say(text(STORIES["en"]))
         answers = await reporter.say(card)
-        assert body_text(answers[0]) == CANNOT_TAKE
+        assert body_text(answers[0]).startswith("For your safety I do not keep phone numbers")
         reference = await reporter.finish(replies)
         report = await stored(harness, reference or "")
         assert "22370112233" not in repr(report) and "Ibrahim" not in repr(report)
