@@ -155,3 +155,28 @@ async def test_payload(path: Path, fake: FakeTelegram, settings: Settings, share
             session = await bot.app.sessions.load(pseudonym)
             assert session is not None
             assert expect["never_stored"].encode() not in session.to_json()
+
+
+async def test_a_press_in_a_chat_only_the_escalation_rules_name_reaches_the_staff_gateway(
+    fake: FakeTelegram, settings: Settings, shared_nlu: Nlu
+) -> None:
+    """A confidential desk may be named only in the rules file, not in the settings: its
+    buttons must still work, while other groups stay ignored."""
+    staff_button = next(path for path in PAYLOADS if path.stem == "staff_button")
+    case = json.loads(staff_button.read_text(encoding="utf-8"))
+    update = case["update"]
+    chat = chat_of(update)
+    configured = bot_settings(settings, fake, staff_telegram_chats=[])
+    gateway = RecordingGateway(staff_chats=frozenset({chat}))
+    async with running_bot(configured, shared_nlu, fake, limits=RateLimits.unlimited()) as bot:
+        bot.app.staff_gateway = None
+        assert await bot.post_webhook(update) == 200
+        await bot.settled()
+        assert fake.calls_to("answerCallbackQuery") == []  # not a staff chat without the rules
+        bot.app.staff_gateway = gateway
+        update = {**update, "update_id": update["update_id"] + 1}
+        assert await bot.post_webhook(update) == 200
+        await bot.settled()
+    assert gateway.actions == [case["expect"]["staff"]]
+    [answer] = fake.calls_to("answerCallbackQuery")
+    assert answer["text"] == "Acknowledged"
