@@ -76,7 +76,12 @@ class Settings(BaseSettings):
     staff_telegram_chats: CommaList = []
     staff_telegram_users: CommaList = []
     staff_emails: CommaList = []
+    # confidential reports (sexual violence, foreign personnel, keywords) go only to these
+    # in the default rules; e-mail falls back to the staff addresses
+    confidential_emails: CommaList = []
+    confidential_telegram_chats: CommaList = []
     smtp_url: str | None = None
+    smtp_sender: str | None = None  # the From address of staff e-mails
 
     _split = field_validator(
         "languages",
@@ -84,6 +89,8 @@ class Settings(BaseSettings):
         "staff_telegram_chats",
         "staff_telegram_users",
         "staff_emails",
+        "confidential_emails",
+        "confidential_telegram_chats",
         mode="before",
     )(_split_commas)
 

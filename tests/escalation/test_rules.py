@@ -56,6 +56,27 @@ def test_default_rules_ping_the_configured_chats_and_mail_critical_reports() -> 
     assert confidential.email == ["desk@example.org"], "falls back to the staff e-mails"
 
 
+def test_confidential_targets_and_sender_come_from_the_settings_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set in `.env` (not only in the environment), like every other setting."""
+    for name in ("TOCSIN_CONFIDENTIAL_EMAILS", "TOCSIN_CONFIDENTIAL_TELEGRAM_CHATS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("TOCSIN_SMTP_SENDER", raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "TOCSIN_STAFF_EMAILS=desk@example.org\n"
+        "TOCSIN_CONFIDENTIAL_EMAILS=protection@example.org,legal@example.org\n"
+        "TOCSIN_CONFIDENTIAL_TELEGRAM_CHATS=-1009\n"
+        "TOCSIN_SMTP_SENDER=alerts@example.org\n"
+    )
+    rules = load_rules(Settings(_env_file=env_file))
+    confidential = rules.targets["confidential"]
+    assert confidential.email == ["protection@example.org", "legal@example.org"]
+    assert confidential.telegram == ["-1009"]
+    assert rules.smtp.sender == "alerts@example.org"
+
+
 def test_default_rules_load_on_a_bare_deployment() -> None:
     rules = load_rules(settings())
     assert rules.targets["desk"].telegram == [] and rules.smtp.url == ""
