@@ -29,7 +29,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import sys
 import time
@@ -41,9 +40,20 @@ from typing import Any, cast
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
-import asyncpg
 from aiohttp import web
 
+from bench.harness import (
+    count_reports,
+    drop_database,
+    free_port,
+    percentile,
+    serve_baseline,
+    serve_forever,
+    show_acceptance,
+    start_process,
+    stop_process,
+)
+from bench.harness import fresh_database as scratch_database
 from bench.measure import cpu_seconds, machine_busy_seconds
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, reachable
@@ -51,7 +61,6 @@ from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, reachable
 SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789"
 WEBHOOK_SECRET = "bench-webhook-secret"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = re.compile(r"TX-[A-Z0-9]{4}-[A-Z0-9]{4}")
 STORIES = {
     "en": "Soldiers beat three men with sticks at the market in Mopti yesterday evening",
@@ -61,61 +70,7 @@ STORIES = {
 PREFERRED = ("yes", "done", "anonymous", "send")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
-
-
-def asyncpg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://")
-
-
-async def fresh_database() -> str:
-    """A new, migrated PostgreSQL database for this run (SQLAlchemy URL)."""
-    from reports.database import upgrade_schema
-
-    name = f"tocsin_bench_tg_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    await upgrade_schema(url)
-    return url
-
-
-async def drop_database(url: str) -> None:
-    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
 # --- servers of part (a), each in its own process --------------------------------------------
-
-
-async def serve_baseline(database_url: str, port: int) -> None:
-    """The bare handler: read the body, insert it, answer 200. No secret, no parsing."""
-    pool = await asyncpg.create_pool(asyncpg_dsn(database_url), min_size=10, max_size=30)
-    await pool.execute(
-        "CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, body bytea)"
-    )
-
-    async def accept(request: web.Request) -> web.Response:
-        await pool.execute("INSERT INTO bench_raw (body) VALUES ($1)", await request.read())
-        return web.Response()
-
-    app = web.Application()
-    app.router.add_post("/telegram/webhook", accept)
-    await serve_forever(app, port)
 
 
 async def serve_acceptance(database_url: str, port: int) -> None:
@@ -145,33 +100,6 @@ async def serve_acceptance(database_url: str, port: int) -> None:
     app = web.Application()
     app.router.add_post("/telegram/webhook", webhook_handler(channel, WEBHOOK_SECRET))
     await serve_forever(app, port)
-
-
-async def serve_forever(app: web.Application, port: int) -> None:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port, backlog=2048).start()
-    await asyncio.Event().wait()
-
-
-async def start_process(*args: str, port: int, env: dict[str, str] | None = None) -> Any:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=str(ROOT), env={**os.environ, **(env or {})}
-    )
-    deadline = time.monotonic() + 300
-    while not reachable(f"http://127.0.0.1:{port}"):
-        if process.returncode is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"server {args} did not start")
-        await asyncio.sleep(0.2)
-    return process
-
-
-async def stop_process(process: Any) -> None:
-    process.terminate()
-    try:
-        await asyncio.wait_for(process.wait(), 30)
-    except TimeoutError:
-        process.kill()
 
 
 # --- (a) durable acceptance -------------------------------------------------------------------
@@ -231,7 +159,7 @@ async def hammer(url: str, bodies: list[bytes], concurrency: int) -> dict[str, f
 
 
 async def part_a(count: int, concurrency: int) -> dict[str, Any]:
-    url = await fresh_database()
+    url = await scratch_database("tocsin_bench_tg")
     results: dict[str, Any] = {}
     try:
         for number, (name, mode) in enumerate(
@@ -343,7 +271,7 @@ class Reporter:
 
 
 async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[str, Any]:
-    url = await fresh_database()
+    url = await scratch_database("tocsin_bench_tg")
     ports = [free_port() for _ in range(processes)]
     fake = FakeTelegram(record_calls=False)
     await fake.start()
@@ -411,7 +339,7 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
         elapsed = time.perf_counter() - started
         server_cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
         machine_cpu = machine_busy_seconds() - machine_before
-        stored = await count_reports(url)
+        stored = await count_reports(url, "telegram")
     finally:
         await session.close()
         for server in servers:
@@ -441,31 +369,12 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
     }
 
 
-async def count_reports(url: str) -> dict[str, int]:
-    connection = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        row = await connection.fetchrow(
-            "SELECT count(*) AS reports, count(DISTINCT reporter_pseudonym) AS reporters "
-            "FROM reports WHERE channel = 'telegram'"
-        )
-        return {"reports": int(row["reports"]), "reporters": int(row["reporters"])}
-    finally:
-        await connection.close()
-
-
 # --- command line ---------------------------------------------------------------------------
 
 
 def show(results: dict[str, Any]) -> None:
     if "a" in results:
-        a = results["a"]
-        for name in ("baseline", "telegram"):
-            r = a[name]
-            print(
-                f"(a) {name:9} {r['per_second']:8.0f} updates/s  p50 {r['p50_ms']:6.1f} ms"
-                f"  p99 {r['p99_ms']:6.1f} ms  failures {r['failures']}"
-            )
-        print(f"(a) telegram / baseline = {a['ratio']:.0%}  (goal >= 40%, p99 <= 50 ms)")
+        show_acceptance(results["a"], "telegram", "updates")
     if "b" in results:
         b = results["b"]
         print(
@@ -504,7 +413,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.mode == "serve-baseline":
-        asyncio.run(serve_baseline(args.database, args.port))
+        asyncio.run(serve_baseline(args.database, args.port, "/telegram/webhook"))
         return
     if args.mode == "serve-acceptance":
         asyncio.run(serve_acceptance(args.database, args.port))

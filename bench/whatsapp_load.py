@@ -21,22 +21,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
-import asyncpg
 from aiohttp import web
 
+from bench.harness import (
+    count_reports,
+    drop_database,
+    free_port,
+    fresh_database,
+    percentile,
+    serve_baseline,
+    serve_forever,
+    show_acceptance,
+    start_process,
+    stop_process,
+)
 from bench.measure import cpu_seconds, machine_busy_seconds
 from tests.fakes.whatsapp import (
     FakeGraphAPI,
@@ -53,65 +61,9 @@ from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, reachable
 APP_SECRET = "bench-app-secret"
 VERIFY_TOKEN = "bench-verify-token"
 SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789"
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
-
-
-def asyncpg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://")
-
-
-async def fresh_database() -> str:
-    """A new PostgreSQL database for this run (SQLAlchemy URL)."""
-    name = f"tocsin_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    from reports.database import upgrade_schema
-
-    await upgrade_schema(url)
-    return url
-
-
-async def drop_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 # --- servers (each in its own process) ----------------------------------------------------
-
-
-async def serve_baseline(database_url: str, port: int) -> None:
-    """The bare handler: read the body, insert it, answer 200. No signature, no parsing."""
-    pool = await asyncpg.create_pool(asyncpg_dsn(database_url), min_size=10, max_size=30)
-    await pool.execute(
-        "CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, body bytea)"
-    )
-
-    async def accept(request: web.Request) -> web.Response:
-        await pool.execute("INSERT INTO bench_raw (body) VALUES ($1)", await request.read())
-        return web.Response(text="ok")
-
-    app = web.Application()
-    app.router.add_post("/webhook", accept)
-    await _serve_forever(app, port)
 
 
 async def serve_acceptance(database_url: str, port: int) -> None:
@@ -137,34 +89,7 @@ async def serve_acceptance(database_url: str, port: int) -> None:
         ledger=ledger,
         keyring=keyring,
     ).add_routes(app, "/webhook")
-    await _serve_forever(app, port)
-
-
-async def _serve_forever(app: web.Application, port: int) -> None:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port, backlog=2048).start()
-    await asyncio.Event().wait()
-
-
-async def start_process(*args: str, port: int, env: dict[str, str] | None = None) -> Any:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=str(ROOT), env={**os.environ, **(env or {})}
-    )
-    deadline = time.monotonic() + 300
-    while not reachable(f"http://127.0.0.1:{port}"):
-        if process.returncode is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"server {args} did not start")
-        await asyncio.sleep(0.2)
-    return process
-
-
-async def stop_process(process: Any) -> None:
-    process.terminate()
-    try:
-        await asyncio.wait_for(process.wait(), 30)
-    except TimeoutError:
-        process.kill()
+    await serve_forever(app, port)
 
 
 # --- (a) durable acceptance ---------------------------------------------------------------
@@ -292,7 +217,7 @@ async def part_b(people: int) -> dict[str, Any]:
         server_cpu = cpu_seconds(server.pid) - cpu_before
         machine_cpu = machine_busy_seconds() - machine_before
         await asyncio.sleep(1.0)  # the last status callbacks
-        stored = await count_reports(url)
+        stored = await count_reports(url, "whatsapp")
     finally:
         await session.close()
         await stop_process(server)
@@ -322,31 +247,12 @@ async def part_b(people: int) -> dict[str, Any]:
     }
 
 
-async def count_reports(url: str) -> dict[str, int]:
-    connection = await asyncpg.connect(asyncpg_dsn(url))
-    try:
-        row = await connection.fetchrow(
-            "SELECT count(*) AS reports, count(DISTINCT reporter_pseudonym) AS reporters "
-            "FROM reports WHERE channel = 'whatsapp'"
-        )
-        return {"reports": int(row["reports"]), "reporters": int(row["reporters"])}
-    finally:
-        await connection.close()
-
-
 # --- command line ---------------------------------------------------------------------------
 
 
 def show(results: dict[str, Any]) -> None:
     if "a" in results:
-        a = results["a"]
-        for name in ("baseline", "whatsapp"):
-            r = a[name]
-            print(
-                f"(a) {name:9} {r['per_second']:8.0f} deliveries/s  p50 {r['p50_ms']:6.1f} ms"
-                f"  p99 {r['p99_ms']:6.1f} ms  failures {r['failures']}"
-            )
-        print(f"(a) whatsapp / baseline = {a['ratio']:.0%}  (goal >= 40%, p99 <= 50 ms)")
+        show_acceptance(results["a"], "whatsapp", "deliveries")
     if "b" in results:
         b = results["b"]
         print(
@@ -382,7 +288,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.mode == "serve-baseline":
-        asyncio.run(serve_baseline(args.database, args.port))
+        asyncio.run(serve_baseline(args.database, args.port, "/webhook"))
         return
     if args.mode == "serve-acceptance":
         asyncio.run(serve_acceptance(args.database, args.port))

@@ -1,0 +1,130 @@
+"""What the channel load benchmarks share: a scratch database, server processes, figures.
+
+Each benchmark runs the server under test and the bare baseline in processes of their own (so
+the load generator does not share their event loop) against a fresh PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from aiohttp import web
+
+from tests.servers import POSTGRES_ADMIN_URL, reachable
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def fresh_database(prefix: str = "tocsin_bench") -> str:
+    """A new, migrated PostgreSQL database for this run (SQLAlchemy URL)."""
+    from reports.database import upgrade_schema
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    await upgrade_schema(url)
+    return url
+
+
+async def drop_database(url: str) -> None:
+    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def serve_baseline(database_url: str, port: int, path: str) -> None:
+    """The bare handler: read the body, insert it, answer 200. No checks, no parsing."""
+    pool = await asyncpg.create_pool(asyncpg_dsn(database_url), min_size=10, max_size=30)
+    await pool.execute(
+        "CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, body bytea)"
+    )
+
+    async def accept(request: web.Request) -> web.Response:
+        await pool.execute("INSERT INTO bench_raw (body) VALUES ($1)", await request.read())
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post(path, accept)
+    await serve_forever(app, port)
+
+
+async def serve_forever(app: web.Application, port: int) -> None:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port, backlog=2048).start()
+    await asyncio.Event().wait()
+
+
+async def start_process(*args: str, port: int, env: dict[str, str] | None = None) -> Any:
+    """`python ARGS` from the repository root, once it answers HTTP on `port`."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *args, cwd=str(ROOT), env={**os.environ, **(env or {})}
+    )
+    deadline = time.monotonic() + 300
+    while not reachable(f"http://127.0.0.1:{port}"):
+        if process.returncode is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"server {args} did not start")
+        await asyncio.sleep(0.2)
+    return process
+
+
+async def stop_process(process: Any) -> None:
+    process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), 30)
+    except TimeoutError:
+        process.kill()
+
+
+async def count_reports(url: str, channel: str) -> dict[str, int]:
+    """Reports the channel stored, and by how many distinct reporters (a duplicate shows)."""
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        row = await connection.fetchrow(
+            "SELECT count(*) AS reports, count(DISTINCT reporter_pseudonym) AS reporters "
+            "FROM reports WHERE channel = $1",
+            channel,
+        )
+        return {"reports": int(row["reports"]), "reporters": int(row["reporters"])}
+    finally:
+        await connection.close()
+
+
+def show_acceptance(results: dict[str, Any], server: str, unit: str) -> None:
+    """Part (a) of a channel benchmark: the channel's webhook beside the bare baseline."""
+    for name in ("baseline", server):
+        r = results[name]
+        print(
+            f"(a) {name:9} {r['per_second']:8.0f} {unit}/s  p50 {r['p50_ms']:6.1f} ms"
+            f"  p99 {r['p99_ms']:6.1f} ms  failures {r['failures']}"
+        )
+    print(f"(a) {server} / baseline = {results['ratio']:.0%}  (goal >= 40%, p99 <= 50 ms)")
