@@ -17,6 +17,7 @@ them one after the other; otherwise it waits for the ordinary claim.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import socket
@@ -25,13 +26,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import aliased
 
 from bot.group_commit import GroupCommit
+from bot.inbox_statements import InboxStatements
 from reports.crypto import Keyring
 from reports.database import is_sqlite
 from reports.models import InboundItem
@@ -41,15 +40,6 @@ MAX_ATTEMPTS = 8
 LEASE_SECONDS = 60
 WAKE_CHANNEL = "tocsin:inbox"
 SEAL_CONTEXT = b"inbox"
-RETURNED = (
-    InboundItem.id,
-    InboundItem.channel,
-    InboundItem.external_id,
-    InboundItem.sender_key,
-    InboundItem.payload_enc,
-    InboundItem.attempts,
-    InboundItem.received_at,
-)
 
 
 @dataclass(frozen=True)
@@ -87,8 +77,9 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _unleased(table: Any, now: datetime) -> Any:
-    return or_(table.locked_until.is_(None), table.locked_until < now)
+@functools.cache
+def _statements(sqlite: bool) -> InboxStatements:
+    return InboxStatements.build(sqlite)
 
 
 class Inbox:
@@ -96,11 +87,15 @@ class Inbox:
 
     def __init__(self, engine: AsyncEngine, keyring: Keyring, redis: Any = None) -> None:
         self._engine = engine
+        # one-statement work needs no BEGIN/COMMIT round trips of its own
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._keyring = keyring
-        self._sqlite = is_sqlite(str(engine.url))
-        self._insert = sqlite_insert if self._sqlite else pg_insert
+        self._sql = _statements(is_sqlite(str(engine.url)))
         self._redis = redis
         self._local: LocalTaker | None = None
+        # items wait in the database (a busy moment): new ones queue behind them there, so
+        # the oldest is served first rather than whichever arrived when a slot freed
+        self._backlog = False
         self._accepting: GroupCommit[_Arrival, bool] = GroupCommit(self._accept_batch)
         self._completing: GroupCommit[int, None] = GroupCommit(self._complete_batch)
         self.wakeup = asyncio.Event()
@@ -129,20 +124,12 @@ class Inbox:
             }
             for arrival in arrivals
         ]
-        statement = (
-            self._insert(InboundItem)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-            .returning(InboundItem.id, InboundItem.channel, InboundItem.external_id)
-        )
         taker = self._local
         async with self._engine.begin() as connection:
-            new = {
-                (row.channel, row.external_id): row.id
-                for row in await connection.execute(statement)
-            }
+            inserted = await connection.execute(self._sql.insert, rows)
+            new = {(row.channel, row.external_id): row.id for row in inserted}
             leased: set[int] = set()
-            room = taker.room() if taker is not None else 0
+            room = taker.room() if taker is not None and not self._backlog else 0
             if new and taker is not None and room > 0:
                 ids = sorted(new.values())[:room]
                 leased = await self._lease_new(connection, ids, taker.worker, now)
@@ -155,6 +142,7 @@ class Inbox:
                 ]
             )
         if len(leased) < len(new):
+            self._backlog = True
             await self._wake()
         answers, seen = [], set()
         for arrival in arrivals:
@@ -166,29 +154,10 @@ class Inbox:
     async def _lease_new(
         self, connection: Any, ids: list[int], worker: str, now: datetime
     ) -> set[int]:
-        """Lease just-inserted items to this process unless another holds an earlier item of
-        the same sender (then the ordinary claim takes them, in order)."""
-        earlier = aliased(InboundItem)
-        held_elsewhere = exists().where(
-            earlier.sender_key == InboundItem.sender_key,
-            earlier.status == "pending",
-            earlier.id < InboundItem.id,
-            or_(
-                earlier.locked_by.is_(None), earlier.locked_by != worker, earlier.locked_until < now
-            ),
-        )
-        statement = (
-            update(InboundItem)
-            .where(InboundItem.id.in_(ids), ~held_elsewhere)
-            .values(
-                locked_by=worker,
-                locked_until=now + timedelta(seconds=LEASE_SECONDS),
-                attempts=InboundItem.attempts + 1,
-            )
-            .returning(InboundItem.id)
-            .execution_options(synchronize_session=False)
-        )
-        return {row.id for row in await connection.execute(statement)}
+        """Lease just-inserted items to this process (see `inbox_statements`)."""
+        lease = now + timedelta(seconds=LEASE_SECONDS)
+        parameters = {"ids": ids, "worker": worker, "now": now, "lease": lease}
+        return {row.id for row in await connection.execute(self._sql.lease_new, parameters)}
 
     async def _wake(self) -> None:
         self.wakeup.set()
@@ -205,38 +174,12 @@ class Inbox:
     ) -> list[InboxItem]:
         """Lease up to `limit` items, the oldest first, at most the next one per sender."""
         now = datetime.now(UTC)
-        candidate, earlier = aliased(InboundItem), aliased(InboundItem)
-        blocked = exists().where(
-            and_(
-                earlier.sender_key == candidate.sender_key,
-                earlier.status == "pending",
-                earlier.id < candidate.id,
-            )
-        )
-        pick = (
-            select(candidate.id)
-            .where(candidate.status == "pending", _unleased(candidate, now), ~blocked)
-            .order_by(candidate.id)
-            .limit(limit)
-        )
-        if not self._sqlite:
-            pick = pick.with_for_update(skip_locked=True, of=candidate)
-        # one statement: the conditions are checked again on the row, so that without row
-        # locks (SQLite) two claimers never share an item
-        statement = (
-            update(InboundItem)
-            .where(InboundItem.id.in_(pick), InboundItem.status == "pending")
-            .where(_unleased(InboundItem, now))
-            .values(
-                locked_by=worker,
-                locked_until=now + timedelta(seconds=lease_seconds),
-                attempts=InboundItem.attempts + 1,
-            )
-            .returning(*RETURNED)
-            .execution_options(synchronize_session=False)
-        )
-        async with self._engine.begin() as connection:
-            rows = list(await connection.execute(statement))
+        lease = now + timedelta(seconds=lease_seconds)
+        parameters = {"now": now, "worker": worker, "lease": lease, "limit": limit}
+        async with self._autocommit.connect() as connection:
+            rows = list(await connection.execute(self._sql.claim, parameters))
+        if len(rows) < limit:
+            self._backlog = False  # nothing more this worker may take waits in the database
         return [
             InboxItem(
                 id=row.id,
@@ -257,17 +200,8 @@ class Inbox:
         await self._completing.submit(item_id)
 
     async def _complete_batch(self, ids: list[int]) -> list[None]:
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                update(InboundItem)
-                .where(InboundItem.id.in_(ids))
-                .values(
-                    status="done",
-                    processed_at=datetime.now(UTC),
-                    payload_enc=b"",
-                    locked_until=None,  # locked_by stays: which worker handled it
-                )
-            )
+        async with self._autocommit.connect() as connection:
+            await connection.execute(self._sql.complete, {"ids": ids, "now": datetime.now(UTC)})
         self.wakeup.set()  # the next message of these senders may now be claimed
         return [None] * len(ids)
 
@@ -275,28 +209,21 @@ class Inbox:
         """Back off exponentially; after MAX_ATTEMPTS the item stays as `failed` for operators."""
         delay = min(2**attempts, 300)
         status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+        parameters = {
+            "item_id": item_id,
+            "new_status": status,
+            "until": datetime.now(UTC) + timedelta(seconds=delay),
+            "error": error[:200],
+        }
         async with self._engine.begin() as connection:
-            await connection.execute(
-                update(InboundItem)
-                .where(InboundItem.id == item_id)
-                .values(
-                    status=status,
-                    locked_by=None,  # held by nobody now: its sender's later items stay behind it
-                    locked_until=datetime.now(UTC) + timedelta(seconds=delay),
-                    last_error=error[:200],
-                )
-            )
+            await connection.execute(self._sql.retry, parameters)
 
     async def release(self, item_ids: Sequence[int]) -> None:
         """Give leased items that were never started back to every worker."""
         if not item_ids:
             return
         async with self._engine.begin() as connection:
-            await connection.execute(
-                update(InboundItem)
-                .where(InboundItem.id.in_(list(item_ids)), InboundItem.status == "pending")
-                .values(locked_by=None, locked_until=None)
-            )
+            await connection.execute(self._sql.release, {"ids": list(item_ids)})
         await self._wake()
 
     async def pending_count(self) -> int:

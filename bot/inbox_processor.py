@@ -28,7 +28,7 @@ class InboxProcessor:
         inbox: Inbox,
         handlers: dict[str, Handler],
         *,
-        concurrency: int = 32,
+        concurrency: int = 64,
         poll_seconds: float = 1.0,
         redis: object = None,
     ) -> None:

@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -39,7 +39,8 @@ class Session:
     recent_message_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), separators=(",", ":"), default=str).encode()
+        # vars(), not dataclasses.asdict: asdict deep-copies the draft on every save
+        return json.dumps(vars(self), separators=(",", ":"), default=str).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> Session:

@@ -241,3 +241,45 @@ async def test_stopping_gives_unstarted_items_back_to_every_worker(
     states = sorted((await leases(database)).values(), key=str)
     assert states == [("done", processor.worker), ("pending", None), ("pending", None)]
     assert len(await inbox.claim("another-worker")) == 2
+
+
+class Taker:
+    """A local processor as the inbox sees it: a name, some room, items handed over."""
+
+    worker = "here:1"
+
+    def __init__(self, room: int) -> None:
+        self.free = room
+        self.taken: list[bytes] = []
+
+    def room(self) -> int:
+        return self.free
+
+    def take(self, items: list[InboxItem]) -> None:
+        self.taken += [item.payload for item in items]
+
+
+async def test_while_items_wait_in_the_database_new_ones_queue_behind_them(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    taker = Taker(room=0)  # busy: nothing more is handed over
+    inbox.attach(taker)
+    await inbox.accept("console", "old", "s1", b"old")
+    taker.free = 1  # a slot frees just as a newer message arrives
+    await inbox.accept("console", "new", "s2", b"new")
+    assert taker.taken == []  # it did not jump the queue
+    assert [item.payload for item in await inbox.claim("here:1", limit=1)] == [b"old"]
+    assert [item.payload for item in await inbox.claim("here:1", limit=5)] == [b"new"]
+    await inbox.accept("console", "later", "s3", b"later")  # the queue is empty again
+    assert taker.taken == [b"later"]
+
+
+async def test_a_claim_never_takes_more_than_its_limit(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    inbox = Inbox(database, keyring)
+    for number in range(30):
+        await inbox.accept("console", f"m{number}", f"s{number}", b"x")
+    sizes = [len(await inbox.claim("w1", limit=limit)) for limit in (1, 2, 5, 100)]
+    assert sizes == [1, 2, 5, 22]
