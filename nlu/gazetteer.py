@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu import country_names, gazetteer_build, gazetteer_keys, geo_admin, text
+from nlu import country_names, gazetteer_build, gazetteer_keys, geo_admin, geo_time_words, text
 from nlu.cache import fingerprint, load_or_build_arrays, module_source
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 
@@ -28,7 +28,7 @@ PRECISION = {
 }
 EARTH_KM = 6371.0088
 # Bumped when the arrays change shape or meaning in a way the builder's source does not show.
-FORMAT = 2
+FORMAT = 3
 # A common name ("San Jose") can have hundreds of owners: the most populous are kept.
 MAX_OWNERS = 40
 BUCKET_BITS = 20
@@ -47,6 +47,10 @@ class Gazetteer:
         self.country_index = arrays["country"]
         self.admin1 = arrays["admin1"]
         self.geonameid = arrays["geonameid"]
+        # Areas, countries, larger places and the deployment's villages (see gazetteer_build)
+        self.notable = arrays["notable"]
+        # Words of time of day, never read as a place ("at dawn", "à midi")
+        self.time_words = frozenset(str(arrays["time_words"]).split("\n"))
         self.names = str(arrays["names"]).split("\n")
         self.countries = str(arrays["countries"]).split("\n")
         self.key_hash = arrays["key_hash"]
@@ -87,7 +91,9 @@ class Gazetteer:
         """
         scope = sorted({c.upper() for c in countries}) if countries else None
         sources = gazetteer_build.source_files(extra)
-        code = module_source(gazetteer_build, gazetteer_keys, geo_admin, text, country_names)
+        code = module_source(
+            gazetteer_build, gazetteer_keys, geo_admin, geo_time_words, text, country_names
+        )
         versions = [f"babel {version('babel')}", f"format {FORMAT}"]
         key = fingerprint(sources, [*code, *versions, ",".join(scope or ["world"])])
         name = "gazetteer-" + ("-".join(scope)[:40] if scope else "world")
@@ -134,9 +140,11 @@ class Gazetteer:
                 break
         return hits
 
-    def by_spelling(self, typed: str, *, limit: int = 20) -> list[tuple[int, bool]]:
-        """(entry, exact prefix?) of larger places whose name starts with `typed` or is one
-        typo away from it, for a bare answer that matched no name exactly."""
+    def by_spelling(
+        self, typed: str, *, limit: int = 20, typos: bool = True
+    ) -> list[tuple[int, bool]]:
+        """(entry, exact prefix?) of larger places whose name starts with `typed` or (with
+        `typos`) is one typo away from it, for a name that matched no name exactly."""
         if len(typed) < 4:
             return []
         found: list[tuple[int, bool]] = []
@@ -145,7 +153,7 @@ class Gazetteer:
             if not self.spelled_names[position].startswith(typed) or len(found) >= limit:
                 break
             found.append((int(self.spelled_entries[position]), True))
-        if found:
+        if found or not typos:
             return found
         low = bisect.bisect_left(self.spelled_names, typed[:1])
         high = bisect.bisect_left(self.spelled_names, typed[:1] + "\uffff")
@@ -196,6 +204,7 @@ class EntryView:
         self.country = memoryview(gazetteer.country_index)
         self.admin1 = memoryview(gazetteer.admin1)
         self.admin2 = memoryview(gazetteer.admin2)
+        self.notable = memoryview(gazetteer.notable)
 
 
 def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -18,13 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu import country_names, geo_admin
+from nlu import country_names, geo_admin, geo_time_words
 from nlu.gazetteer_keys import name_keys
 from nlu.text import tokens
 
 KIND_PLACE, KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY = 0, 1, 2, 3
 # Places this large are also found by prefix or with a typo when typed alone ("Ouaga").
 SPELLING_MIN_POPULATION = 5000
+# A lower-case word inside a sentence ("soldiers in mopti") is read only as a notable place:
+# an admin area, a country, a deployment's own village, or a place at least this large
+# (GeoNames' cities1000 tier). Every common word of every language names some hamlet.
+NOTABLE_MIN_POPULATION = 1000
 _LATIN_OR_ARABIC = re.compile(r"^[\s\w'’\-.()]+$")
 _FOREIGN_SCRIPT = re.compile("[0-9\u0370-\u05ff\u0700-\u1fff\u2e80-\uffff]")
 _ADMIN_AFFIXES = re.compile(
@@ -239,12 +243,22 @@ def build_arrays(extra: Path | None, countries: set[str] | None = None) -> dict[
     """Every entry and every name key of the gazetteer (worldwide when `countries` is None)."""
     places = load_places(countries or all_country_codes())
     entries = places + load_admin_areas(places) + load_countries(places)
+    deployment = 0
     if extra:
-        entries += [e for e in load_extra(extra) if countries is None or e.country in countries]
-    return _to_arrays(entries)
+        own = [e for e in load_extra(extra) if countries is None or e.country in countries]
+        entries += own
+        deployment = len(own)
+    return _to_arrays(entries, deployment)
 
 
-def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
+def notable(entry: Entry) -> bool:
+    """True for an area, a country, or a place of at least NOTABLE_MIN_POPULATION."""
+    return entry.kind != KIND_PLACE or entry.population >= NOTABLE_MIN_POPULATION
+
+
+def _to_arrays(entries: list[Entry], deployment: int = 0) -> dict[str, np.ndarray]:
+    """The arrays of `entries`; the last `deployment` ones come from the deployment's own
+    file and are notable whatever their size."""
     countries = sorted({e.country for e in entries})
     country_index = {c: i for i, c in enumerate(countries)}
     admin1_entry = {e.admin1: i for i, e in enumerate(entries) if e.kind == KIND_ADMIN1}
@@ -281,6 +295,11 @@ def _to_arrays(entries: list[Entry]) -> dict[str, np.ndarray]:
             dtype=np.int32,
         ),
         "geonameid": np.array([e.geonameid for e in entries], dtype=np.int64),
+        "notable": np.array(
+            [notable(e) or i >= len(entries) - deployment for i, e in enumerate(entries)],
+            dtype=np.uint8,
+        ),
+        "time_words": np.array("\n".join(sorted(geo_time_words.time_words()))),
         "names": np.array(blob),
         "countries": np.array("\n".join(countries)),
         "key_hash": np.array(keys, dtype=np.uint64)[order],

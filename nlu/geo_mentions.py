@@ -43,6 +43,8 @@ AREA_WORDS = folded_words(
 # ("Nairobi's"): the name is the part after, or before, the apostrophe.
 ELISIONS = frozenset({"d", "l", "qu", "jusqu", "lorsqu", "puisqu"})
 BARE_ANSWER_WORDS = 4
+# A word this long after a preposition of place may be the start of a name ("à ouaga").
+SHORTENED_MIN_LETTERS = 4
 WORD_CACHE_SIZE = 100_000
 
 
@@ -104,7 +106,8 @@ class MentionFinder:
 
     def __init__(self, gazetteer: Gazetteer, common_words: frozenset[str]) -> None:
         self.gazetteer = gazetteer
-        self.common = common_words
+        # Words of time ("dawn", "midi", "الصباح") are never a place, in any case.
+        self.common = common_words | gazetteer.time_words
         self._infos: dict[str, WordInfo] = {}
         self._folds: dict[str, str] = {}
 
@@ -168,21 +171,47 @@ class MentionFinder:
                 if self.gazetteer.has(key) and not all(
                     w in self.common for w in words[i : i + size]
                 ):
-                    return self._mention(words, originals, i, size, key, cue, bare)
+                    # "la frontera", "in the gold coast": as for one word in lower case
+                    plain = size < len(words) and not any(
+                        w[:1].isupper() for w in originals[i : i + size]
+                    )
+                    owners = self._owners(key, notable_only=plain)
+                    if owners:
+                        return self._mention(words, originals, i, size, owners, cue, bare)
+        # A word in lower case (or in a script without case) among other words is read only
+        # as a notable place: every common word of every language names some hamlet.
+        alone = len(words) == 1
+        plain = not originals[i][:1].isupper()
         if info.names:
             if self._single_word_ok(words[i], originals[i], cue, bare):
-                return self._mention(words, originals, i, 1, info.key, cue, bare)
+                owners = self._owners(info.key, notable_only=plain and not alone)
+                if owners:
+                    return self._mention(words, originals, i, 1, owners, cue, bare)
             countries = self._country_owners(info)
             if countries:  # "l'armée malienne": adjectives are lower case in French
                 return Mention(i, 1, originals[i], countries, True)
-        for key in info.stems:
-            return Mention(i, 1, originals[i], self.gazetteer.lookup(key), True)
+        for key in info.stems:  # "بالموصل"
+            owners = self._owners(key, notable_only=not alone)
+            if owners:
+                return Mention(i, 1, originals[i], owners, True)
         if info.inner is not None:
             key, tail = info.inner
             name = re.split("['’]", originals[i], maxsplit=1)[1 if tail else 0]
-            if name[:1].isupper() or cue or bare:
-                return Mention(i, 1, originals[i], self.gazetteer.lookup(key), True)
+            capital = name[:1].isupper()
+            if capital or cue or bare:
+                owners = self._owners(key, notable_only=not capital and not alone)
+                if owners:
+                    return Mention(i, 1, originals[i], owners, True)
         return None
+
+    def _owners(self, key: int, *, notable_only: bool) -> list[tuple[int, int]]:
+        """The owners of a name key; only the notable ones (areas, countries, larger places,
+        the deployment's own villages) when `notable_only`."""
+        owners = self.gazetteer.lookup(key)
+        if not notable_only:
+            return owners
+        notable = self.gazetteer.view.notable
+        return [(entry, flags) for entry, flags in owners if notable[entry]]
 
     def _mention(
         self,
@@ -190,7 +219,7 @@ class MentionFinder:
         originals: list[str],
         i: int,
         size: int,
-        key: int,
+        owners: list[tuple[int, int]],
         cue: bool,
         bare: bool,
     ) -> Mention:
@@ -199,7 +228,7 @@ class MentionFinder:
             i,
             size,
             " ".join(originals[i : i + size]),
-            self.gazetteer.lookup(key),
+            owners,
             cue or bare or capital,
             says_area(words, i, size),
             cue,
@@ -230,6 +259,24 @@ class MentionFinder:
             return []
         # Flags as for an alternate name of one word: found, but less sure than exact.
         return [Mention(0, len(words), text.strip(), [(e, 2) for e, _ in owners], False)]
+
+    def shortened(self, originals: list[str], words: list[str]) -> list[Mention]:
+        """A sentence that named nothing exactly: a word right after a preposition of place
+        that begins the name of a larger place ("à ouaga hier" -> Ouagadougou)."""
+        for i in range(1, len(words)):
+            word = words[i]
+            if (
+                words[i - 1] not in CUE_WORDS
+                or len(word) < SHORTENED_MIN_LETTERS
+                or word in self.common
+                or not word.isalpha()
+            ):
+                continue
+            found = self.gazetteer.by_spelling(word, typos=False)
+            if found:
+                owners = [(entry, 2) for entry, _ in found]
+                return [Mention(i, 1, originals[i], owners, False, cued=True)]
+        return []
 
 
 def says_area(words: list[str], start: int, size: int) -> bool:

@@ -73,7 +73,11 @@ class Geotagger:
     ) -> list[PlaceCandidate]:
         """Candidates for the places of `text`, best first, scores in [0, 1]."""
         originals, words = self.finder.words(text)
-        mentions = self.finder.find_in(originals, words) or self.finder.spelled(text)
+        mentions = (
+            self.finder.find_in(originals, words)
+            or self.finder.spelled(text)
+            or self.finder.shortened(originals, words)
+        )
         hinted = self._hinted_countries(words)
         owners = [
             self.ranker.owners(mention, order, self._scope_ids, near)
