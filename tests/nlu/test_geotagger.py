@@ -133,6 +133,12 @@ def test_a_deployment_gazetteer_adds_villages(scoped_nlu: Nlu) -> None:
     assert places[0].geonameid == 990001
 
 
+def test_a_deployment_village_is_found_in_lower_case(scoped_nlu: Nlu) -> None:
+    """The deployment's own villages are notable whatever their population."""
+    places = scoped_nlu.geotag("les militaires ont brûlé des cases à sare dialloube")
+    assert places and places[0].geonameid == 990001
+
+
 def test_named_forces_hint_at_the_country(nlu: Nlu) -> None:
     """Several places are called Kaya; "Koglweogo" operate in Burkina Faso."""
     assert _top(nlu, "les Koglweogo ont frappé des éleveurs à Kaya") == ("Kaya", "BF")

@@ -1,0 +1,138 @@
+"""Chat phrases that name no place get no place; real places typed in lower case still do.
+
+When the geotagger offers a wrong place, the flow asks the person to confirm a place they
+never named: words of time, everyday nouns after a preposition, and common words that are
+some hamlet's name must stay silent, in every language people write in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu import Nlu
+from nlu.geo_time_words import time_words
+
+NO_PLACE = [
+    # en
+    "soldiers came at dawn",
+    "at dawn",
+    "they arrested him in town",
+    "police beat us near the market",
+    "in the morning the army came",
+    "the soldiers came at night and took my son",
+    "soldiers came at noon and beat the elders",
+    "they raided our compound at sunrise",
+    "they took him to prison",
+    "we fled into the forest near the river",
+    "soldiers stopped us at the border",
+    "they beat refugees in the camp",
+    "soldiers in the bush shot at us",
+    "my brother was taken at the checkpoint",
+    "beaten outside the bakery",
+    "he was taken to headquarters",
+    "they came from the north",
+    # fr
+    "les soldats sont venus à midi",
+    "à midi",
+    "ce soir",
+    "ils l'ont arrêté dans la brousse",
+    "la police est venue ce soir",
+    "les militaires sont arrivés au petit matin",
+    "ils ont frappé mon frère au marché",
+    "des hommes armés sont venus dans la nuit",
+    "ils sont venus vers minuit",
+    "ils l'ont emmené à la gendarmerie",
+    "on l'a conduit au commissariat",
+    "ils nous ont arrêtés au barrage",
+    # ar
+    "الجيش جاء في الصباح",
+    "في الصباح",
+    "الشرطة اعتقلت أخي في المساء",
+    "جاء الجنود عند الفجر",
+    "اقتحموا المنزل ليلا",
+    "قتلوا رجلا في السوق",
+    "ضربوه في الشارع",
+    "اطلقوا النار قرب الحدود",
+    # es
+    "los soldados llegaron al amanecer",
+    "por la mañana",
+    "la policía vino por la tarde",
+    "nos golpearon en la calle",
+    "los militares entraron en el barrio",
+    "la policía lo llevó a la comisaría",
+    "se lo llevaron al cuartel",
+    # pt
+    "os soldados chegaram de madrugada",
+    "de madrugada",
+    "a polícia bateu em nós na rua",
+    "eles vieram à noite",
+    "a polícia levou ele para a delegacia",
+    "eles invadiram a favela de madrugada",
+    # sw
+    "askari walikuja alfajiri",
+    "usiku",
+    "polisi walimpiga kaka yangu sokoni",
+    "walikuja usiku wa manane",
+    "wanajeshi walifika mchana",
+    "askari walimpeleka kituoni",
+    "walimkamata sokoni asubuhi",
+    "polisi walikuja kambini",
+]
+
+
+@pytest.mark.parametrize("text", NO_PLACE)
+def test_chat_phrases_without_a_place_get_none(nlu: Nlu, text: str) -> None:
+    assert nlu.geotag(text) == [], text
+
+
+LOWER_CASE_PLACES = [
+    ("soldiers in mopti", "Mopti", "ML"),
+    ("the police beat us in nairobi", "Nairobi", "KE"),
+    ("soldiers came at dawn to gao", "Gao", "ML"),
+    ("à ouaga hier", "Ouagadougou", "BF"),
+    ("les militaires ont tué deux hommes à djibo", "Djibo", "BF"),
+    ("on nous a frappés à dori ce matin", "Dori", "BF"),
+    ("les soldats sont venus à midi à kaya", "Kaya", "BF"),
+    ("la police a tiré à abidjan", "Abidjan", "CI"),
+    ("في حلب", "Aleppo", "SY"),
+    ("الجيش قصف السوق في حلب", "Aleppo", "SY"),
+    ("قصف الجيش بالموصل", "Mosul", "IQ"),
+    ("la policía golpeó a los manifestantes en bogotá", "Bogotá", "CO"),
+    ("os soldados queimaram casas em pemba", "Pemba", "MZ"),
+    ("huko garissa", "Garissa", "KE"),
+    ("askari walituvamia huko mombasa usiku", "Mombasa", "KE"),
+    ("polisi walimpiga mtu katika kisumu", "Kisumu", "KE"),
+    ("they attacked bobo dioulasso", "Bobo-Dioulasso", "BF"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "country"), LOWER_CASE_PLACES)
+def test_real_places_typed_in_lower_case_are_found(
+    nlu: Nlu, text: str, name: str, country: str
+) -> None:
+    places = nlu.geotag(text)
+    assert places, text
+    assert (places[0].name, places[0].country) == (name, country)
+
+
+def test_words_of_time_never_match_even_capitalised(nlu: Nlu) -> None:
+    assert nlu.geotag("Dawn raid on our village") == []
+    assert nlu.geotag("Midi") == []
+    assert {"dawn", "midi", "soir", "الصباح", "madrugada", "usiku"} <= time_words()
+
+
+def test_a_capitalised_name_keeps_every_owner(nlu: Nlu) -> None:
+    """Capitalised, a name may be a small village; in lower case, only notable places."""
+    finder = nlu._geotagger.finder
+    notable = nlu._geotagger.gazetteer.notable
+    upper = finder.find("soldiers burned Boni")[0].owners
+    lower = finder.find("soldiers burned houses in boni")[0].owners
+    assert lower == [(e, f) for e, f in upper if notable[e]]
+    assert len(lower) < len(upper)
+
+
+def test_a_lone_lower_case_name_keeps_every_owner(nlu: Nlu) -> None:
+    finder = nlu._geotagger.finder
+    alone = finder.find("kaya")[0].owners
+    upper = finder.find("Kaya")[0].owners
+    assert alone == upper
