@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert
 from escalation.rules import Clustering
+from escalation.statements import INCIDENT_CANDIDATES
 from escalation.units import fold
 
 EARTH_RADIUS_KM = 6371.0088
@@ -71,6 +72,34 @@ def near(alert: Alert, report: Placed, policy: Clustering) -> bool:
     return False
 
 
+async def incident_candidates(
+    session: AsyncSession, category: str, confidential: bool, policy: Clustering, now: datetime
+) -> list[Alert]:
+    """Open incidents of the category created within the window, newest first (at most 50)."""
+    values = {"category": category, "confidential": confidential, "since": now - policy.window}
+    return list((await session.execute(INCIDENT_CANDIDATES, values)).scalars())
+
+
+async def pick_incident(
+    candidates: Iterable[Alert],
+    report: Placed,
+    policy: Clustering,
+    describe_alert: object = None,
+) -> Alert | None:
+    """The first candidate the report belongs to: same country, near, similar enough."""
+    for alert in candidates:
+        if alert.country and report.country and alert.country != report.country:
+            continue
+        if not near(alert, report, policy):
+            continue
+        if policy.min_text_similarity > 0 and callable(describe_alert):
+            other = await describe_alert(alert)
+            if text_similarity(report.description, other) < policy.min_text_similarity:
+                continue
+        return alert
+    return None
+
+
 async def find_incident(
     session: AsyncSession,
     report: Placed,
@@ -83,28 +112,7 @@ async def find_incident(
     `describe_alert`, when given, is `async (alert) -> str | None` returning the first report's
     description, used only when the rules ask for text similarity.
     """
-    candidates = (
-        await session.execute(
-            select(Alert)
-            .where(
-                Alert.kind == "incident",
-                Alert.category == report.category,
-                Alert.confidential.is_(report.confidential),
-                Alert.state.in_(("open", "acknowledged")),
-                Alert.created_at >= now - policy.window,
-            )
-            .order_by(Alert.created_at.desc(), Alert.id.desc())
-            .limit(50)
-        )
-    ).scalars()
-    for alert in candidates:
-        if alert.country and report.country and alert.country != report.country:
-            continue
-        if not near(alert, report, policy):
-            continue
-        if policy.min_text_similarity > 0 and callable(describe_alert):
-            other = await describe_alert(alert)
-            if text_similarity(report.description, other) < policy.min_text_similarity:
-                continue
-        return alert
-    return None
+    candidates = await incident_candidates(
+        session, report.category, report.confidential, policy, now
+    )
+    return await pick_incident(candidates, report, policy, describe_alert)

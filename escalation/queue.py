@@ -16,12 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.models import Delivery
 from escalation.rules import DeliveryPolicy
+from escalation.statements import insert_deliveries
 
 
 async def enqueue(
@@ -46,12 +45,11 @@ async def enqueue_many(
     now: datetime,
     alert_id: int | None = None,
 ) -> int:
-    """Queue several messages in one `INSERT ... ON CONFLICT DO NOTHING` on `dedupe_key`:
-    two workers queueing the same key at the same moment leave one row."""
+    """Queue several messages in one `INSERT ... ON CONFLICT DO NOTHING` on `dedupe_key`
+    (built once, see `escalation.statements`): two workers queueing the same key at the same
+    moment leave one row. Returns how many were queued."""
     if not rows:
         return 0
-    dialect = session.bind.dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     values = [
         {
             "alert_id": alert_id,
@@ -66,12 +64,10 @@ async def enqueue_many(
         }
         for row in rows
     ]
-    statement = (
-        insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
-    result = await session.execute(statement)
+    statement = insert_deliveries(session.bind.dialect.name)
+    result = await session.execute(statement, values)
     session.info["tocsin_escalation_wake"] = True
-    return max(0, result.rowcount or 0)
+    return len(result.all())
 
 
 async def claim(

@@ -10,18 +10,20 @@ the same transaction as the deliveries they queue, so a crash re-processes them 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from escalation import statements
 from escalation.clock import Clock
-from escalation.clustering import Placed, find_incident
-from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
+from escalation.clustering import Placed, incident_candidates, pick_incident
+from escalation.models import Alert, AlertReport, StaffQuestion
 from escalation.queue import enqueue, enqueue_many
 from escalation.rules import AlertFacts, RuleSet, matching_rules
-from escalation.surge import read_area, record_surge
+from escalation.surge import SurgeReading, read_area, record_surge
 from escalation.units import UnitRegistry, fold
 from nlu.taxonomy import SEVERITIES
 from reports.crypto import Keyring
@@ -44,12 +46,40 @@ class Policy:
         token = getattr(row, f"{column}_enc")
         return self.keyring.decrypt_text(token, context=field_context(row.reference, column))
 
+    @cached_property
+    def confidential_words(self) -> tuple[str, ...]:
+        """The keywords folded once: folding them again for every report cost more than
+        the rest of the check."""
+        keywords = self.ruleset.confidentiality.keywords
+        return tuple(f" {folded} " for word in keywords if (folded := fold(word)))
+
     def is_confidential(self, row: Report, perpetrator_text: str | None) -> bool:
         rules = self.ruleset.confidentiality
         if row.category in rules.categories or row.perpetrator in rules.perpetrators:
             return True
         folded = f" {fold(perpetrator_text or '')} "
-        return any(f" {fold(word)} " in folded for word in rules.keywords if fold(word))
+        return any(word in folded for word in self.confidential_words)
+
+
+_MEMO = "tocsin_batch_memo"
+
+
+@dataclass
+class BatchMemo:
+    """What a batch's transaction has already read, so that reports of one busy incident
+    or area do not read it again for each report. Routing is the only writer of these rows
+    within the batch and keeps the memo up to date; it is dropped with the transaction (and
+    when an isolated event is rolled back)."""
+
+    candidates: dict[tuple[str, bool], list[Alert]] = field(default_factory=dict)
+    pinged: dict[int, list[str]] = field(default_factory=dict)
+    readings: dict[tuple[str | None, str], SurgeReading] = field(default_factory=dict)
+    surges: dict[str, Alert] = field(default_factory=dict)
+
+
+def batch_memo(session: AsyncSession) -> BatchMemo | None:
+    """The memo of the batch this session routes; None outside the event processor."""
+    return session.info.get(_MEMO)
 
 
 def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
@@ -101,34 +131,35 @@ async def apply_rules(
         started[rule.name] = [0, now.isoformat()]
     alert.rules = started
     set_timer(ruleset, alert)
-    await session.flush()
+    if alert.id is None:  # a new alert is written now: its pings name it
+        await session.flush()
     targets = dict.fromkeys(t for rule in new_rules for t in ruleset.step_targets(rule, 0))
     rows = [
         {"target": target, "purpose": "ping", "dedupe_key": f"ping:{alert.id}:{target}"}
         for target in targets
     ]
+    if rows and (memo := batch_memo(session)) is not None:
+        memo.pinged.pop(alert.id, None)  # read again after these pings
     await enqueue_many(session, rows, now=now, alert_id=alert.id)
+
+
+async def pinged_targets(session: AsyncSession, alert_id: int) -> list[str]:
+    """Telegram chats and webhooks pinged about the alert (read once per batch)."""
+    memo = batch_memo(session)
+    if memo is not None and alert_id in memo.pinged:
+        return memo.pinged[alert_id]
+    found = await session.execute(statements.PINGED_TARGETS, {"alert_id": alert_id})
+    targets = list(found.scalars())
+    if memo is not None:
+        memo.pinged[alert_id] = targets
+    return targets
 
 
 async def queue_updates(session: AsyncSession, alert: Alert, now: datetime) -> None:
     """After a change, edit every Telegram ping and tell every pinged webhook."""
     alert.version += 1
     alert.updated_at = now
-    targets = (
-        await session.execute(
-            select(Delivery.target)
-            .where(
-                Delivery.alert_id == alert.id,
-                Delivery.purpose.in_(("ping", "remind")),
-                Delivery.state.in_(("pending", "sent")),
-                or_(
-                    Delivery.target.startswith("telegram:"),
-                    Delivery.target.startswith("webhook:"),
-                ),
-            )
-            .distinct()
-        )
-    ).scalars()
+    targets = await pinged_targets(session, alert.id)
     rows = []
     for target in targets:
         purpose = "edit" if target.startswith("telegram:") else "update"
@@ -161,17 +192,9 @@ class EventProcessor:
     async def _batch(self, limit: int, *, isolate: bool) -> int:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            events = list(
-                (
-                    await session.execute(
-                        select(OutboxEvent)
-                        .where(OutboxEvent.processed_at.is_(None), OutboxEvent.available_at <= now)
-                        .order_by(OutboxEvent.id)
-                        .limit(limit)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).scalars()
-            )
+            session.info[_MEMO] = BatchMemo()
+            values = {"now": now, "limit": limit}
+            events = list((await session.execute(statements.DUE_EVENTS, values)).scalars())
             await self._prefetch(session, events)
             for event in events:
                 if isolate:
@@ -179,12 +202,8 @@ class EventProcessor:
                 else:
                     await self.handle(session, event, now)
             if events and not isolate:
-                await session.execute(
-                    update(OutboxEvent)
-                    .where(OutboxEvent.id.in_([event.id for event in events]))
-                    .values(processed_at=now, attempts=OutboxEvent.attempts + 1)
-                    .execution_options(synchronize_session=False)
-                )
+                ids = [event.id for event in events]
+                await session.execute(statements.MARK_PROCESSED, {"ids": ids, "now": now})
         return len(events)
 
     async def _isolated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
@@ -193,6 +212,7 @@ class EventProcessor:
                 await self.handle(session, event, now)
         except Exception as error:
             log.exception("outbox event failed id=%s topic=%s", event.id, event.topic)
+            session.info[_MEMO] = BatchMemo()  # it may remember what was rolled back
             event.attempts += 1
             event.available_at = now + EVENT_RETRY * min(event.attempts, 20)
             event.last_error = type(error).__name__
@@ -205,11 +225,9 @@ class EventProcessor:
         ids = [event.report_id for event in events if event.report_id is not None]
         if not ids:
             return
-        rows = list((await session.execute(select(Report).where(Report.id.in_(ids)))).scalars())
+        rows = list((await session.execute(statements.REPORTS, {"ids": ids})).scalars())
         session.info["tocsin_reports"] = rows  # kept alive: `session.get` finds them
-        routed = await session.execute(
-            select(AlertReport.report_id).where(AlertReport.report_id.in_(ids))
-        )
+        routed = await session.execute(statements.ROUTED, {"ids": ids})
         session.info["tocsin_routed"] = set(routed.scalars())
         submitted = {event.report_id for event in events if event.topic == "report.submitted"}
         await self._lock_clusters(session, [row for row in rows if row.id in submitted])
@@ -235,13 +253,7 @@ class EventProcessor:
         if session.bind.dialect.name != "postgresql" or not rows:
             return
         keys = sorted({f"tocsin-cluster:{row.category}:{row.country or '-'}" for row in rows})
-        await session.execute(
-            text(
-                "SELECT count(pg_advisory_xact_lock(hashtext(k))) "
-                "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS ordered"
-            ),
-            {"keys": keys},
-        )
+        await session.execute(statements.CLUSTER_LOCKS, {"keys": keys})
 
     async def on_submitted(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         row = await session.get(Report, event.report_id)
@@ -262,11 +274,11 @@ class EventProcessor:
             row.country,
             description,
         )
-        clustering = self.policy.ruleset.clustering
-        alert = await find_incident(session, placed, clustering, now, self._first_description)
+        alert = await self._find_incident(session, placed, now)
         if alert is None:
             alert = self._new_alert(row, confidential, unit.name if unit else None, now)
             session.add(alert)
+            self._remember_incident(session, alert)
         else:
             alert.report_count += 1
             alert.severity = max(alert.severity, row.severity, key=SEVERITIES.index)
@@ -305,6 +317,32 @@ class EventProcessor:
             updated_at=now,
         )
 
+    async def _find_incident(
+        self, session: AsyncSession, placed: Placed, now: datetime
+    ) -> Alert | None:
+        """The incident the report joins; the candidates are read once per batch and
+        category (the batch's new incidents are added as they start)."""
+        policy = self.policy.ruleset.clustering
+        memo = batch_memo(session)
+        key = (placed.category, placed.confidential)
+        candidates = memo.candidates.get(key) if memo is not None else None
+        if candidates is None:
+            candidates = await incident_candidates(session, *key, policy, now)
+            if memo is not None:
+                memo.candidates[key] = candidates
+        return await pick_incident(candidates, placed, policy, self._first_description)
+
+    @staticmethod
+    def _remember_incident(session: AsyncSession, alert: Alert) -> None:
+        """A new incident is the newest candidate for the rest of the batch."""
+        memo = batch_memo(session)
+        if memo is None or alert.category is None:
+            return
+        candidates = memo.candidates.get((alert.category, alert.confidential))
+        if candidates is not None:
+            candidates.insert(0, alert)
+            del candidates[statements.CANDIDATES_LIMIT :]
+
     async def _first_description(self, alert: Alert) -> str | None:
         async with self.sessions() as session:
             if alert.first_report_id is None:
@@ -316,8 +354,13 @@ class EventProcessor:
         policy = self.policy.ruleset.surge
         if not policy.enabled or not row.admin_area:
             return
-        reading = await read_area(session, row.country, row.admin_area, policy, now)
-        recorded = await record_surge(session, reading, policy, now)
+        memo = batch_memo(session) or BatchMemo()
+        area = (row.country, row.admin_area)
+        reading = memo.readings.get(area)
+        if reading is None:  # the counts change only with other reports' commits
+            reading = await read_area(session, row.country, row.admin_area, policy, now)
+            memo.readings[area] = reading
+        recorded = await record_surge(session, reading, policy, now, memo.surges)
         if recorded is None:
             return
         alert, created = recorded

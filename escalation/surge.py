@@ -12,13 +12,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert
 from escalation.rules import Surge
+from escalation.statements import AREA_COUNTS, AREA_COUNTS_ANY_COUNTRY, SURGE_ALERT
 from escalation.units import fold
-from reports.models import Report
 
 MIN_EXPECTED = 0.2  # a quiet area still expects a little, so one report is never a surge
 
@@ -55,18 +54,18 @@ async def read_area(
     session: AsyncSession, country: str | None, area: str, policy: Surge, now: datetime
 ) -> SurgeReading:
     """Counts of one admin area: this window, and the baseline's rate scaled to a window."""
-
-    async def count(start: datetime, end: datetime) -> int:
-        query = select(func.count(Report.id)).where(
-            Report.admin_area == area, Report.created_at >= start, Report.created_at < end
-        )
-        if country:
-            query = query.where(Report.country == country)
-        return int((await session.execute(query)).scalar_one())
-
     window_start = now - policy.window
-    recent = await count(window_start, now + timedelta(seconds=1))
-    before = await count(window_start - policy.baseline, window_start)
+    values = {
+        "area": area,
+        "baseline_start": window_start - policy.baseline,
+        "window_start": window_start,
+        "window_end": now + timedelta(seconds=1),
+    }
+    statement = AREA_COUNTS_ANY_COUNTRY
+    if country:
+        statement, values["country"] = AREA_COUNTS, country
+    recent, before = (await session.execute(statement, values)).one()
+    recent, before = int(recent), int(before)
     expected = max(MIN_EXPECTED, before * (policy.window / policy.baseline))
     return SurgeReading(area, country, recent, expected, poisson_tail(recent, expected))
 
@@ -77,15 +76,26 @@ def surge_key(reading: SurgeReading, policy: Surge, now: datetime) -> str:
 
 
 async def record_surge(
-    session: AsyncSession, reading: SurgeReading, policy: Surge, now: datetime
+    session: AsyncSession,
+    reading: SurgeReading,
+    policy: Surge,
+    now: datetime,
+    known: dict[str, Alert] | None = None,
 ) -> tuple[Alert, bool] | None:
-    """The surge alert of this area and window, created or updated; None if no surge."""
+    """The surge alert of this area and window, created or updated; None if no surge.
+
+    `known`, when given, holds the surge alerts this transaction has already found or
+    created, by key: a busy area surges for every report of a batch, and each would otherwise
+    look its alert up again."""
     if not reading.significant(policy):
         return None
     key = surge_key(reading, policy, now)
-    found = await session.execute(select(Alert).where(Alert.surge_key == key))
-    alert = found.scalar_one_or_none()
+    known = {} if known is None else known
+    alert = known.get(key)
+    if alert is None:
+        alert = (await session.execute(SURGE_ALERT, {"key": key})).scalar_one_or_none()
     if alert is not None:
+        known[key] = alert
         if reading.count > alert.report_count:
             alert.report_count = reading.count
             alert.expected_count = reading.expected
@@ -111,4 +121,5 @@ async def record_surge(
     )
     session.add(alert)
     await session.flush()
+    known[key] = alert
     return alert, True
