@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.models import Delivery
 from escalation.rules import DeliveryPolicy
-from escalation.statements import insert_deliveries
+from escalation.statements import insert_deliveries, run_core
 
 
 async def enqueue(
@@ -65,7 +65,7 @@ async def enqueue_many(
         for row in rows
     ]
     statement = insert_deliveries(session.bind.dialect.name)
-    result = await session.execute(statement, values)
+    result = await run_core(session, statement, values)
     session.info["tocsin_escalation_wake"] = True
     return len(result.all())
 

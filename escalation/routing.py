@@ -148,7 +148,7 @@ async def pinged_targets(session: AsyncSession, alert_id: int) -> list[str]:
     memo = batch_memo(session)
     if memo is not None and alert_id in memo.pinged:
         return memo.pinged[alert_id]
-    found = await session.execute(statements.PINGED_TARGETS, {"alert_id": alert_id})
+    found = await statements.run_core(session, statements.PINGED_TARGETS, {"alert_id": alert_id})
     targets = list(found.scalars())
     if memo is not None:
         memo.pinged[alert_id] = targets
@@ -203,7 +203,9 @@ class EventProcessor:
                     await self.handle(session, event, now)
             if events and not isolate:
                 ids = [event.id for event in events]
-                await session.execute(statements.MARK_PROCESSED, {"ids": ids, "now": now})
+                await statements.run_core(
+                    session, statements.MARK_PROCESSED, {"ids": ids, "now": now}
+                )
         return len(events)
 
     async def _isolated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
@@ -227,7 +229,7 @@ class EventProcessor:
             return
         rows = list((await session.execute(statements.REPORTS, {"ids": ids})).scalars())
         session.info["tocsin_reports"] = rows  # kept alive: `session.get` finds them
-        routed = await session.execute(statements.ROUTED, {"ids": ids})
+        routed = await statements.run_core(session, statements.ROUTED, {"ids": ids})
         session.info["tocsin_routed"] = set(routed.scalars())
         submitted = {event.report_id for event in events if event.topic == "report.submitted"}
         await self._lock_clusters(session, [row for row in rows if row.id in submitted])
@@ -253,7 +255,7 @@ class EventProcessor:
         if session.bind.dialect.name != "postgresql" or not rows:
             return
         keys = sorted({f"tocsin-cluster:{row.category}:{row.country or '-'}" for row in rows})
-        await session.execute(statements.CLUSTER_LOCKS, {"keys": keys})
+        await statements.run_core(session, statements.CLUSTER_LOCKS, {"keys": keys})
 
     async def on_submitted(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         row = await session.get(Report, event.report_id)

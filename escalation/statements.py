@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Result
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert, AlertReport, Delivery
 from reports.models import OutboxEvent, Report
@@ -131,3 +133,12 @@ def insert_deliveries(dialect: str) -> Any:
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(_deliveries.c.id)  # the rows inserted, so the caller learns how many
     )
+
+
+async def run_core(session: AsyncSession, statement: Any, values: Any) -> Result[Any]:
+    """Run a Core statement on the session's connection, without the session's autoflush:
+    what routing changes on ORM objects (an incident's count, its memberships) is written
+    once, at the next ORM query or the commit, rather than before every statement. Only for
+    statements that do not read those pending changes."""
+    connection = await session.connection()
+    return await connection.execute(statement, values)

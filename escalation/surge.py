@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert
 from escalation.rules import Surge
-from escalation.statements import AREA_COUNTS, AREA_COUNTS_ANY_COUNTRY, SURGE_ALERT
+from escalation.statements import AREA_COUNTS, AREA_COUNTS_ANY_COUNTRY, SURGE_ALERT, run_core
 from escalation.units import fold
 
 MIN_EXPECTED = 0.2  # a quiet area still expects a little, so one report is never a surge
@@ -64,7 +64,7 @@ async def read_area(
     statement = AREA_COUNTS_ANY_COUNTRY
     if country:
         statement, values["country"] = AREA_COUNTS, country
-    recent, before = (await session.execute(statement, values)).one()
+    recent, before = (await run_core(session, statement, values)).one()
     recent, before = int(recent), int(before)
     expected = max(MIN_EXPECTED, before * (policy.window / policy.baseline))
     return SurgeReading(area, country, recent, expected, poisson_tail(recent, expected))

@@ -15,6 +15,7 @@ import os
 import socket
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,7 +31,7 @@ from escalation.ratelimit import RateLimiter, SharedRateLimiter
 from escalation.relay import ReporterNotifier, ReporterRelay
 from escalation.routing import EventProcessor, Policy
 from escalation.rules import RuleSet
-from escalation.timers import escalate_due, queue_digest
+from escalation.timers import digest_day, escalate_due, queue_digest
 from escalation.units import load_units
 from escalation.wakeup import Waker
 from reports.crypto import Keyring
@@ -61,6 +62,8 @@ class EscalationWorker:
         self.waker = waker or Waker()
         self.worker_id = worker_id or new_worker_id()
         self.processor = EventProcessor(self.sessions, policy, self.clock)
+        self._timers_idle_since: datetime | None = None  # last look that found no due timer
+        self._digest_queued: str | None = None  # the day whose digest this worker queued
         self.dispatcher = Dispatcher(
             self.sessions, policy.ruleset, policy.keyring, notifiers, self.clock, self.worker_id
         )
@@ -76,9 +79,33 @@ class EscalationWorker:
     async def route_once(self) -> int:
         """Process due events, fire due timers and the digest; how much work was found."""
         done = await self.processor.process_batch()
-        done += await escalate_due(self.sessions, self.ruleset, self.clock)
-        done += await queue_digest(self.sessions, self.ruleset, self.clock)
+        done += await self._fire_timers()
+        done += await self._queue_digest()
         return done
+
+    async def _fire_timers(self) -> int:
+        """Escalate due alerts; after a look that found none, look again only once a poll
+        interval has passed. Timers are found by polling anyway (no wake-up announces them),
+        so they still fire within one interval, while a busy outbox, which wakes this loop
+        for every report, no longer pays a transaction per wake-up for them."""
+        now = self.clock.now()
+        idle_since = self._timers_idle_since
+        if idle_since is not None and now - idle_since < self.ruleset.delivery.poll_interval:
+            return 0
+        queued = await escalate_due(self.sessions, self.ruleset, self.clock)
+        self._timers_idle_since = now if not queued else None
+        return queued
+
+    async def _queue_digest(self) -> int:
+        """Queue today's digest once: after that the day's rows exist and every further
+        attempt would only meet their `dedupe_key`."""
+        digest = self.ruleset.digest
+        day = digest_day(self.clock.now(), digest.at_hour_utc) if digest.enabled else None
+        if day is None or day == self._digest_queued:
+            return 0
+        queued = await queue_digest(self.sessions, self.ruleset, self.clock)
+        self._digest_queued = day
+        return queued
 
     async def deliver_once(self) -> int:
         return await self.dispatcher.deliver_batch()
