@@ -65,9 +65,10 @@ async def enqueue_many(
         for row in rows
     ]
     statement = insert_deliveries(session.bind.dialect.name)
-    result = await run_core(session, statement, values)
-    session.info["tocsin_escalation_wake"] = True
-    return len(result.all())
+    queued = len((await run_core(session, statement, values)).all())
+    if queued:  # rows met by their dedupe key are nothing new: waking would find no work
+        session.info["tocsin_escalation_wake"] = True
+    return queued
 
 
 async def claim(
