@@ -9,7 +9,13 @@ On PostgreSQL (and Redis for wake-ups when reachable), with the fake Bot API on 
     bot, 20 a minute per group), and again with the bot-wide limit raised as a local Bot API
     server or paid broadcasts allow.
 
+(c) routing CPU: reports of one category and place (one growing incident, a surging area)
+    routed in this process by the worker's loop, `--per-wake` reports committed per wake-up
+    (0: all first, as a backlog); CPU ms per routed report, with the default rules and staff
+    targets (routing only queues deliveries; nothing is sent).
+
     .venv/bin/python bench/escalation.py [--reports 200] [--backlog 2000] [--workers 2]
+    .venv/bin/python bench/escalation.py --phases routing [--routed 500] [--per-wake 1]
 """
 
 from __future__ import annotations
@@ -31,13 +37,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from redis.asyncio import Redis
 
+from escalation.clock import ManualClock
+from escalation.loading import load_rules
+from escalation.routing import Policy
+from escalation.units import load_units
 from escalation.wakeup import Waker
+from escalation.worker import EscalationWorker
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema
 from reports.storage import ReportStore
 from tests.escalation.conftest import TOKEN, make_draft
 from tests.fakes.telegram_staff_api import FakeStaffBotApi
 from tests.servers import POSTGRES_ADMIN_URL, REDIS_URL, reachable
+from tocsin.settings import Settings
 
 SECRET = "bench-secret-key-for-tocsin-0123456789"
 COUNTRIES = ["".join(pair) for pair in itertools.product(string.ascii_uppercase, repeat=2)]
@@ -222,6 +234,44 @@ async def throughput(url: str, backlog: int, per_second: float, workers: int) ->
     }
 
 
+async def routing_cpu(url: str, reports: int, per_wake: int) -> dict:
+    """CPU of the routing loop alone: submitting happens outside the measured time."""
+    settings = Settings(
+        _env_file=None,
+        database_url=url,
+        secret_key=SECRET,
+        staff_telegram_chats=["-1001", "-1002"],
+        staff_emails=["desk@example.org"],
+    )
+    ruleset = load_rules(settings)
+    keyring = Keyring([SECRET.encode()])
+    engine = create_engine(url)
+    store = ReportStore(engine, keyring)
+    policy = Policy(ruleset, load_units(ruleset.supported_units), keyring)
+    worker = EscalationWorker(engine, policy, {}, clock=ManualClock())
+    wake = worker.waker.subscribe()
+    worker.waker.hook_commits()
+    cpu, left = 0.0, reports
+    while left:
+        step = min(per_wake or left, left)
+        for _ in range(step):
+            await store.submit(make_draft(keyring, severity="high"))
+        left -= step
+        started = time.process_time()
+        while True:  # as the worker's loop: again while busy or woken
+            wake.clear()
+            if await worker.route_once():
+                continue
+            for _ in range(3):  # let the commit hook's wake-up run
+                await asyncio.sleep(0)
+            if not wake.is_set():
+                break
+        cpu += time.process_time() - started
+    worker.waker.unhook()
+    await engine.dispose()
+    return {"reports": reports, "per_wake": per_wake, "cpu_ms_per_report": 1000 * cpu / reports}
+
+
 async def main(args: argparse.Namespace) -> None:
     if not reachable(POSTGRES_ADMIN_URL):
         sys.exit(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}")
@@ -236,6 +286,7 @@ async def main(args: argparse.Namespace) -> None:
             "throughput, raised bot limit",
             lambda url: throughput(url, args.backlog, 1000, args.workers),
         ),
+        ("routing", lambda url: routing_cpu(url, args.routed, args.per_wake)),
     )
     for label, run in runs:
         if label.split(",")[0] not in args.phases.split(","):
@@ -258,7 +309,9 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=20.0, help="reports per second committed")
     parser.add_argument("--backlog", type=int, default=2000, help="alerts for throughput runs")
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--routed", type=int, default=500, help="reports for the routing run")
+    parser.add_argument("--per-wake", type=int, default=1, help="routing run: reports per wake")
     parser.add_argument(
-        "--phases", default="latency,throughput", help="which runs: latency, throughput"
+        "--phases", default="latency,throughput", help="which runs: latency, throughput, routing"
     )
     asyncio.run(main(parser.parse_args()))
