@@ -132,7 +132,7 @@ class Nlu:
     ) -> list[PlaceCandidate]:
         """Candidates for the places named in `text` (a bare place name or a sentence),
         best first, scored in [0, 1]."""
-        return self._geotagger.geotag(text, near=near, limit=limit)
+        return self._geotagger.geotag(text, near=near, limit=limit, language=language)
 
     def reverse_geocode(self, lat: float, lon: float) -> PlaceCandidate | None:
         """The nearest populated place (with admin area and country) to a location pin."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
@@ -45,14 +45,24 @@ class Geotagger:
         gazetteer: Gazetteer,
         *,
         countries: Collection[str] | None = None,
-        common_words: frozenset[str] = frozenset(),
+        common_words: frozenset[str] | Mapping[str, frozenset[str]] = frozenset(),
     ) -> None:
+        """`common_words`: one set, or sets by language with "" for words of every language
+        (a text in a known language then skips only its own language's common words)."""
         self.gazetteer = gazetteer
         index = {code: i for i, code in enumerate(gazetteer.countries)}
         self.scope = {c.upper() for c in countries} if countries else None
         self._scope_ids = {index[c] for c in self.scope if c in index} if self.scope else None
-        self.common = common_words
-        self.finder = MentionFinder(gazetteer, common_words)
+        by_language = (
+            {"": common_words} if isinstance(common_words, frozenset) else dict(common_words)
+        )
+        every = by_language.pop("", frozenset())
+        self.common = every.union(*by_language.values())
+        self.finder = MentionFinder(gazetteer, self.common)  # language unknown: all of them
+        self._finders = {
+            language: MentionFinder(gazetteer, every | words)
+            for language, words in by_language.items()
+        }
         self.ranker = JointRanker(gazetteer)
         # Actor phrases by their first folded word: "al shabaab" -> {("al", "shabaab"): ...}
         self._actors: dict[str, list[tuple[list[str], set[int]]]] = {}
@@ -69,14 +79,20 @@ class Geotagger:
         return self.finder.find(text)
 
     def geotag(
-        self, text: str, *, near: tuple[float, float] | None = None, limit: int = 5
+        self,
+        text: str,
+        *,
+        near: tuple[float, float] | None = None,
+        limit: int = 5,
+        language: str | None = None,
     ) -> list[PlaceCandidate]:
         """Candidates for the places of `text`, best first, scores in [0, 1]."""
-        originals, words = self.finder.words(text)
+        finder = self._finders.get(language or "", self.finder)
+        originals, words = finder.words(text)
         mentions = (
-            self.finder.find_in(originals, words)
-            or self.finder.spelled(text)
-            or self.finder.shortened(originals, words)
+            finder.find_in(originals, words)
+            or finder.spelled(text)
+            or finder.shortened(originals, words)
         )
         hinted = self._hinted_countries(words)
         owners = [

@@ -30,9 +30,12 @@ def load_classifier(cache_dir: Path | None, data_dir: Path = training_data.DATA_
 
 def load_common_words(
     cache_dir: Path | None, data_dir: Path = training_data.DATA_DIR
-) -> frozenset[str]:
-    """Words never read alone as a place in a sentence: function words, the lexicons' words,
-    month and weekday names, and every word written in lower case in the training data.
+) -> dict[str, frozenset[str]]:
+    """Words never read alone as a place in a sentence, by language ("" for every language):
+    function words, the lexicons' words, month and weekday names, and, for each language,
+    every word its training examples write in lower case. Kept per language because a
+    common word of one language is a town in another ("matam", Portuguese for "they kill",
+    is a city of Senegal).
 
     Cached with the training data's key: parsing the YAML files costs more than the rest of
     building an Nlu.
@@ -48,9 +51,20 @@ def load_common_words(
         for table in (victims.GROUP_WORDS, perpetrator.PERPETRATOR_WORDS):
             for entries in table.values():
                 extra.extend(w for w in entries if w.replace(" ", "").isalpha())
+        by_language: dict[str, list[str]] = {}
         for example in training_data.load_examples(data_dir):
-            extra.extend(word for word in example.text.split() if word.islower())
-        return {"words": np.array("\n".join(sorted(stopwords.common_words(extra))))}
+            words = by_language.setdefault(example.language, [])
+            words.extend(word for word in example.text.split() if word.islower())
+        arrays = {"every": np.array("\n".join(sorted(stopwords.common_words(extra))))}
+        for language, words in by_language.items():
+            folded = {t for word in words for t in text.tokens(word)}
+            arrays[f"in_{language}"] = np.array("\n".join(sorted(folded)))
+        return arrays
 
-    arrays = load_or_build_arrays(cache_dir, "common-words", key, build)
-    return frozenset(str(arrays["words"]).split("\n"))
+    arrays = load_or_build_arrays(cache_dir, "common-words-by-language", key, build)
+    return {
+        ("" if name == "every" else name.removeprefix("in_")): frozenset(
+            filter(None, str(arrays[name]).split("\n"))
+        )
+        for name in arrays
+    }
