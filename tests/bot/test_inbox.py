@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -113,6 +115,25 @@ async def leases(database: AsyncEngine) -> dict[str, tuple[str, str | None]]:
         return {row.external_id: (row.status, row.locked_by) for row in rows}
 
 
+@contextlib.asynccontextmanager
+async def running(processor: InboxProcessor) -> AsyncIterator[None]:
+    """The processor's loop for the length of the block, stopped cleanly at its end."""
+    task = asyncio.create_task(processor.run())
+    await asyncio.sleep(0.05)  # the processor has attached itself to the inbox
+    try:
+        yield
+    finally:
+        processor.stop()
+        await asyncio.wait_for(task, timeout=5)
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]], seconds: float = 2.0) -> None:
+    """Wait until `condition` holds or `seconds` pass (the assertion after it judges)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await condition() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.02)
+
+
 async def test_a_running_processor_gets_new_items_in_the_accepting_transaction(
     database: AsyncEngine, keyring: Keyring
 ) -> None:
@@ -125,20 +146,21 @@ async def test_a_running_processor_gets_new_items_in_the_accepting_transaction(
         seen.append(item.payload)
 
     processor = InboxProcessor(inbox, {"console": handle}, concurrency=4, poll_seconds=30)
-    running = asyncio.create_task(processor.run())
-    await asyncio.sleep(0.05)  # the processor has attached itself
-    await asyncio.gather(*(inbox.accept("console", f"m{n}", f"s{n}", b"%d" % n) for n in range(3)))
-    # leased to this process before accept returned: no claim query was needed
-    assert await leases(database) == {f"m{n}": ("pending", processor.worker) for n in range(3)}
-    release.set()
-    for _ in range(100):
-        if len(seen) == 3 and all(s == "done" for s, _ in (await leases(database)).values()):
-            break
-        await asyncio.sleep(0.02)
-    assert sorted(seen) == [b"0", b"1", b"2"]
-    assert await inbox.pending_count() == 0
-    processor.stop()
-    await asyncio.wait_for(running, timeout=5)
+
+    async def all_done() -> bool:
+        states = (await leases(database)).values()
+        return len(seen) == 3 and all(state == "done" for state, _ in states)
+
+    async with running(processor):
+        accepts = (inbox.accept("console", f"m{n}", f"s{n}", b"%d" % n) for n in range(3))
+        await asyncio.gather(*accepts)
+        # leased to this process before accept returned: no claim query was needed
+        expected = {f"m{n}": ("pending", processor.worker) for n in range(3)}
+        assert await leases(database) == expected
+        release.set()
+        await eventually(all_done)
+        assert sorted(seen) == [b"0", b"1", b"2"]
+        assert await inbox.pending_count() == 0
 
 
 async def test_messages_of_one_sender_arriving_during_a_turn_run_after_it_in_order(
@@ -152,16 +174,14 @@ async def test_messages_of_one_sender_arriving_during_a_turn_run_after_it_in_ord
         seen.append(int(item.payload))
 
     processor = InboxProcessor(inbox, {"console": handle}, concurrency=4, poll_seconds=30)
-    running = asyncio.create_task(processor.run())
-    await asyncio.sleep(0.05)
-    for number in range(5):
-        await inbox.accept("console", f"a{number}", "sender-a", str(number).encode())
-    for _ in range(100):
-        if len(seen) == 5:
-            break
-        await asyncio.sleep(0.02)
-    processor.stop()
-    await asyncio.wait_for(running, timeout=5)
+
+    async def all_seen() -> bool:
+        return len(seen) == 5
+
+    async with running(processor):
+        for number in range(5):
+            await inbox.accept("console", f"a{number}", "sender-a", str(number).encode())
+        await eventually(all_seen)
     assert seen == [0, 1, 2, 3, 4]
 
 
@@ -177,19 +197,17 @@ async def test_an_item_whose_sender_is_busy_in_another_process_waits_for_it(
     await elsewhere.accept("console", "first", "sender-a", b"first")
     [first] = await elsewhere.claim("other-host:1")
     processor = InboxProcessor(here, {"console": handle}, concurrency=4, poll_seconds=0.1)
-    running = asyncio.create_task(processor.run())
-    await asyncio.sleep(0.05)
-    await here.accept("console", "second", "sender-a", b"second")
-    await asyncio.sleep(0.3)
-    assert seen == []  # the other process still holds the sender's earlier message
-    assert (await leases(database))["second"] == ("pending", None)
-    await elsewhere.complete(first.id)
-    for _ in range(100):
-        if seen:
-            break
-        await asyncio.sleep(0.02)
-    processor.stop()
-    await asyncio.wait_for(running, timeout=5)
+
+    async def any_seen() -> bool:
+        return bool(seen)
+
+    async with running(processor):
+        await here.accept("console", "second", "sender-a", b"second")
+        await asyncio.sleep(0.3)
+        assert seen == []  # the other process still holds the sender's earlier message
+        assert (await leases(database))["second"] == ("pending", None)
+        await elsewhere.complete(first.id)
+        await eventually(any_seen)
     assert seen == [b"second"]
 
 
@@ -207,16 +225,14 @@ async def test_a_failed_turn_keeps_the_senders_later_messages_behind_it(
         seen.append(int(item.payload))
 
     processor = InboxProcessor(inbox, {"console": handle}, concurrency=4, poll_seconds=0.2)
-    running = asyncio.create_task(processor.run())
-    await asyncio.sleep(0.05)
-    for number in range(3):
-        await inbox.accept("console", f"a{number}", "sender-a", str(number).encode())
-    for _ in range(200):  # the first retry comes after a two-second back-off
-        if len(seen) == 3:
-            break
-        await asyncio.sleep(0.05)
-    processor.stop()
-    await asyncio.wait_for(running, timeout=5)
+
+    async def all_seen() -> bool:
+        return len(seen) == 3
+
+    async with running(processor):
+        for number in range(3):
+            await inbox.accept("console", f"a{number}", "sender-a", str(number).encode())
+        await eventually(all_seen, seconds=10)  # the retry comes after a two-second back-off
     assert seen == [0, 1, 2]
 
 
@@ -231,13 +247,10 @@ async def test_stopping_gives_unstarted_items_back_to_every_worker(
         await asyncio.sleep(0.2)
 
     processor = InboxProcessor(inbox, {"console": handle}, concurrency=1, poll_seconds=30)
-    running = asyncio.create_task(processor.run())
-    await asyncio.sleep(0.05)
-    for number in range(3):
-        await inbox.accept("console", f"m{number}", f"s{number}", b"x")
-    await asyncio.wait_for(started.wait(), timeout=2)
-    processor.stop()
-    await asyncio.wait_for(running, timeout=5)
+    async with running(processor):
+        for number in range(3):
+            await inbox.accept("console", f"m{number}", f"s{number}", b"x")
+        await asyncio.wait_for(started.wait(), timeout=2)
     states = sorted((await leases(database)).values(), key=str)
     assert states == [("done", processor.worker), ("pending", None), ("pending", None)]
     assert len(await inbox.claim("another-worker")) == 2
