@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import statistics
 import sys
 import time
 import uuid
@@ -128,3 +129,20 @@ def show_acceptance(results: dict[str, Any], server: str, unit: str) -> None:
             f"  p99 {r['p99_ms']:6.1f} ms  failures {r['failures']}"
         )
     print(f"(a) {server} / baseline = {results['ratio']:.0%}  (goal >= 40%, p99 <= 50 ms)")
+
+
+def conversation_figures(
+    first: list[float], turns: list[float], people: int, done: list[str], stored: dict[str, int]
+) -> dict[str, Any]:
+    """Part (b)'s shared figures: latency to the first answer and to the turn's end, and
+    reports lost (a person never saw a reference) or duplicated (stored twice)."""
+    return {
+        "first_reply_p50_ms": 1000 * percentile(first, 0.5),
+        "first_reply_p99_ms": 1000 * percentile(first, 0.99),
+        "turn_p50_ms": 1000 * percentile(turns, 0.5),
+        "turn_p99_ms": 1000 * percentile(turns, 0.99),
+        "mean_turn_ms": 1000 * statistics.fmean(turns) if turns else 0.0,
+        "lost": people - len(set(done)),
+        "duplicated": stored["reports"] - stored["reporters"],
+        "stored": stored["reports"],
+    }

@@ -29,7 +29,6 @@ import json
 import os
 import random
 import re
-import statistics
 import sys
 import time
 import uuid
@@ -43,6 +42,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.harness import (
+    conversation_figures,
     count_reports,
     drop_database,
     free_port,
@@ -358,14 +358,7 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
         "server_cpu_ms_per_update": 1000 * server_cpu / max(len(turns), 1),
         "machine_cpu_ms_per_update": 1000 * machine_cpu / max(len(turns), 1),
         "think_seconds": think,
-        "first_reply_p50_ms": 1000 * percentile(first, 0.5),
-        "first_reply_p99_ms": 1000 * percentile(first, 0.99),
-        "turn_p50_ms": 1000 * percentile(turns, 0.5),
-        "turn_p99_ms": 1000 * percentile(turns, 0.99),
-        "mean_turn_ms": 1000 * statistics.fmean(turns) if turns else 0.0,
-        "lost": people - len(set(done)),
-        "duplicated": stored["reports"] - stored["reporters"],
-        "stored": stored["reports"],
+        **conversation_figures(first, turns, people, done, stored),
     }
 
 

@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -34,6 +33,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.harness import (
+    conversation_figures,
     count_reports,
     drop_database,
     free_port,
@@ -236,14 +236,7 @@ async def part_b(people: int) -> dict[str, Any]:
         "machine_cpu_ms_per_message": 1000 * machine_cpu / max(len(timings), 1),
         "deliveries_per_second": (len(timings) + graph.callbacks_posted) / elapsed,
         "status_callbacks": graph.callbacks_posted,
-        "first_answer_p50_ms": 1000 * percentile(first, 0.5),
-        "first_answer_p99_ms": 1000 * percentile(first, 0.99),
-        "turn_p50_ms": 1000 * percentile(whole, 0.5),
-        "turn_p99_ms": 1000 * percentile(whole, 0.99),
-        "mean_turn_ms": 1000 * statistics.fmean(whole) if whole else 0.0,
-        "lost": people - len(set(done)),
-        "duplicated": stored["reports"] - stored["reporters"],
-        "stored": stored["reports"],
+        **conversation_figures(first, whole, people, done, stored),
     }
 
 
@@ -266,8 +259,8 @@ def show(results: dict[str, Any]) -> None:
             f"{b['machine_cpu_ms_per_message']:.2f} ms"
         )
         print(
-            f"(b) first answer p50 {b['first_answer_p50_ms']:.0f} ms  p99 "
-            f"{b['first_answer_p99_ms']:.0f} ms; whole turn p50 {b['turn_p50_ms']:.0f} ms  "
+            f"(b) first answer p50 {b['first_reply_p50_ms']:.0f} ms  p99 "
+            f"{b['first_reply_p99_ms']:.0f} ms; whole turn p50 {b['turn_p50_ms']:.0f} ms  "
             f"p99 {b['turn_p99_ms']:.0f} ms"
         )
         print(
