@@ -19,9 +19,9 @@ from bot.flow.media import stage_media
 from bot.flow.places import describe_candidate, record_pin
 from bot.flow.registry import REPORT_STEPS, STEPS
 from bot.flow.turn import Outcome, Turn, resolve_reply
-from bot.i18n import Translator
 from bot.messages import InboundMessage, OutboundMessage
 from bot.sessions import Session, SessionStore
+from locales.i18n import Translator
 from nlu import Nlu
 from reports.crypto import Keyring
 from reports.storage import ReportStore

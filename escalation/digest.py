@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.labels import CATEGORY_LABELS, label
 from escalation.models import Alert, AlertReport
+from locales.i18n import Translator
+from locales.labels import CATEGORY_LABELS, label
 from reports.models import Report
 
 

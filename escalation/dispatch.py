@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Translator
 from escalation.cards import AlertCard, load_card, load_cards
 from escalation.clock import Clock, aware
 from escalation.digest import digest_text
@@ -23,6 +22,7 @@ from escalation.models import Delivery
 from escalation.notifiers import Job, Notifier, PermanentFailure, RetryLater
 from escalation.queue import claim, mark_retry, mark_sent, mark_skipped
 from escalation.rules import RuleSet
+from locales.i18n import Translator
 from reports.crypto import Keyring
 from reports.models import AuditEntry, Report, ReportAddition
 from reports.sealing import field_context

@@ -16,13 +16,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
 from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
 from escalation.notifiers.telegram import TelegramNotifier
 from escalation.relay import ReporterRelay, raw_id_of
 from escalation.render import ACTIONS, CALLBACK_PREFIX
 from escalation.routing import queue_updates
 from escalation.worker import EscalationWorker
+from locales.i18n import Translator
 from reports.models import STATUS_TRANSITIONS, Report
 from reports.storage import ReportStore, StatusChangeError
 

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 from babel.dates import format_datetime
 
-from bot.i18n import Translator
-from bot.labels import (
+from escalation.cards import AlertCard
+from locales.i18n import Translator
+from locales.labels import (
     CATEGORY_LABELS,
     PERPETRATOR_LABELS,
     SEVERITY_LABELS,
     describe_groups,
     label,
 )
-from escalation.cards import AlertCard
 
 SEVERITY_MARKS = {"low": "⚪", "medium": "🟡", "high": "🟠", "critical": "🔴"}
 ACTIONS: tuple[str, ...] = ("ack", "assign", "verify", "dismiss", "ask")

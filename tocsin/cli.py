@@ -22,6 +22,10 @@ COMMAND_MODULES = (
     "tocsin.commands.nlu",
     "tocsin.commands.worker",
     "tocsin.commands.monitors",
+    "tocsin.commands.staff",
+    "tocsin.commands.web",
+    "tocsin.commands.gazetteer",
+    "tocsin.commands.inbox",
 )
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine import ConversationEngine
-from bot.i18n import Translator
 from bot.messages import InboundMessage, MediaRef, OutboundMessage
+from locales.i18n import Translator
 
 CHANNEL = "console"
 

@@ -49,9 +49,9 @@ from bot.channels.telegram_updates import (
     route_update,
 )
 from bot.engine import ConversationEngine
-from bot.i18n import Translator
 from bot.inbox import Inbox, InboxItem
 from bot.messages import Choice, OutboundMessage
+from locales.i18n import Translator
 from reports.crypto import Keyring
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from aiogram import types
 
-from bot.i18n import Translator
 from bot.messages import Choice, OutboundMessage
+from locales.i18n import Translator
 
 MAX_TEXT_UNITS = 4096  # Telegram's limit, in UTF-16 code units of the text after parsing
 MAX_CALLBACK_BYTES = 64

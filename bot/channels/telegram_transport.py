@@ -23,7 +23,7 @@ from aiohttp import ClientError, ClientTimeout, web
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import DeliveryError
 from bot.channels.telegram_updates import ALLOWED_UPDATES
-from bot.i18n import N_, Translator
+from locales.i18n import N_, Translator
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

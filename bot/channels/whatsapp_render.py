@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.i18n import N_, Translator
 from bot.messages import Choice, OutboundMessage
+from locales.i18n import N_, Translator
 
 TEXT_LIMIT = 4096
 BUTTON_BODY_LIMIT = 1024

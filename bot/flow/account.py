@@ -7,8 +7,8 @@ from babel.dates import format_date
 from bot.flow.media import download_media
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
-from bot.labels import CATEGORY_LABELS, STATUS_LABELS, label
 from bot.messages import Choice
+from locales.labels import CATEGORY_LABELS, STATUS_LABELS, label
 from reports.records import MediaUpload
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
-from bot.labels import CATEGORY_LABELS, CATEGORY_PHRASES, PERPETRATOR_PHRASES
 from bot.messages import Choice
+from locales.labels import CATEGORY_LABELS, CATEGORY_PHRASES, PERPETRATOR_PHRASES
 from nlu.taxonomy import CATEGORIES
 
 PICK = "pick"

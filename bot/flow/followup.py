@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
-from bot.i18n import Translator
-from bot.labels import STATUS_LABELS, label
 from bot.messages import Choice, InboundMessage, OutboundMessage
 from bot.sessions import Session
+from locales.i18n import Translator
+from locales.labels import STATUS_LABELS, label
 
 STEP_NAME = "staff_question"
 

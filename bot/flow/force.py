@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
-from bot.labels import PERPETRATOR_LABELS
 from bot.messages import Choice
+from locales.labels import PERPETRATOR_LABELS
 from nlu.taxonomy import PERPETRATORS
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
-from bot.i18n import native_name
 from bot.messages import Choice
 from bot.sessions import Session
+from locales.i18n import native_name
 
 
 class LanguageStep(Step):

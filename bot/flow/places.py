@@ -6,7 +6,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
-from bot.i18n import Translator
+from locales.i18n import Translator
 
 
 def country_name(code: str | None, language: str) -> str | None:

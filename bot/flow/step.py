@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from bot.flow.turn import Outcome, Turn
-from bot.i18n import Translator
 from bot.messages import Choice
 from bot.sessions import Session
+from locales.i18n import Translator
 
 
 class Step:

@@ -10,9 +10,9 @@ from bot.flow.places import describe_location
 from bot.flow.step import Step
 from bot.flow.submit import submit_report
 from bot.flow.turn import Outcome, Turn
-from bot.i18n import N_, Translator
-from bot.labels import CATEGORY_LABELS, PERPETRATOR_LABELS, describe_groups, label
 from bot.messages import Choice
+from locales.i18n import N_, Translator
+from locales.labels import CATEGORY_LABELS, PERPETRATOR_LABELS, describe_groups, label
 
 CHANGE = "change"
 EDITABLE_FIELDS: dict[str, str] = {

@@ -12,9 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import Translator
 from bot.messages import Choice, InboundMessage, Location, MediaRef, OutboundMessage
 from bot.sessions import Session
+from locales.i18n import Translator
 
 if TYPE_CHECKING:
     from bot.engine import EngineServices

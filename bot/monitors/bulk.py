@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.i18n import N_
 from bot.monitors.reading import Reporter, read_report
 from bot.monitors.template import Fault, FieldText, RawReport, excerpt
 from bot.monitors.words import REQUIRED_KEYS, display_key, key_of, languages_of_key
+from locales.i18n import N_
 from nlu import Nlu
 from reports.records import ReportDraft, ReportView
 from reports.storage import ReportStore

@@ -17,13 +17,13 @@ from bot.commands import CommandHandler
 from bot.flow.driver import ask_step
 from bot.flow.media import download_media
 from bot.flow.turn import Turn
-from bot.labels import CATEGORY_LABELS, STATUS_LABELS, label
 from bot.messages import OutboundMessage
 from bot.monitors.bulk import TableError, import_table, table_kind
 from bot.monitors.guide import template_guide
 from bot.monitors.reading import Reporter, read_report
 from bot.monitors.replies import fault_line, import_lines, listed, summary
 from bot.monitors.template import split_template, template_language
+from locales.labels import CATEGORY_LABELS, STATUS_LABELS, label
 from reports.monitors import MonitorStore
 from reports.records import ReportDraft
 

@@ -14,7 +14,7 @@ from babel.dates import format_timedelta
 from bot.commands import CommandHandler
 from bot.flow.driver import ask_step
 from bot.flow.turn import Turn
-from bot.i18n import N_
+from locales.i18n import N_
 from reports.monitors import Enrolment, EnrolmentResult, MonitorStore, normalise_code
 
 

@@ -6,8 +6,8 @@ translated. The example is itself a valid report, so copying and editing it alwa
 
 from __future__ import annotations
 
-from bot.i18n import N_, Translator
 from bot.monitors.words import FIELD_KEYS, TEMPLATE_WORDS, display_key
+from locales.i18n import N_, Translator
 from nlu.taxonomy import CATEGORIES, PERPETRATORS
 
 EXPLANATIONS: dict[str, str] = {

@@ -15,10 +15,10 @@ from functools import lru_cache
 from typing import Any
 
 from bot.flow.turn import normalise_digits, parse_coordinates
-from bot.i18n import N_, Translator, available_languages
-from bot.labels import CATEGORY_LABELS, CATEGORY_PHRASES, PERPETRATOR_LABELS
 from bot.monitors.template import Fault, FieldText, RawReport, fold_value
 from bot.monitors.words import read_yes_no
+from locales.i18n import N_, Translator, available_languages
+from locales.labels import CATEGORY_LABELS, CATEGORY_PHRASES, PERPETRATOR_LABELS
 from nlu import Nlu
 from nlu.taxonomy import CATEGORIES, PERPETRATORS
 from reports.records import ReportDraft

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from babel.dates import format_date, format_time
 
 from bot.flow.places import describe_location
-from bot.i18n import Translator
-from bot.labels import CATEGORY_LABELS, PERPETRATOR_LABELS, describe_groups, label
 from bot.monitors.template import Fault
 from bot.monitors.words import display_key
+from locales.i18n import Translator
+from locales.labels import CATEGORY_LABELS, PERPETRATOR_LABELS, describe_groups, label
 from reports.records import ReportDraft
 
 if TYPE_CHECKING:

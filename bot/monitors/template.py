@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.i18n import N_
 from bot.monitors.words import (
     REQUIRED_KEYS,
     display_key,
@@ -25,6 +24,7 @@ from bot.monitors.words import (
     languages_of_key,
     trigger_language,
 )
+from locales.i18n import N_
 
 SEPARATOR = re.compile(r"[;؛]")
 BATCH_LINE = re.compile(r"^\s*-{3,}\s*$")

@@ -13,10 +13,10 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import LOCALES_DIR, Translator
+from locales.i18n import LOCALES_DIR, Translator
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ("bot", "tocsin", "escalation")
+SOURCE_DIRS = ("bot", "tocsin", "escalation", "locales", "staff")
 REQUIRED_LANGUAGES = ("en", "fr", "ar")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -15,10 +15,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.i18n import Translator
 from bot.monitors.bulk import ImportResult, TableError, import_table, table_kind
 from bot.monitors.reading import Reporter
 from bot.monitors.replies import import_lines
+from locales.i18n import Translator
 from reports.database import create_engine, upgrade_schema
 from reports.monitors import MonitorStore
 from reports.records import ReportView

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Translator
+from locales.i18n import Translator
 from nlu import Nlu
 from tests.bot.channels.whatsapp_harness import WhatsAppHarness, whatsapp_harness
 from tests.fakes.whatsapp import Person, text

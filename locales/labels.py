@@ -6,7 +6,7 @@ so a new language needs only a catalogue.
 
 from __future__ import annotations
 
-from bot.i18n import N_, Translator
+from locales.i18n import N_, Translator
 
 CATEGORY_LABELS: dict[str, str] = {
     "killing": N_("Killing or wounding"),
