@@ -17,7 +17,7 @@ from bot.messages import OutboundMessage
 from escalation.gateway import EscalationGateway
 from escalation.loading import RulesError, load_rules
 from escalation.notifiers.telegram import TelegramNotifier
-from escalation.worker import build_worker
+from escalation.worker import EscalationWorker, build_worker
 from tocsin.app import App
 from tocsin.components import Stopper
 from tocsin.settings import SettingsError
@@ -57,8 +57,8 @@ class AppRelay:
         return await self._send(channel, raw_id, status_notice(reference, status, language))
 
 
-async def start(app: App, web_app: web.Application) -> Stopper | None:
-    """Start the worker; escalation always runs in `tocsin run` (rules decide who hears)."""
+def build_gateway(app: App) -> tuple[EscalationWorker, EscalationGateway]:
+    """The worker and the staff gateway that Telegram buttons and the staff desk share."""
     try:
         ruleset = load_rules(app.settings)
     except RulesError as error:
@@ -74,13 +74,19 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         ruleset=ruleset,
     )
     telegram = worker.notifiers.get("telegram")
-    app.staff_gateway = EscalationGateway(
+    gateway = EscalationGateway(
         worker,
         app.store,
         telegram if isinstance(telegram, TelegramNotifier) else None,
         relay,
         ruleset.staff_telegram_users or list(app.settings.staff_telegram_users),
     )
+    return worker, gateway
+
+
+async def start(app: App, web_app: web.Application) -> Stopper | None:
+    """Start the worker; escalation always runs in `tocsin run` (rules decide who hears)."""
+    worker, app.staff_gateway = build_gateway(app)
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop))
 
