@@ -1,9 +1,9 @@
 """Reading the reader's reports as export records, a few thousand rows at a time.
 
-The reader's selection (a select over `reports` built from the case list's filters and their
-role) is narrowed to report ids and joined to the incident each report belongs to, for its
-supported unit and confidentiality. Rows are streamed with a server-side cursor on PostgreSQL,
-so an export of a hundred thousand reports holds one batch in memory, not all of them.
+The reader's selection is the case list's query (reports joined to their incident, with the
+filter and the role's confidentiality rule), read here with the columns of an export record.
+Rows are streamed with a server-side cursor on PostgreSQL, so an export of a hundred thousand
+reports holds one batch in memory, not all of them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, false, func
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from escalation.models import Alert, AlertReport
+from escalation.models import Alert
 from reports.crypto import DecryptionError, Keyring
 from reports.models import Report
 from reports.sealing import field_context
@@ -61,22 +61,21 @@ FREE_TEXT_COLUMNS = (Report.description_enc, Report.perpetrator_detail_enc)
 class Scope:
     """The reports one reader may see under one filter.
 
-    `reports` selects from `reports` (any columns) with the case list's filter and the role's
-    confidentiality rule in its WHERE clause; only its conditions are used here.
+    `reports` is the case list's `staff.filters.base_query` (reports outer-joined to their
+    incident, the filter and the role's confidentiality rule applied); only its joins and
+    conditions are used here, with the columns each figure needs.
     """
 
     reports: Select[Any]
     visibility: Visibility
 
-    def ids(self) -> Any:
-        """The selected report ids as a subquery (ordering and paging dropped)."""
-        narrowed = self.reports.with_only_columns(Report.id).order_by(None).limit(None)
-        return narrowed.offset(None).subquery("scoped")
+    def select(self, *columns: Any) -> Select[Any]:
+        """The scope's rows with other columns (unordered, unpaged)."""
+        return self.reports.with_only_columns(*columns).order_by(None).limit(None).offset(None)
 
 
 def record_statement(scope: Scope) -> Select[Any]:
     """Every visible report of the scope with its incident's unit, newest first."""
-    ids = scope.ids()
     columns: list[Any] = [
         *RECORD_COLUMNS,
         Alert.supported_unit,
@@ -84,14 +83,7 @@ def record_statement(scope: Scope) -> Select[Any]:
     ]
     if scope.visibility.free_text:
         columns.extend(FREE_TEXT_COLUMNS)
-    return (
-        select(*columns)
-        .select_from(Report)
-        .join(ids, ids.c.id == Report.id)
-        .outerjoin(AlertReport, AlertReport.report_id == Report.id)
-        .outerjoin(Alert, Alert.id == AlertReport.alert_id)
-        .order_by(Report.created_at.desc(), Report.id.desc())
-    )
+    return scope.select(*columns).order_by(Report.created_at.desc(), Report.id.desc())
 
 
 class RecordReader:

@@ -12,14 +12,13 @@ from typing import Any
 
 import hxl
 import openpyxl
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reports.crypto import Keyring
-from reports.models import Report
 from staff.analysis.columns import ALL_COLUMNS, Visibility
 from staff.analysis.source import Scope, stream_records
 from staff.analysis.writers import csv_chunks, geojson_chunks, xlsx_chunks
+from staff.filters import CaseFilter, base_query
 from tests.staff.analysis.seeding import T0, Seed, random_seeds, seed_reports
 
 ANALYST = Visibility(free_text=True, confidential=True)
@@ -40,8 +39,8 @@ async def collect(chunks: AsyncIterator[bytes]) -> bytes:
     return b"".join([chunk async for chunk in chunks])
 
 
-def everything(visibility: Visibility) -> Scope:
-    return Scope(select(Report), visibility)
+def everything(visibility: Visibility, role: str = "confidential") -> Scope:
+    return Scope(base_query(CaseFilter(), role, T0), visibility)
 
 
 async def test_csv_with_hxl_row_passes_libhxl_validation(
