@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from escalation.clock import aware
 from reports.crypto import Keyring
 from reports.database import session_factory
+from reports.models import Report
 from reports.records import ReportView
 from reports.sealing import open_report
-from staff.filters import CaseFilter, Cursor, case_query
+from staff.filters import CaseFilter, Cursor, base_query, case_query
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,25 @@ def age_text(age: timedelta, _: Any) -> str:
     if minutes >= 120:
         return _("{count} h", count=minutes // 60)
     return _("{count} min", count=max(minutes, 0))
+
+
+async def visible_case(
+    engine: AsyncEngine, keyring: Keyring, reference: str, role: str, now: datetime
+) -> CaseRow | None:
+    """The case `reference` if `role` may see it, else None (the page then answers 404)."""
+    query = base_query(CaseFilter(), role, now).where(Report.reference == reference.upper())
+    async with session_factory(engine)() as session:
+        found = (await session.execute(query.limit(1))).first()
+    if found is None:
+        return None
+    return CaseRow(
+        report=open_report(keyring, found.Report),
+        categories=_categories(found.Report),
+        alert_id=found.alert_id,
+        cluster_size=found.cluster_size or 1,
+        alert_state=found.alert_state,
+        holder=found.assigned_to or found.acted_by,
+        unit=found.unit,
+        confidential=bool(found.confidential),
+        age=now - (aware(found.Report.created_at) or now),
+    )

@@ -50,7 +50,7 @@ def _one(query: Mapping[str, str], name: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _date(value: str | None, name: str) -> datetime | None:
+def parse_date(value: str | None, name: str) -> datetime | None:
     if value is None:
         return None
     try:
@@ -94,7 +94,7 @@ class Cursor:
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             moment, ident = raw.split("|")
-            return cls(_date(moment, "cursor") or datetime.now(UTC), int(ident))
+            return cls(parse_date(moment, "cursor") or datetime.now(UTC), int(ident))
         except (ValueError, UnicodeDecodeError):
             raise FilterError("cursor: not a cursor of this list") from None
 
@@ -147,8 +147,8 @@ class CaseFilter:
             area=_one(query, "area"),
             unit=_one(query, "unit"),
             q=_one(query, "q"),
-            since=_date(_one(query, "since"), "since"),
-            until=_date(_one(query, "until"), "until"),
+            since=parse_date(_one(query, "since"), "since"),
+            until=parse_date(_one(query, "until"), "until"),
             period=period,
             confidential=_flag(_one(query, "confidential"), "confidential"),
             needs_action=bool(_flag(_one(query, "needs_action"), "needs_action")),

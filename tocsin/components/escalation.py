@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from bot.flow.followup import open_staff_question, status_notice
+from bot.flow.followup import open_staff_question, post_to_mailbox, status_notice
 from bot.messages import OutboundMessage
 from escalation.gateway import EscalationGateway
 from escalation.loading import RulesError, load_rules
@@ -25,17 +25,25 @@ from tocsin.settings import SettingsError
 log = logging.getLogger(__name__)
 
 
+# channels that run in another process (`tocsin shell`): reached through the session store
+MAILBOX_CHANNELS = frozenset({"console"})
+
+
 class AppRelay:
-    """Reaches reporters through whichever channels this process runs."""
+    """Reaches reporters through whichever channels this process runs, and console users
+    through their session (their `tocsin shell` shows what waits there)."""
 
     def __init__(self, app: App) -> None:
         self.app = app
 
     def serves(self, channel: str) -> bool:
-        return channel in self.app.senders
+        return channel in self.app.senders or channel in MAILBOX_CHANNELS
 
     async def _send(self, channel: str, raw_id: str, messages: Sequence[OutboundMessage]) -> bool:
         sender = self.app.senders.get(channel)
+        if sender is None and channel in MAILBOX_CHANNELS:
+            await post_to_mailbox(self.app.conversation.services, channel, raw_id, list(messages))
+            return True
         if sender is None:
             return False
         await sender.send(raw_id, messages)
