@@ -77,7 +77,7 @@
     var node = document.getElementById("map");
     if (!node || !window.L) { return; }
     var text = words();
-    var map = L.map(node, { preferCanvas: true, worldCopyJump: true }).setView([14, -2], 5);
+    var map = L.map(node, { preferCanvas: true, worldCopyJump: true, minZoom: 2, maxZoom: 18 }).setView([14, -2], 5);
     if (node.dataset.tiles) {
       L.tileLayer(node.dataset.tiles, { maxZoom: 18 }).addTo(map);
     }
@@ -119,10 +119,10 @@
     slider.max = String(last);
     slider.value = String(last);
     slider.addEventListener("input", draw);
-    draw();
-    if (layers.length) {
-      map.fitBounds(L.featureGroup(layers).getBounds(), { maxZoom: 9, padding: [20, 20] });
+    if (layers.length) {  // zoom first: clusters are then built once, at the final zoom
+      map.fitBounds(L.featureGroup(layers).getBounds(), { maxZoom: 9, padding: [20, 20], animate: false });
     }
+    draw();
     var unplaced = Object.keys(data.unplaced || {}).reduce(function (n, k) { return n + data.unplaced[k]; }, 0);
     if (unplaced) {
       document.getElementById("map-unplaced").textContent = fill(text.unplaced || "{count}", { count: unplaced });
