@@ -20,7 +20,7 @@ from escalation.models import Alert
 from escalation.units import Unit, UnitRegistry
 from reports.models import Report
 from staff.analysis.facts import OPEN_STATUSES
-from staff.analysis.source import Scope
+from staff.analysis.source import Scope, without_jit
 
 MAX_REFERENCES = 2000
 
@@ -80,6 +80,7 @@ async def summaries(engine: AsyncEngine, scope: Scope, registry: UnitRegistry) -
     ).where(Alert.supported_unit.is_not(None))
     statement = statement.group_by(Alert.supported_unit)
     async with engine.connect() as connection:
+        await without_jit(connection)
         rows = {row[0]: row for row in (await connection.execute(statement)).all()}
     found = []
     for unit in registered_units(registry, sorted(rows)):
@@ -120,6 +121,7 @@ async def dossier(engine: AsyncEngine, scope: Scope, unit: Unit) -> Dossier:
     severities: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     async with engine.connect() as connection:
+        await without_jit(connection)
         for row in (await connection.execute(statement)).all():
             found.reports += 1
             months[row.created_at.strftime("%Y-%m")] += 1

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from reports.models import Report
-from staff.analysis.source import Scope
+from staff.analysis.source import Scope, without_jit
 from staff.analysis.writers import valid_point
 
 DRAWN = ("exact", "place", "admin")
@@ -47,6 +47,7 @@ async def map_points(engine: AsyncEngine, scope: Scope) -> dict[str, Any]:
     unplaced: Counter[str] = Counter()
     countries: set[str] = set()
     async with engine.connect() as connection:
+        await without_jit(connection)
         result = await connection.stream(statement.execution_options(yield_per=5000))
         async for row in result:
             precision = row.location_precision or "unknown"

@@ -17,12 +17,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, cast, func, literal, literal_column, select, true
+from sqlalchemy import (
+    JSON,
+    Float,
+    Integer,
+    String,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+)
 from sqlalchemy import case as sql_case
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from staff.analysis.facts import AGE_BUCKETS, DIMENSIONS, desks_statement, facts_statement
-from staff.analysis.source import Scope
+from staff.analysis.source import Scope, without_jit
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -73,6 +85,7 @@ class Figures:
 
 
 Table = dict[str, list[Figures]]
+SHARES = literal([0.5, 0.9], ARRAY(Float))  # one sort gives both percentiles
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -87,6 +100,7 @@ async def accountability(
     """Figures by dimension (see `DIMENSIONS`), each list ordered by number of reports."""
     facts = facts_statement(scope, now).cte("facts")
     async with engine.connect() as connection:
+        await without_jit(connection)
         if engine.dialect.name == "postgresql":
             rows = (await connection.execute(_in_database(facts, desks or {}))).all()
             table = _table(_from_database(row) for row in rows)
@@ -159,11 +173,9 @@ def _in_database(facts: Any, desks: dict[str, str]) -> Any:
         every.c.key,
         func.count(),
         func.count(every.c.ack_at),
-        func.percentile_cont(0.5).within_group(to_ack),
-        func.percentile_cont(0.9).within_group(to_ack),
+        func.percentile_cont(SHARES).within_group(to_ack),
         func.count(every.c.feedback_at),
-        func.percentile_cont(0.5).within_group(to_feedback),
-        func.percentile_cont(0.9).within_group(to_feedback),
+        func.percentile_cont(SHARES).within_group(to_feedback),
         func.coalesce(func.sum(every.c.people), 0),
         *(func.count().filter(every.c.age == name) for name, _ in AGE_BUCKETS),
     ).group_by(every.c.dim, every.c.key)
@@ -171,18 +183,19 @@ def _in_database(facts: Any, desks: dict[str, str]) -> Any:
 
 def _from_database(row: Any) -> tuple[str, Figures]:
     dimension, key, *values = row
+    ack, feedback = values[2] or (None, None), values[4] or (None, None)
     figures = Figures(
         key=key or "",
         reports=values[0],
         acknowledged=values[1],
-        ack_median=values[2],
-        ack_p90=values[3],
-        with_feedback=values[4],
-        feedback_median=values[5],
-        feedback_p90=values[6],
-        people=int(values[7] or 0),
+        ack_median=ack[0],
+        ack_p90=ack[1],
+        with_feedback=values[3],
+        feedback_median=feedback[0],
+        feedback_p90=feedback[1],
+        people=int(values[5] or 0),
     )
-    figures.open_by_age = {name: values[8 + i] for i, (name, _) in enumerate(AGE_BUCKETS)}
+    figures.open_by_age = {name: values[6 + i] for i, (name, _) in enumerate(AGE_BUCKETS)}
     return dimension, figures
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from escalation.models import Alert
 from nlu.taxonomy import AFFECTED_GROUPS, SEVERITIES
 from reports.models import Report
-from staff.analysis.source import Scope
+from staff.analysis.source import Scope, without_jit
 
 TOP_AREAS = 8
 WEEKLY_AFTER_DAYS = 90
@@ -70,6 +70,7 @@ def _labels(first: date, last: date, weekly: bool) -> list[str]:
 
 async def _rows(engine: AsyncEngine, statement: Any) -> list[Any]:
     async with engine.connect() as connection:
+        await without_jit(connection)
         return list((await connection.execute(statement)).all())
 
 
