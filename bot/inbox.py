@@ -29,10 +29,10 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.group_commit import GroupCommit
 from bot.inbox_statements import InboxStatements
 from reports.crypto import Keyring
 from reports.database import is_sqlite
+from reports.group_commit import GroupCommit
 from reports.models import InboundItem
 
 log = logging.getLogger(__name__)

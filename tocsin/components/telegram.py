@@ -63,6 +63,7 @@ def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel
         settings=settings,
         redis=app.redis,
         staff_gateway=lambda: app.staff_gateway,
+        turns=app.turns,
     )
 
 
