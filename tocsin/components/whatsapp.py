@@ -42,6 +42,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         followup=FollowupTemplate.from_settings(
             settings.whatsapp_followup_template, settings.whatsapp_followup_languages
         ),
+        turns=app.turns,
     )
     WhatsAppWebhook(
         app_secret=settings.whatsapp_app_secret or "",
