@@ -26,11 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.inbox import InboxItem
 from bot.messages import OutboundMessage
 from bot.sessions import Session, SessionStore
+from locales.i18n import Translator
 from reports.crashpoints import crash_point
 from reports.crypto import Keyring
 from reports.models import InboundItem
 from reports.outbound import OutboundLog, Outgoing
-from reports.unit import UnitOfWork
+from reports.unit import UnitOfWork, unit_of_work
 
 SEAL_CONTEXT = b"turn"
 _SET_OUTCOME = (
@@ -118,6 +119,33 @@ class TurnRecords:
             else:
                 await self.sessions.save(Session.from_json(outcome["session"].encode()))
         return await self.outbound.pending(origin_of(item))
+
+    async def record_unreadable(
+        self, item: InboxItem, recipient: str, language: str
+    ) -> list[Outgoing]:
+        """Record the answer to a message that could not be read, under its own origin (the
+        item may be given another run later, whose replies must not meet these)."""
+        _ = Translator(language)
+        message = OutboundMessage(
+            _("I could not read that. Please send it again in another way."),
+            language=language,
+            right_to_left=_.right_to_left,
+        )
+        async with unit_of_work(self.engine) as unit:
+            db = await unit.session()
+            origin = f"{origin_of(item)}:unreadable:{item.attempts}"
+            outgoing = await self.outbound.record(
+                db, origin, item.channel, item.sender_key, recipient, [message.to_dict()]
+            )
+            await unit.commit()
+        return outgoing
+
+    async def language_of(self, channel: str, sender_id: str, hint: str | None) -> str:
+        """The language of a person's conversation, else their channel's hint, else ''."""
+        session = await self.sessions.load(self.keyring.pseudonym(channel, sender_id))
+        if session is not None and session.language:
+            return session.language
+        return (hint or "").split("-")[0].lower()
 
     @staticmethod
     def messages(outgoing: list[Outgoing]) -> list[OutboundMessage]:

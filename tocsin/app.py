@@ -43,6 +43,8 @@ class App:
     inbox: Inbox | None = None
     # channel name -> handler of its inbox items, registered by channel components
     inbox_handlers: dict[str, InboxHandler] = field(default_factory=dict)
+    # channel name -> answers an item that could not be read (before it is parked)
+    inbox_apologies: dict[str, InboxHandler] = field(default_factory=dict)
     redis: Any = None
     # channel name -> sender for messages nobody just asked for (relays, staff pings)
     senders: dict[str, ChannelSender] = field(default_factory=dict)

@@ -187,6 +187,26 @@ class TelegramChannel:
         replies = TurnRecords.messages(outgoing)
         await self._reply(chat_id, replies, memory, item, [one.id for one in outgoing])
 
+    async def answer_unreadable(self, item: InboxItem) -> None:
+        """Tell the person their message could not be read (the processor then parks it)."""
+        try:
+            payload = json.loads(item.payload)
+        except ValueError:
+            return  # not even JSON: there is nobody to answer
+        route = route_update(payload, self.staff_chats)
+        if route.kind != "person" or route.chat_id is None or self.turns is None:
+            return
+        sender = (payload.get("message") or payload.get("callback_query") or {}).get("from")
+        hint = sender.get("language_code") if isinstance(sender, dict) else None
+        language = await self.turns.language_of(
+            CHANNEL, route.chat_id, hint if isinstance(hint, str) else None
+        )
+        if language not in self.settings.languages:
+            language = self.settings.default_language
+        outgoing = await self.turns.record_unreadable(item, route.chat_id, language)
+        memory = await self.memories.load(route.chat_id)
+        await self._send_recorded(route.chat_id, outgoing, memory, item)
+
     async def _answer_callback(self, callback_id: str, text: str | None = None) -> None:
         try:
             await self.api.call(AnswerCallbackQuery(callback_query_id=callback_id, text=text))

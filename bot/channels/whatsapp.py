@@ -103,9 +103,11 @@ class WhatsAppChannel:
         followup: FollowupTemplate | None = None,
         retry_base_seconds: float = 15.0,
         turns: TurnRecords | None = None,
+        languages: Sequence[str] = ("en",),
     ) -> None:
         self.engine = engine
         self.turns = turns
+        self.languages = tuple(languages)  # the first is the deployment's default
         self.client = client
         self.ledger = ledger
         self.keyring = keyring
@@ -138,6 +140,20 @@ class WhatsAppChannel:
         except GraphError as error:
             log.warning("whatsapp mark-as-read failed code=%s", error.code)
         log.info("whatsapp message handled type=%s replies=%d", incoming.kind, len(replies))
+
+    async def answer_unreadable(self, item: InboxItem) -> None:
+        """Tell the person their message could not be read (the processor then parks it)."""
+        if self.turns is None:
+            return
+        incoming = IncomingItem.from_json(item.payload)
+        language = await self.turns.language_of(CHANNEL, incoming.sender.id, None)
+        if language not in self.languages:
+            language = self.languages[0]
+        outgoing = await self.turns.record_unreadable(item, incoming.sender.id, language)
+        pseudonym = self.keyring.pseudonym(CHANNEL, incoming.sender.id)
+        replies = TurnRecords.messages(outgoing)
+        await self._deliver(incoming.sender.address, pseudonym, replies, kind="reply")
+        await asyncio.gather(*(self.turns.outbound.mark_sent(one.id) for one in outgoing))
 
     async def _turn(self, item: InboxItem, incoming: IncomingItem) -> list[Outgoing]:
         """The turn's replies, recorded with its outcome (replayed when recorded before)."""
