@@ -65,7 +65,10 @@ class InboxProcessor:
                 raise LookupError(f"no handler for channel {item.channel}")
             await handler(item)
         except Exception as error:
-            overdue = self.clock() - item.received_at >= ANSWER_WITHIN
+            received = item.received_at
+            if received.tzinfo is None:  # SQLite gives back naive UTC times
+                received = received.replace(tzinfo=UTC)
+            overdue = self.clock() - received >= ANSWER_WITHIN
             if (is_transient(error) and not overdue) or not await self._park(item, error):
                 log.warning(
                     "inbox item failed id=%s channel=%s error=%s attempt=%d",
