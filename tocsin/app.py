@@ -49,6 +49,7 @@ class App:
 
     async def close(self) -> None:
         await self.sessions.close()
+        await self.nlu.aclose()
         await self.database.dispose()
 
 
