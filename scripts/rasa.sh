@@ -21,14 +21,17 @@ RASA="$RASA_HOME/bin/rasa"
 command="${1:-all}"
 project="${2:-rasa-project}"
 
+is_python310() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; }
+
 find_python310() {
-  if [ -n "${TOCSIN_PYTHON310:-}" ]; then echo "$TOCSIN_PYTHON310"; return; fi
-  if command -v python3.10 >/dev/null 2>&1; then command -v python3.10; return; fi
-  if command -v pyenv >/dev/null 2>&1 && pyenv prefix 3.10 >/dev/null 2>&1; then
-    echo "$(pyenv prefix 3.10 | head -n 1)/bin/python"; return
-  fi
-  for candidate in "$HOME"/.pyenv/versions/3.10*/bin/python /root/.pyenv/versions/3.10*/bin/python; do
-    if [ -x "$candidate" ]; then echo "$candidate"; return; fi
+  local candidate
+  for candidate in "${TOCSIN_PYTHON310:-}" \
+      "$( (pyenv prefix 3.10 2>/dev/null | head -n 1) || true)/bin/python" \
+      "$(command -v python3.10 2>/dev/null || true)" \
+      "$HOME"/.pyenv/versions/3.10*/bin/python /root/.pyenv/versions/3.10*/bin/python; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ] && is_python310 "$candidate"; then
+      echo "$candidate"; return
+    fi
   done
   return 1
 }
