@@ -21,10 +21,13 @@ from tests.tocsin.test_telegram_run import free_port
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 # (run's crash point, turns let through first, worker's crash point, pings let through first)
+# `tocsin run` routes and pings too (its escalation component), so its ping points are reached
+# for sure; the worker's are reached when it wins a delivery
 SCHEDULE = [
-    ("before_commit", 3, "after_remote", 0),
-    ("after_commit", 4, "after_commit", 0),
-    ("after_remote", 5, "", 0),
+    ("before_commit", 3, "ping_after_remote", 0),
+    ("after_commit", 4, "ping_after_commit", 0),
+    ("after_remote", 5, "ping_after_remote", 0),
+    ("ping_after_remote", 0, "", 0),
 ]
 
 
@@ -41,7 +44,7 @@ async def test_kills_at_chosen_points_lose_no_reference_no_question_and_store_no
             postgres_url, redis_url, nlu_cache_dir, fake, port, tmp_path / "rules.yml"
         )
         tally = await crash_loop(fake, env, tmp_path, port, SCHEDULE, random.randint(10**8, 10**9))
-    assert tally.kills >= len(SCHEDULE) + 1  # every crash point was reached
+    assert tally.kills >= len(SCHEDULE)  # every crash point of the run process was reached
     assert sorted(tally.stored) == sorted(set(tally.shown))  # shown once, stored once
     assert len(tally.stored) == len(SCHEDULE)
     assert tally.duplicates <= tally.kills  # at most one repeated message per kill
