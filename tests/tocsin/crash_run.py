@@ -30,6 +30,7 @@ from reports.storage import ReportStore
 from tests.bot.channels.telegram_harness import REFERENCE, SECRET, TelegramPerson, complete_report
 from tests.conftest import TEST_SECRET
 from tests.fakes.telegram import FakeTelegram
+from tests.tocsin.test_telegram_run import wait_healthy
 
 STORY = "Soldiers beat three men at the market in Gao yesterday evening"
 STAFF_CHAT = "-5001"
@@ -67,16 +68,9 @@ class Supervised:
             await self._healthy()
 
     async def _healthy(self) -> None:
-        deadline = time.monotonic() + 90
         async with aiohttp.ClientSession() as http:
-            while time.monotonic() < deadline:
-                assert self.process.returncode is None, "tocsin exited while starting"
-                with contextlib.suppress(aiohttp.ClientError):
-                    async with http.get(f"{self.health_url}/healthz") as response:
-                        if response.status == 200:
-                            return
-                await asyncio.sleep(0.1)
-        raise AssertionError(f"tocsin {self.command} did not start")
+            log = self.folder / f"{self.command}-{self.starts}.log"
+            await wait_healthy(http, str(self.health_url), self.process, log)
 
     async def revive(self) -> bool:
         """Start it again if it died (a kill counted); True when it had."""
