@@ -2,7 +2,9 @@
 
 SQLite is the embedded default and must be as durable as PostgreSQL for what we promise
 (a report acknowledged to its reporter survives a crash), so it runs in WAL mode with full
-fsync and a busy timeout. Migrations are Alembic's, run from the packaged scripts.
+fsync and a busy timeout. Statement parameters never appear in an error
+(`hide_parameters`): an exception that reaches a log must not quote a message id or a
+pseudonym. Migrations are Alembic's, run from the packaged scripts.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine for `url` with the durability settings of its backend."""
+    options.setdefault("hide_parameters", True)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
