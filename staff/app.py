@@ -46,6 +46,7 @@ from staff.i18n import LANGUAGE_COOKIE, is_rtl, language_choices, request_langua
 from staff.security import csrf_protection, security_headers, set_cookie
 from staff.sessions import SessionStore
 from staff.signin import SIGNIN, SignIn
+from staff.timeline import EVENT_LABELS
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -86,6 +87,7 @@ async def _template_context(request: web.Request) -> dict[str, Any]:
         "perpetrator_label": lambda code: label(PERPETRATOR_LABELS, code, words) if code else "",
         "groups_label": lambda groups, victims: describe_groups(groups or {}, victims, words),
         "aware": aware,
+        "event_label": lambda kind: _(EVENT_LABELS[kind]) if kind in EVENT_LABELS else kind,
         **template_member(request),
     }
 
