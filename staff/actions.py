@@ -49,7 +49,7 @@ async def case_action(request: web.Request) -> web.StreamResponse:
     try:
         detail = await _perform(request, desk, case, action, form)
     except ActionError as error:
-        raise _back(request, case.report.reference, failed=str(error)[:200]) from None
+        raise _back(request, case.report.reference, failed=error.code) from None
     await audit(
         request,
         f"desk_{action}",
@@ -67,7 +67,7 @@ async def _perform(
     if action in ("ack", "assign", "dismiss"):
         name = str(get("assignee", "")).strip()[:64] or None if action == "assign" else None
         if action == "dismiss" and not str(get("reason", "")).strip():
-            raise ActionError("a reason is needed to dismiss")
+            raise ActionError("reason")
         await desk.gateway_action(case, action, name)
         return name or ""
     if action == "verify":
@@ -76,7 +76,7 @@ async def _perform(
         return f"{reliability}{credibility}"
     if action == "status":
         if not str(get("reason", "")).strip():
-            raise ActionError("a reason is needed to change the status")
+            raise ActionError("reason")
         target = str(get("status", ""))
         await desk.change_status(case, target)
         return f"{case.report.status}->{target}"
@@ -90,8 +90,8 @@ async def _perform(
     if action == "ask":
         reached = await desk.ask(case, str(get("question", "")))
         if not reached:
-            raise ActionError("no reporter of this case can be reached")
+            raise ActionError("unreachable")
         return f"reached {len(reached)}"
     if not await desk.send_notice(case):
-        raise ActionError("the reporter did not agree to be contacted")
+        raise ActionError("unreachable")
     return case.report.status

@@ -33,12 +33,20 @@ from locales.labels import (
     label,
 )
 from staff import actions, audit_page, case_page, cases, login
-from staff.auth import CONTEXT, SESSIONS, session_middleware, template_member
+from staff.auth import (
+    CONTEXT,
+    LANGUAGE,
+    SESSIONS,
+    TRANSLATE,
+    session_middleware,
+    template_member,
+)
 from staff.context import StaffContext
 from staff.i18n import LANGUAGE_COOKIE, is_rtl, language_choices, request_language, translator
 from staff.security import csrf_protection, security_headers, set_cookie
 from staff.sessions import SessionStore
 from staff.signin import SIGNIN, SignIn
+from staff.timeline import EVENT_LABELS
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -51,8 +59,8 @@ MAX_REQUEST_BYTES = 64 * 1024  # forms only: nothing is uploaded through the des
 async def language_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     """Pick the page language; `?lang=` also sets the cookie for the next pages."""
     language = request_language(request, request.config_dict[CONTEXT].default_language)
-    request["lang"] = language
-    request["_"] = translator(language)
+    request[LANGUAGE] = language
+    request[TRANSLATE] = translator(language)
     response = await handler(request)
     if request.query.get("lang") == language and not response.prepared:
         set_cookie(request, response, LANGUAGE_COOKIE, language, max_age=365 * 86400)
@@ -60,16 +68,18 @@ async def language_middleware(request: web.Request, handler: Any) -> web.StreamR
 
 
 async def _template_context(request: web.Request) -> dict[str, Any]:
-    _ = request["_"]
-    words = Translator(request["lang"])  # taxonomy words come from the shared catalogues
+    _ = request[TRANSLATE]
+    words = Translator(request[LANGUAGE])  # taxonomy words come from the shared catalogues
     router = request.app.router
     return {
         "_": _,
-        "lang": request["lang"],
-        "rtl": is_rtl(request["lang"]),
+        "lang": request[LANGUAGE],
+        "rtl": is_rtl(request[LANGUAGE]),
         "languages": language_choices(),
         "has_route": lambda name: name in router,
-        "url": lambda name, **parts: str(router[name].url_for(**parts)),
+        "url": lambda name, **parts: str(
+            router[name].url_for(**{key: str(value) for key, value in parts.items()})
+        ),
         "static": lambda path: f"{router['static'].canonical}/{path}",
         "category_label": lambda code: label(CATEGORY_LABELS, code, words) if code else "",
         "status_label": lambda code: label(STATUS_LABELS, code, words) if code else "",
@@ -77,6 +87,7 @@ async def _template_context(request: web.Request) -> dict[str, Any]:
         "perpetrator_label": lambda code: label(PERPETRATOR_LABELS, code, words) if code else "",
         "groups_label": lambda groups, victims: describe_groups(groups or {}, victims, words),
         "aware": aware,
+        "event_label": lambda kind: _(EVENT_LABELS[kind]) if kind in EVENT_LABELS else kind,
         **template_member(request),
     }
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
+from locales.i18n import Translator
 from reports.database import session_factory
 from reports.models import AuditEntry
 from staff.context import StaffContext
@@ -23,7 +24,9 @@ from staff.sessions import SessionStore, StaffMember
 CONTEXT = web.AppKey("staff_context", StaffContext)
 SESSIONS = web.AppKey("staff_sessions", SessionStore)
 SESSION_COOKIE = "tocsin_staff"
-MEMBER = "staff_member"
+MEMBER = web.RequestKey("staff_member", StaffMember | None)  # type: ignore[arg-type]
+LANGUAGE = web.RequestKey("staff_language", str)
+TRANSLATE = web.RequestKey("staff_translate", Translator)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 

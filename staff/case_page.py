@@ -18,6 +18,7 @@ from reports.models import STATUS_TRANSITIONS, Report, ReportMedia
 from reports.sealing import field_context, open_media
 from staff.auth import audit, member_of, require_role, staff_context
 from staff.caselist import visible_case
+from staff.desk import ERRORS
 from staff.roles import Can, can
 from staff.timeline import case_timeline, cluster_members, custody
 
@@ -53,7 +54,7 @@ async def case(request: web.Request) -> web.StreamResponse:
         "next_statuses": sorted(STATUS_TRANSITIONS.get(view.status, ())),
         "alert_state": row.alert_state,
         "done": request.query.get("done"),
-        "failed": request.query.get("failed"),
+        "failed": ERRORS.get(request.query.get("failed", "")),
     }
     return aiohttp_jinja2.render_template("case.html", request, values)
 

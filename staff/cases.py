@@ -13,7 +13,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from reports.models import REPORTER_ROLES, STATUSES
-from staff.auth import audit, member_of, require_role, staff_context
+from staff.auth import TRANSLATE, audit, member_of, require_role, staff_context
 from staff.caselist import age_text, read_page
 from staff.filters import PERIODS, SEVERITIES, CaseFilter, FilterError
 
@@ -42,7 +42,7 @@ async def _page_context(request: web.Request, case_filter: CaseFilter) -> dict[s
         "filter": case_filter,
         "query": urlencode(query),
         "next_url": next_url,
-        "age_text": lambda age: age_text(age, request["_"]),
+        "age_text": lambda age: age_text(age, request[TRANSLATE]),
         "poll_seconds": context.poll_seconds,
         "live": case_filter.cursor is None,
     }

@@ -16,6 +16,7 @@ from escalation.models import Alert
 from escalation.queue import enqueue
 from escalation.regroup import RegroupError, merge_into, split_out
 from escalation.routing import queue_updates
+from locales.i18n import N_
 from reports.models import STATUSES
 from reports.storage import StatusChangeError
 from staff.caselist import CaseRow
@@ -25,8 +26,27 @@ from staff.sessions import StaffMember
 GATEWAY_ACTIONS = ("ack", "assign", "verify", "dismiss")
 
 
+# why an action was not taken: a code travels in the redirect, the page shows the words
+ERRORS: dict[str, str] = {
+    "not_running": N_("Escalation is not running in this process."),
+    "not_placed": N_("Escalation has not read this report yet; try again shortly."),
+    "unknown": N_("This action or status is not known."),
+    "gone": N_("The incident of this case no longer exists."),
+    "grading": N_("The grading is a letter from A to F and a number from 1 to 6."),
+    "lifecycle": N_("The lifecycle of a report does not allow this change."),
+    "regroup": N_("These reports cannot be regrouped that way."),
+    "question": N_("A question has 1 to 1000 characters."),
+    "reason": N_("A reason is needed for this action."),
+    "unreachable": N_("No reporter of this case agreed to be contacted."),
+}
+
+
 class ActionError(ValueError):
-    """An action that cannot be taken on this case; the message is shown to staff."""
+    """An action that cannot be taken on this case; `code` is a key of ERRORS."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass
@@ -38,23 +58,23 @@ class Desk:
     def gateway(self) -> EscalationGateway:
         gateway = self.context.gateway()
         if gateway is None:
-            raise ActionError("escalation is not running in this process")
+            raise ActionError("not_running")
         return gateway
 
     def _alert_of(self, case: CaseRow) -> int:
         if case.alert_id is None:
-            raise ActionError("escalation has not read this report yet; try again shortly")
+            raise ActionError("not_placed")
         return case.alert_id
 
     async def gateway_action(self, case: CaseRow, action: str, name: str | None = None) -> None:
         """ack | assign | verify | dismiss: as the Telegram button of the same name."""
         if action not in GATEWAY_ACTIONS:
-            raise ActionError(f"unknown action {action}")
+            raise ActionError("unknown")
         done = await self.gateway.act(
             self._alert_of(case), action, name or self.member.display_name, self.member.actor
         )
         if done is None:
-            raise ActionError("the incident of this case no longer exists")
+            raise ActionError("gone")
 
     async def verify(self, case: CaseRow, reliability: str, credibility: str) -> None:
         """Admiralty grading of the source and the information, then verified."""
@@ -62,22 +82,22 @@ class Desk:
             await self.context.store.set_grading(
                 case.report.reference, reliability or None, credibility or None, self.member.actor
             )
-        except ValueError as error:
-            raise ActionError(str(error)) from None
+        except ValueError:
+            raise ActionError("grading") from None
         await self.gateway_action(case, "verify")
 
     async def change_status(self, case: CaseRow, status: str) -> None:
         """Move the report to `status` along the lifecycle (through the steps between)."""
         if status not in STATUSES:
-            raise ActionError(f"unknown status {status}")
+            raise ActionError("unknown")
         path = status_path(case.report.status, status)
         if not path:
-            raise ActionError(f"{case.report.status} cannot become {status}")
+            raise ActionError("lifecycle")
         for step in path:
             try:
                 await self.context.store.set_status(case.report.reference, step, self.member.actor)
-            except StatusChangeError as error:
-                raise ActionError(str(error)) from None
+            except StatusChangeError:
+                raise ActionError("lifecycle") from None
         await self._refresh_cards(case)
 
     async def _refresh_cards(self, case: CaseRow) -> None:
@@ -105,15 +125,15 @@ class Desk:
                     await split_out(session, case.report.id, now)
                 else:
                     await merge_into(session, case.report.id, self._alert_of(into), now)
-        except RegroupError as error:
-            raise ActionError(str(error)) from None
+        except RegroupError:
+            raise ActionError("regroup") from None
         worker.waker.notify()
 
     async def ask(self, case: CaseRow, question: str) -> list[str]:
         """Relay a question to the consenting reporters of the case's incident."""
         text = question.strip()
         if not text or len(text) > 1000:
-            raise ActionError("a question of 1 to 1000 characters")
+            raise ActionError("question")
         return await self.gateway.ask_reporters(
             self._alert_of(case),
             case.report.id,

@@ -12,7 +12,7 @@ import aiohttp_jinja2
 import segno
 from aiohttp import web
 
-from staff.auth import SESSION_COOKIE, SESSIONS, current_staff, pending_staff
+from staff.auth import SESSION_COOKIE, SESSIONS, TRANSLATE, current_staff, pending_staff
 from staff.security import pre_session_token, set_cookie
 from staff.signin import SIGNIN, Outcome, enrolment_uri
 
@@ -53,7 +53,7 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 async def login_submit(request: web.Request) -> web.StreamResponse:
     signin = request.config_dict[SIGNIN]
     form = await request.post()
-    _ = request["_"]
+    _ = request[TRANSLATE]
     if await signin.client_blocked(_client(request)):
         return await _form(request, _("Too many failed attempts. Try again later."), 429)
     email, password = str(form.get("email", "")), str(form.get("password", ""))
@@ -73,7 +73,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
 
 
 async def _refused(request: web.Request, outcome: Outcome) -> web.Response:
-    _ = request["_"]
+    _ = request[TRANSLATE]
     if outcome.result == "locked":
         return await _form(
             request, _("This account is locked for a while after failed attempts."), 403

@@ -15,6 +15,8 @@ from aiohttp import web
 
 from staff.auth import MEMBER, Handler, staff_context
 
+NEW_PRE_SESSION = web.RequestKey("staff_new_pre_session", str)
+
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -53,8 +55,8 @@ def pre_session_token(request: web.Request) -> str:
     token = request.cookies.get(PRE_SESSION_COOKIE)
     if token and 20 <= len(token) <= 100:
         return token
-    token = request.get("new_pre_session") or secrets.token_urlsafe(24)
-    request["new_pre_session"] = token
+    token = request.get(NEW_PRE_SESSION) or secrets.token_urlsafe(24)
+    request[NEW_PRE_SESSION] = token
     return token
 
 
@@ -78,7 +80,7 @@ async def csrf_protection(request: web.Request, handler: Handler) -> web.StreamR
         if not expected or not sent or not hmac.compare_digest(expected, sent):
             raise web.HTTPForbidden(text="missing or wrong CSRF token; reload the page")
     response = await handler(request)
-    token = request.get("new_pre_session")
+    token = request.get(NEW_PRE_SESSION)
     if token and not response.prepared:
         set_cookie(request, response, PRE_SESSION_COOKIE, token, max_age=3600)
     return response

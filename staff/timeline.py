@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from escalation.clock import aware
 from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
+from locales.i18n import N_
 from reports.crypto import Keyring
 from reports.database import session_factory
 from reports.models import AuditEntry, Report, ReportAddition
@@ -24,6 +25,37 @@ from reports.sealing import field_context
 from staff.filters import visibility
 
 QUIET_ACTIONS = frozenset({"read", "listed", "api_listed", "contact_used"})
+# the words of each kind of event (unknown kinds show their code)
+EVENT_LABELS: dict[str, str] = {
+    "submitted": N_("Received"),
+    "status": N_("Status changed"),
+    "graded": N_("Graded"),
+    "added_details": N_("Reporter added details"),
+    "added_answer": N_("Reporter answered"),
+    "details": N_("Details from the reporter"),
+    "answer": N_("Answer from the reporter"),
+    "erased": N_("Erased by the reporter"),
+    "ping": N_("Staff pinged"),
+    "remind": N_("Staff reminded"),
+    "edit": N_("Ping updated"),
+    "update": N_("Partners updated"),
+    "notice": N_("Notice to the reporter"),
+    "question_asked": N_("Question sent to the reporter"),
+    "question_answered": N_("Question answered"),
+    "question_closed": N_("Question not delivered"),
+    "question_awaiting_text": N_("Question being written"),
+    "media_viewed": N_("File viewed"),
+    "media_downloaded": N_("File downloaded"),
+    "desk_ack": N_("Acknowledged on the desk"),
+    "desk_assign": N_("Assigned on the desk"),
+    "desk_verify": N_("Verified on the desk"),
+    "desk_dismiss": N_("Dismissed on the desk"),
+    "desk_status": N_("Status changed on the desk"),
+    "desk_merge": N_("Merged on the desk"),
+    "desk_split": N_("Split on the desk"),
+    "desk_ask": N_("Question asked on the desk"),
+    "desk_notice": N_("Status notice sent from the desk"),
+}
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ async def make_accounts(context: StaffContext) -> dict[str, Account]:
 
 
 @pytest.fixture
-async def desk(bench: Bench) -> AsyncIterator[Desk]:
+async def desk(bench: Bench) -> AsyncIterator[Desk]:  # noqa: F811
     def gateway() -> EscalationGateway:
         return bench.gateway  # read at each action: a test may give the bench another one
 

@@ -122,7 +122,7 @@ async def test_sessions_end_when_idle_and_after_the_absolute_limit(desk: Desk) -
 
 
 async def test_cookies_are_httponly_strict_scoped_and_secure_behind_https(desk: Desk) -> None:
-    client, response, _page = await _password(desk, "analyst")
+    _client, response, _page = await _password(desk, "analyst")
     cookie = response.history[0].cookies["tocsin_staff"]
     assert cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/staff"
     assert not cookie["secure"], "plain http on loopback"
