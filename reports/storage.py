@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from reports.clock import Clock, SystemClock
 from reports.crypto import Keyring
 from reports.database import session_factory
 from reports.models import (
@@ -29,6 +29,7 @@ from reports.records import MediaUpload, ReportDraft, ReportView
 from reports.references import new_reference
 from reports.sealing import field_context, open_contact, open_report, seal_media, seal_report
 from reports.severity import compute_severity
+from reports.unit import writing
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +41,19 @@ class StatusChangeError(Exception):
 class ReportStore:
     """Async storage of reports on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: AsyncEngine, keyring: Keyring) -> None:
+    def __init__(self, engine: AsyncEngine, keyring: Keyring, clock: Clock | None = None) -> None:
         self.engine = engine
         self.keyring = keyring
+        # stamps reports and outbox events: escalation reads them on the same clock
+        self.clock = clock or SystemClock()
         self._sessions = session_factory(engine)
 
     async def submit(self, draft: ReportDraft) -> ReportView:
         """Store a finished report with its media and its outbox event, atomically.
 
         Returns only after the commit, so whoever shows the reference to the reporter can
-        promise that the report survives a crash.
+        promise that the report survives a crash. Inside a turn's unit of work (see
+        `reports.unit`) the commit is the turn's own, and the reference leaves only after it.
         """
         severity = draft.severity or compute_severity(
             draft.category,
@@ -62,8 +66,9 @@ class ReportStore:
             row = seal_report(self.keyring, draft, reference, severity)
             row.media = [seal_media(self.keyring, reference, upload) for upload in draft.media]
             row.additions = []
+            row.created_at = row.updated_at = self.clock.now()
             try:
-                async with self._sessions() as session, session.begin():
+                async with writing(self.engine, self._sessions) as session:
                     session.add(row)
                     await session.flush()
                     session.add(self._event("report.submitted", row))
@@ -81,10 +86,14 @@ class ReportStore:
             return open_report(self.keyring, row, row.media, [])
         raise RuntimeError("could not draw a unique reference")
 
-    @staticmethod
-    def _event(topic: str, row: Report, **payload: Any) -> OutboxEvent:
+    def _event(self, topic: str, row: Report, **payload: Any) -> OutboxEvent:
+        now = self.clock.now()
         return OutboxEvent(
-            topic=topic, report_id=row.id, payload={"reference": row.reference, **payload}
+            topic=topic,
+            report_id=row.id,
+            payload={"reference": row.reference, **payload},
+            created_at=now,
+            available_at=now,
         )
 
     async def _owned(
@@ -122,7 +131,7 @@ class ReportStore:
         kind: str = "details",
     ) -> bool:
         """Append details (text and files) to one of the reporter's own reports."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             row = await self._owned(session, reference, pseudonyms)
             if row is None or row.erased:
                 return False
@@ -139,7 +148,7 @@ class ReportStore:
                 sealed = seal_media(self.keyring, row.reference, upload)
                 sealed.report_id = row.id
                 session.add(sealed)
-            row.updated_at = datetime.now(UTC)
+            row.updated_at = self.clock.now()
             session.add(self._event("report.updated", row, kind=kind))
             session.add(AuditEntry(actor="reporter", action=f"added_{kind}", report_id=row.id))
         return True
@@ -149,7 +158,7 @@ class ReportStore:
 
         The row stays, marked erased, so staff see that it was erased rather than a gap.
         """
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             result = await session.execute(
                 select(Report).where(
                     Report.reporter_pseudonym.in_(list(pseudonyms)), Report.erased.is_(False)
@@ -168,9 +177,8 @@ class ReportStore:
                 session.add(AuditEntry(actor="reporter", action="erased", report_id=row.id))
         return len(rows)
 
-    @staticmethod
-    def _wipe(row: Report) -> None:
-        now = datetime.now(UTC)
+    def _wipe(self, row: Report) -> None:
+        now = self.clock.now()
         for column in (
             "description_enc",
             "perpetrator_detail_enc",
@@ -192,14 +200,18 @@ class ReportStore:
         row.updated_at = now
 
     async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
-        """Newest first, decrypted for an operator; the read is audited."""
+        """Newest first, decrypted for an operator; the read is audited: one entry per report
+        read, so "who read this report" has an answer for listings as for single reads."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
             )
             rows = list(result.scalars())
             views = [await self._full_view(session, row) for row in rows]
-            session.add(AuditEntry(actor=actor, action="listed", detail=f"{len(rows)} reports"))
+            session.add_all(
+                AuditEntry(actor=actor, action="listed", report_id=row.id, detail=row.reference)
+                for row in rows
+            )
         return views
 
     async def get_report(self, reference: str, actor: str) -> ReportView | None:
@@ -235,7 +247,7 @@ class ReportStore:
             if status not in STATUS_TRANSITIONS.get(row.status, frozenset()):
                 raise StatusChangeError(f"{row.status} cannot become {status}")
             previous, row.status = row.status, status
-            row.updated_at = datetime.now(UTC)
+            row.updated_at = self.clock.now()
             session.add(self._event("report.status", row, previous=previous, status=status))
             session.add(
                 AuditEntry(

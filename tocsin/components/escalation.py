@@ -79,7 +79,9 @@ def build_gateway(app: App) -> tuple[EscalationWorker, EscalationGateway]:
         store=app.store,
         relay=relay,
         redis=app.redis,
+        clock=app.clock,
         ruleset=ruleset,
+        bot=app.telegram_bot,
     )
     telegram = worker.notifiers.get("telegram")
     gateway = EscalationGateway(
