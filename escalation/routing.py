@@ -17,7 +17,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from escalation import statements
+from escalation import notices, statements
 from escalation.clock import Clock
 from escalation.clustering import Placed, incident_candidates, pick_incident
 from escalation.models import Alert, AlertReport, StaffQuestion
@@ -414,14 +414,12 @@ class EventProcessor:
         status = str(event.payload.get("status", ""))
         if row is None or row.erased or not row.consent_followup or not status:
             return
+        target, key = f"reporter:{row.id}", f"notice:{row.id}:{status}"
+        await notices.supersede_older(session, target, key, now)
         await enqueue(
-            session,
-            target=f"reporter:{row.id}",
-            purpose="notice",
-            dedupe_key=f"notice:{row.id}:{status}",
-            now=now,
+            session, target=target, purpose="notice", dedupe_key=key, now=now,
             payload={"status": status},
-        )
+        )  # fmt: skip
 
     async def on_updated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         if event.payload.get("kind") == "answer":
