@@ -289,7 +289,7 @@ class EventProcessor:
         session.info.setdefault("tocsin_routed", set()).add(row.id)
         known = session.info.get("tocsin_texts", {}).get(row.id)
         perpetrator_text, description = known or self.policy.texts(row)
-        unit = self.policy.units.match(perpetrator_text or description, row.country)
+        unit = self.policy.units.match_any((perpetrator_text, description), row.country)
         confidential = self.policy.is_confidential(row, perpetrator_text, description)
         if confidential:
             session.info.setdefault("tocsin_confidential", set()).add(row.id)
