@@ -119,6 +119,10 @@ def run_eval(args: argparse.Namespace, settings: Any) -> int:
 def run_export(args: argparse.Namespace, settings: Any) -> int:
     from nlu.rasa_export import ExportError, ExportOptions, export_rasa
 
+    if args.directory.exists() and not args.directory.is_dir():
+        message = f"{args.directory} is a file, not a directory"
+        print(f"tocsin: cannot export the Rasa project: {message}", file=sys.stderr)
+        return 1
     languages = [code.strip() for code in args.languages.split(",")] if args.languages else None
     options = ExportOptions(
         epochs=args.epochs,
