@@ -446,6 +446,9 @@ class EventProcessor:
         ).scalar_one_or_none()
         if question is None:
             return
+        if question.channel == "web":  # the staff desk shows answers on the case page
+            question.state = "answered"
+            return
         additions = (
             await session.execute(
                 select(ReportAddition.id).where(

@@ -281,3 +281,26 @@ class ReportStore:
         context = field_context(row.reference, "addition")
         texts = [self.keyring.decrypt_text(token, context=context) or "" for token in additions]
         return open_report(self.keyring, row, media, texts)
+
+    async def set_grading(
+        self, reference: str, reliability: str | None, credibility: str | None, actor: str
+    ) -> bool:
+        """Admiralty grading of a report by staff (source A..F, information 1..6); audited."""
+        if reliability not in (None, *"ABCDEF") or credibility not in (None, *"123456"):
+            raise ValueError("grading: reliability A..F, credibility 1..6")
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                return False
+            row.source_reliability, row.info_credibility = reliability, credibility
+            row.updated_at = datetime.now(UTC)
+            session.add(self._event("report.updated", row, kind="grading"))
+            session.add(
+                AuditEntry(
+                    actor=actor,
+                    action="graded",
+                    report_id=row.id,
+                    detail=f"{reliability or '-'}{credibility or '-'}",
+                )
+            )
+        return True

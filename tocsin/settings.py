@@ -83,6 +83,8 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # the external base URL of this server (the staff desk sets Secure cookies when https)
+    public_url: str | None = None
 
     escalation_rules: Path | None = None
     staff_telegram_chats: CommaList = []
