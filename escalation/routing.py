@@ -24,7 +24,8 @@ from escalation.models import Alert, AlertReport, StaffQuestion
 from escalation.queue import enqueue, enqueue_many
 from escalation.rules import AlertFacts, RuleSet, matching_rules
 from escalation.surge import SurgeReading, read_area, record_surge
-from escalation.units import UnitRegistry, fold
+from escalation.unit_threshold import record_unit_threshold
+from escalation.units import Unit, UnitRegistry, fold
 from nlu.taxonomy import SEVERITIES
 from reports.crypto import Keyring
 from reports.models import OutboxEvent, Report, ReportAddition
@@ -324,6 +325,19 @@ class EventProcessor:
         )
         if not confidential:  # a surge alert is for non-confidential staff
             await self._check_surge(session, row, now)
+        if unit is not None and unit.threshold is not None and not confidential:
+            await self._check_unit(session, unit, now)
+
+    async def _check_unit(self, session: AsyncSession, unit: Unit, now: datetime) -> None:
+        recorded = await record_unit_threshold(session, unit, now)
+        if recorded is None:
+            return
+        alert, created = recorded
+        if created:
+            log.info("unit threshold alert=%s unit=%s", alert.id, unit.id)
+            await apply_rules(session, self.policy.ruleset, alert, None, now)
+        elif alert.version > 1:
+            await queue_updates(session, alert, now)
 
     @staticmethod
     def _new_alert(row: Report, confidential: bool, unit: str | None, now: datetime) -> Alert:

@@ -106,7 +106,7 @@ class Target(_Strict):
 class Match(_Strict):
     """Facts an alert must have for a rule to apply; an absent key matches anything."""
 
-    kind: Literal["incident", "surge"] = "incident"
+    kind: Literal["incident", "surge", "unit"] = "incident"
     categories: list[str] | None = None
     severity: list[str] | None = None
     min_severity: str | None = None

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=1, le=65535)
     # the external base URL of this server (the staff desk sets Secure cookies when https)
     public_url: str | None = None
+    # an optional tile server for the staff map, e.g. https://tiles.example.org/{z}/{x}/{y}.png
+    map_tiles_url: str | None = None
 
     escalation_rules: Path | None = None
     staff_telegram_chats: CommaList = []
