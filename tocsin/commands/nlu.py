@@ -53,6 +53,7 @@ def build_nlu(settings: Any) -> Any:
         cache_dir=settings.resolved_cache_dir,
         rasa_url=settings.rasa_url,
         extra_gazetteer=settings.extra_gazetteer,
+        gazetteer_dir=settings.resolved_gazetteer_dir,
         warm_up=False,  # one-shot commands: no chat waits for a pin
     )
 
