@@ -25,7 +25,9 @@ from nlu.models import load_classifier, load_common_words
 from nlu.place_names import LazyPlaceNames
 from nlu.precedence import apply_precedence
 from nlu.rasa import RasaClient
+from nlu.reading import read
 from nlu.result import Analysis, Classification, PlaceCandidate, TimeReading, VictimReading
+from nlu.text import fold
 
 DETECTION_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
 
@@ -105,6 +107,7 @@ class Nlu:
         if classification is None:
             classification = self._classify(text, weapons)
         perpetrator, perpetrator_text = self.parse_perpetrator(text, language=reading_language)
+        classification, reading = read(fold(text), classification, perpetrator)
         victims = self.parse_victims(text, language=reading_language)
         return Analysis(
             language=language,
@@ -120,6 +123,10 @@ class Nlu:
             places=tuple(self.geotag(text, language=reading_language, near=near)),
             weapons=weapons,
             backend=backend,
+            categories=reading.categories,
+            confidential=reading.confidential,
+            relevant=reading.relevant,
+            relevance=reading.relevance,
         )
 
     def detect_language(self, text: str, hint: str | None = None) -> tuple[str, float]:
