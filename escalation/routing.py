@@ -57,6 +57,9 @@ class Policy:
         rules = self.ruleset.confidentiality
         if row.category in rules.categories or row.perpetrator in rules.perpetrators:
             return True
+        # the NLU's reading counts even when the person then picked another category
+        if row.confidential_reading or set(row.categories or ()) & set(rules.categories):
+            return True
         folded = f" {fold(perpetrator_text or '')} "
         return any(word in folded for word in self.confidential_words)
 
@@ -88,6 +91,7 @@ def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
         category=alert.category,
         severity=alert.severity,
         confidential=alert.confidential,
+        categories=tuple(row.categories or ()) if row else (),
         immediate_danger=row.immediate_danger if row else None,
         country=alert.country,
         admin_area=alert.admin_area,
@@ -260,6 +264,9 @@ class EventProcessor:
     async def on_submitted(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         row = await session.get(Report, event.report_id)
         if row is None or row.erased or row.id in session.info.get("tocsin_routed", ()):
+            return
+        if row.relevant is False:
+            log.info("report kept unrouted report=%s: read as not an incident", row.id)
             return
         session.info.setdefault("tocsin_routed", set()).add(row.id)
         perpetrator_text = self.policy.unseal(row, "perpetrator_detail")
