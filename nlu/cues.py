@@ -23,7 +23,9 @@ SEXUAL_VIOLENCE = words(
     r"; transactional sex; sexual favou?rs?; (?:abused|violated|dishonou?red) (?:her|the girls|"
     r"the women|women|girls|a girl|a woman|my (?:sister|daughter|wife)); took her by force; "
     r"slept with (?:her|them) by force; had (?:their|his) way with; touched (?:her|them|women|"
-    r"girls) inappropriately; fondl\w*; "
+    r"girls) inappropriately; fondl\w*; (?:forces?|forced|forcing|makes?|made) (?:girls|women|"
+    r"her|them|the girls|the women) (?:to )?sleep with; sleep with (?:him|them) (?:to|before|"
+    r"for|in exchange); "
     # French
     r"viols?; violee?s?; violer; violeurs?; violaient; ont viole; a viole; violences? "
     r"sexuelles?; agressions? sexuelles?; agresse\w* sexuellement; abus sexuels?; abuse"
@@ -66,7 +68,7 @@ ACT_WORDS: dict[str, tuple[str, ...]] = {
         r"قتل\w*; مقتل\w*; اعدم\w*; اعدام\w*"
     ),
     "physical_assault": words(
-        r"beat(?:en|ing|ings)?; tortur\w*; whipp\w*; flogg\w*; assaulted; "
+        r"beat(?:en|ing|ings)?; tortur\w*; whipp\w*; flogg\w*; assaulted; slapped; "
         r"frapp\w*; battu\w*; passe\w* a tabac; tabass\w*; tortur\w*; fouett\w*; "
         r"golpe\w*; apale\w*; espanc\w*; agredi\w*; "
         r"walipiga; walimpiga; kupigwa; alipigwa; walipigwa; kuteswa; mateso; "
@@ -76,13 +78,15 @@ ACT_WORDS: dict[str, tuple[str, ...]] = {
         r"arrested; arrests?; detained; detention; jailed; "
         r"arret\w*; interpell\w*; detenu\w*; garde a vue; "
         r"detuvieron; detenid\w*; arrestad\w*; "
-        r"prenderam; detid\w*; detencao; "
+        r"prenderam; prendeu; detid\w*; detencao; "
         r"walikamatwa; alikamatwa; kukamatwa; waliwakamata; walimkamata; kizuizini; mahabusu; "
         r"اعتقل\w*; اعتقال\w*; احتجز\w*; احتجاز; اوقفو\w*"
     ),
     "abduction_disappearance": words(
         r"abduct\w*; kidnap\w*; disappeared; disappearance; taken to an unknown \w+; "
-        r"enlev\w*; kidnapp\w*; disparu\w*; disparition\w*; "
+        r"enlev\w*; kidnapp\w*; disparu\w*; disparition\w*; whereabouts (?:are |remain )?unknown; "
+        r"(?:have|has|had) not (?:heard from|seen) (?:him|her|them) since; sans nouvelles d\w+; "
+        r"(?:ولا|لا) نعرف مكان\w*; مصيره مجهول; "
         r"secuestr\w*; desaparecid\w*; raptad\w*; sequestr\w*; raptar\w*; "
         r"walitekwa; alitekwa; walimteka; waliwateka; utekaji; kutekwa; "
         r"اختطف\w*; خطف\w*; اختطاف\w*; مختطف\w*; اخفاء قسري; اختفاء قسري"
@@ -104,7 +108,9 @@ ACT_WORDS: dict[str, tuple[str, ...]] = {
         r"احرق\w*; حرق\w*; نهب\w*; دمر\w*; تدمير; سرق\w*; هدم\w*"
     ),
     "extortion_corruption": words(
-        r"extort\w*; bribes?; racket\w*; rancon\w*; pots?[- ]de[- ]vin; extorqu\w*; "
+        r"extort\w*; bribes?; (?:asking|demanding|demand|ask) (?:for )?(?:money|\d+ ?\w*); "
+        r"cobra\w* (?:una )?cuotas?; cobram dinheiro; racket\w*; rancon\w*; "
+        r"pots?[- ]de[- ]vin; extorqu\w*; "
         r"extorsi\w*; sobornos?; extors\w*; subornos?; propinas?; rushwa; hongo; "
         r"ابتزاز; ابتز\w*; رشوه; رشاوي; اتاوات?"
     ),
@@ -112,7 +118,8 @@ ACT_WORDS: dict[str, tuple[str, ...]] = {
         r"forced to (?:flee|leave); displaced; evicted; expelled; "
         r"deplac\w*; expuls\w*; contraint\w* (?:de|a) fuir; force\w* a fuir; "
         r"desplazad\w*; desalojad\w*; obligad\w* a huir; desalojad\w*; deslocad\w*; "
-        r"obrigad\w* a fugir; walifukuzwa; kufukuzwa; kuhama kwa nguvu; "
+        r"obrigad\w* a fugir; walifukuzwa; kufukuzwa; kuhama kwa nguvu; wamekimbia; walikimbia "
+        r"makazi\w*; chased (?:\w+ ){0,3}(?:families|people|residents|villagers) from; "
         r"تهجير; هجرو\w*; نزوح; طرد\w*"
     ),
     "restriction_of_freedoms": words(

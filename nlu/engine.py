@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from nlu.classifier import LinearModel
+from nlu.extraction.nationality import is_foreign
 from nlu.extraction.perpetrator import parse_perpetrator as read_perpetrator
 from nlu.extraction.victims import parse_victims as read_victims
 from nlu.extraction.weapons import parse_weapons
@@ -30,6 +31,8 @@ from nlu.result import Analysis, Classification, PlaceCandidate, TimeReading, Vi
 from nlu.text import fold
 
 DETECTION_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
+# Readings a named national force abroad turns into `foreign_forces` (nlu.extraction.nationality)
+NATIONAL_TYPES = frozenset({None, "army", "police", "unknown"})
 
 
 class Nlu:
@@ -107,6 +110,9 @@ class Nlu:
         if classification is None:
             classification = self._classify(text, weapons)
         perpetrator, perpetrator_text = self.parse_perpetrator(text, language=reading_language)
+        places = tuple(self.geotag(text, language=reading_language, near=near))
+        if perpetrator in NATIONAL_TYPES and places and is_foreign(text, places[0].country):
+            perpetrator = "foreign_forces"
         classification, reading = read(fold(text), classification, perpetrator)
         victims = self.parse_victims(text, language=reading_language)
         return Analysis(
@@ -120,7 +126,7 @@ class Nlu:
             affected_groups=victims.groups,
             victims=victims.total,
             when=self.parse_when(text, language=reading_language, now=now),
-            places=tuple(self.geotag(text, language=reading_language, near=near)),
+            places=places,
             weapons=weapons,
             backend=backend,
             categories=reading.categories,

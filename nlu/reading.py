@@ -24,6 +24,10 @@ from nlu.result import Classification
 SEXUAL_VIOLENCE = "sexual_violence"
 OTHER = "other"
 RELEVANCE_THRESHOLD = 0.5
+# A category the classifier gives this much joins the reading even without an act word.
+SECONDARY_PROBABILITY = 0.25
+# A message this short that names no act is an acknowledgement ("ok", "sawa", "حسنا").
+SHORT_WORDS = 2
 
 # Messages that are about the service or sell something: never an incident on their own.
 CHATTER = Lexicon(
@@ -37,6 +41,21 @@ CHATTER = Lexicon(
             r"تخفيض\w*; عرض خاص; اشترك\w*; free (?:data|airtime|credit); gagnez; ganhe; gana; "
             r"forward (?:this|to) \w+; partagez a tous vos contacts; "
             r"https?://\S+; www\.\S+"
+        )
+    }
+)
+
+
+# "Violación", "violation", "violação" name rape and also the breach of a right or a truce; the
+# classifier learnt the first sense. Followed by a right, a law or a truce, it is the second.
+BREACH = Lexicon(
+    {
+        "breach": words(
+            r"violaci(?:on|ones) (?:de|a) (?:los |las |la |el )?(?:derechos?|ley|leyes|"
+            r"acuerdo|tregua|alto el fuego|cese al fuego|soberania|espacio); violations? "
+            r"(?:des |de la |du |de l'|of )?(?:droits?|rights|loi|law|accord|treve|truce|"
+            r"cessez-le-feu|ceasefire|sovereignty|espace|airspace); violac(?:ao|oes) (?:dos |"
+            r"das |da |do |de )?(?:direitos?|lei|acordo|tregua|cessar-fogo|soberania)"
         )
     }
 )
@@ -58,7 +77,18 @@ def read(
     """The classification (primary possibly changed) and the reading of a folded text."""
     probabilities = dict(classification.ranked)
     acts = {match.label for match in ACTS.find(folded)}
+    likely = {
+        label
+        for label, probability in classification.ranked
+        if probability >= SECONDARY_PROBABILITY and label != OTHER
+    }
     primary = classification.category
+    if primary == SEXUAL_VIOLENCE and SEXUAL_VIOLENCE not in acts and BREACH.first(folded):
+        primary = next(
+            (label for label, _ in classification.ranked if label != SEXUAL_VIOLENCE), OTHER
+        )
+        probabilities[SEXUAL_VIOLENCE] = 0.0
+        likely.discard(SEXUAL_VIOLENCE)
     if SEXUAL_VIOLENCE in acts:
         primary = SEXUAL_VIOLENCE
     elif primary == OTHER and acts:
@@ -66,10 +96,12 @@ def read(
     if primary != classification.category:
         classification = Classification(
             category=primary,
-            confidence=max(probabilities.get(primary, 0.0), classification.confidence),
+            confidence=probabilities.get(primary, 0.0)
+            if primary != SEXUAL_VIOLENCE
+            else max(probabilities.get(primary, 0.0), classification.confidence),
             ranked=classification.ranked,
         )
-    others = sorted(acts - {primary}, key=lambda label: -probabilities.get(label, 0.0))
+    others = sorted((acts | likely) - {primary}, key=lambda label: -probabilities.get(label, 0.0))
     categories = (primary, *others)
     foreign = perpetrator == "foreign_forces" or FOREIGN.first(folded) is not None
     confidential = SEXUAL_VIOLENCE in categories or foreign
@@ -94,6 +126,8 @@ def relevance_score(
         score = max(score, 0.6)
     if not acts and CHATTER.first(folded) is not None:
         score = min(score, 0.2)
+    elif not acts and len(folded.split()) <= SHORT_WORDS:
+        score = min(score, 0.4)
     return score
 
 
