@@ -104,3 +104,19 @@ def test_a_province_of_the_imported_file_is_an_admin_area(
     nlu = Nlu(countries=["BF", "ML"], cache_dir=nlu_cache_dir, gazetteer_dir=gazetteer_env)
     (area, *_) = nlu.geotag("Des hommes armés ont attaqué un village de la province du Yagha Est")
     assert (area.geonameid, area.precision) == (990104, "admin")
+
+
+def test_with_the_deployment_scoped_its_own_moura_wins(
+    gazetteer_env: Path, nlu_cache_dir: Path
+) -> None:
+    """ "Moura" is a town of Portugal to the world; in a Mali deployment with its GeoNames
+    file, it is the village of Mali, in Latin and in Arabic script."""
+    main(["gazetteer", "import", str(DUMP)])
+    world = Nlu(cache_dir=nlu_cache_dir, warm_up=False)
+    assert world.geotag("les soldats ont tué deux hommes à Moura", language="fr")[0].country == "PT"
+    scoped = Nlu(countries=["ML", "BF"], cache_dir=nlu_cache_dir, gazetteer_dir=gazetteer_env)
+    for text, language in (
+        ("les soldats ont tué deux hommes à Moura", "fr"),
+        ("قتل الجنود رجلين في مورا", "ar"),
+    ):
+        assert scoped.geotag(text, language=language)[0].geonameid == 990103
