@@ -45,10 +45,12 @@ SEXUAL_VIOLENCE = words(
     r"agressoes sexuais; violencia sexual; exploracao sexual; assedio sexual; despir\w*; "
     r"despiram; nuas? a forca; apalp\w+; escravidao sexual; favores sexuais; "
     # Swahili
-    r"\w{0,6}bakwa; wali\w{0,3}baka; wame\w{0,3}baka; ali\w{0,3}baka; kubaka; ubakaji; "
-    r"\w{0,6}najisi\w*; unyanyasaji wa (?:kingono|kijinsia); ukatili wa (?:kingono|kijinsia); "
+    r"(?:wali|ali|ku|ana|wana|wame|ame|wata|ata|hu)bakwa; wali\w{0,3}baka; wame\w{0,3}baka; "
+    r"ali\w{0,3}baka; kubaka; ubakaji; (?:wali|ali|ku|wame|ame|ana|a|wa)?(?:m|wa|ki)?najisi\w*; "
+    r"unyanyasaji wa (?:kingono|kijinsia); ukatili wa (?:kingono|kijinsia); "
     r"dhuluma za kingono; kunyanyaswa kingono; udhalilishaji wa kingono; ngono kwa nguvu; "
-    r"\w{0,6}vua nguo; kuvuliwa nguo; \w{0,6}vuliwa nguo; uchi kwa nguvu; kulala nao kwa nguvu"
+    r"(?:wali|ali|ku|wame|ame|wana|ana)(?:m|wa)?vua nguo; (?:wali|ali|ku|wame|ame)?vuliwa "
+    r"nguo; uchi kwa nguvu; kulala nao kwa nguvu"
     r"; walilala nao kwa nguvu; walilala naye kwa nguvu; "
     # Arabic (folded: ة -> ه, أ/إ/آ -> ا, ى -> ي)
     r"اغتصب\w*; مغتصب\w*; اغتصاب\w*; اعتداء\w* جنسي\w*; الاعتداء الجنسي; عنف جنسي; العنف "

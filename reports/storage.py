@@ -258,7 +258,7 @@ class ReportStore:
             if row is None:
                 raise StatusChangeError(f"no report {reference}")
             previous, row.relevant = row.relevant, relevant
-            row.updated_at = datetime.now(UTC)
+            row.updated_at = self.clock.now()
             if relevant and previous is False:
                 session.add(self._event("report.submitted", row))
             session.add(
