@@ -16,7 +16,9 @@ SEXUAL_VIOLENCE = words(
     # English, with the euphemisms of testimonies and analyst notes
     r"rap(?:e|ed|es|ing|ist|ists); gang[- ]?rap\w*; sexual(?:ly)? (?:assault\w*|abus\w*|"
     r"violence|exploit\w*|harass\w*|slaver\w*|attack\w*|violated|molest\w*); sexually; "
-    r"defil(?:e|ed|ement|ing); molest\w*; sodomi[sz]\w*; indecent assault; forced nudity; "
+    r"defil(?:e|ed|ement|ing); molest\w*; sodomi[sz]\w*; indecent assault; indecently "
+    r"assault\w*; forced nudity; sexual intercourse; had sex with; impregnat\w*; undress\w*; "
+    r"paraded (?:them |her |him )?naked; forced to (?:strip|walk naked|undress); "
     r"stripped (?:her|them|him|the women|the girls|women|girls)(?: naked)?; stripped naked; "
     r"(?:made|forced) (?:her|them|women|girls|the women|the girls) (?:to )?(?:undress|strip); "
     r"sex slaves?; sexual slavery; forced (?:sex|marriages?); sex for (?:food|aid|money|passage)"
@@ -154,6 +156,7 @@ FOREIGN_PERSONNEL = words(
     r"forces? etrangeres?; soldats? etrangers?; mercenaires? etrangers?; tropas extranjeras; "
     r"tropas estrangeiras; mercenarios; askari wa kigeni; wanajeshi wa kigeni; mamluki; "
     r"eutm(?: mali| rca| somalia| mozambique)?; eucap(?: sahel(?: mali| niger)?)?; eumpm; eufor; "
+    r"africom; idf; israeli (?:defen[cs]e|occupation) forces; قوات الاحتلال; "
     r"eulex; eunavfor; eubam; eu (?:mission|trainers?|training mission|personnel|staff|soldiers"
     r"|instructors?|advis[eo]rs?|officers?|experts?); european (?:union )?(?:mission|trainers"
     r"|soldiers|instructors|advis[eo]rs|personnel|officers|troops); mission de l'ue; mission "

@@ -56,7 +56,10 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     nationality = "|".join(alternatives)
     # "Turkish forces" and "forces turques" / "القوات التركية"
     return (
-        re.compile(rf"(?<!\w)(?:{nationality})[- ](?:\w+ )?(?:{FORCE_WORDS})(?!\w)"),
+        re.compile(
+            rf"(?<!\w)(?:{nationality})(?!-backed|-supported|-allied|-trained)[- ](?:\w+ )?"
+            rf"(?:{FORCE_WORDS})(?!\w)"
+        ),
         re.compile(rf"(?<!\w)(?:{FORCE_WORDS}) (?:\w+ )?(?:{nationality})(?!\w)"),
     )
 
