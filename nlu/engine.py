@@ -85,6 +85,7 @@ class Nlu:
 
     def _warm_up(self) -> None:
         self._geotagger.gazetteer.build_spatial_index()
+        self._place_names.load()  # built once per data change (seconds), then a file read
         for language in self.languages:
             read_when("warm up", datetime.now(UTC), language)  # loads dateparser for `language`
 

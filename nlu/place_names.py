@@ -143,8 +143,11 @@ class LazyPlaceNames:
         self._index: PlaceNames | None = None
         self._lock = threading.Lock()
 
-    def names(self, geonameid: int | None, language: str) -> list[str]:
+    def load(self) -> PlaceNames:
         with self._lock:
             if self._index is None:
                 self._index = PlaceNames.load(self._cache_dir, self._imported)
-        return self._index.names(geonameid, language)
+            return self._index
+
+    def names(self, geonameid: int | None, language: str) -> list[str]:
+        return self.load().names(geonameid, language)
