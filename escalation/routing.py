@@ -61,6 +61,9 @@ class Policy:
         rules = self.ruleset.confidentiality
         if row.category in rules.categories or row.perpetrator in rules.perpetrators:
             return True
+        # the NLU's reading counts even when the person then picked another category
+        if row.confidential_reading or set(row.categories or ()) & set(rules.categories):
+            return True
         for text in texts:
             folded = f" {fold(text or '')} "
             if any(word in folded for word in self.confidential_words):
@@ -99,6 +102,7 @@ def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
         category=alert.category,
         severity=alert.severity,
         confidential=alert.confidential,
+        categories=tuple(row.categories or ()) if row else (),
         immediate_danger=row.immediate_danger if row else None,
         country=alert.country,
         admin_area=alert.admin_area,
@@ -286,6 +290,9 @@ class EventProcessor:
     async def on_submitted(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         row = await session.get(Report, event.report_id)
         if row is None or row.erased or row.id in session.info.get("tocsin_routed", ()):
+            return
+        if row.relevant is False:
+            log.info("report kept unrouted report=%s: read as not an incident", row.id)
             return
         session.info.setdefault("tocsin_routed", set()).add(row.id)
         known = session.info.get("tocsin_texts", {}).get(row.id)

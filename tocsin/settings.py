@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     countries: CommaList = []
     cache_dir: Path | None = None
     extra_gazetteer: Path | None = None
+    # where `tocsin gazetteer import` writes the deployment's GeoNames files
+    gazetteer_dir: Path | None = None
 
     session_ttl_seconds: int = Field(default=86400, gt=0)
     session_resume_after_seconds: int = Field(default=900, gt=0)
@@ -181,6 +183,13 @@ class Settings(BaseSettings):
         if self.cache_dir is not None:
             return self.cache_dir
         return Path.home() / ".cache" / "tocsin"
+
+    @property
+    def resolved_gazetteer_dir(self) -> Path:
+        """Where imported GeoNames files live: data of the deployment, not a cache."""
+        if self.gazetteer_dir is not None:
+            return self.gazetteer_dir
+        return Path.home() / ".local" / "share" / "tocsin" / "gazetteer"
 
 
 class SettingsError(Exception):
