@@ -6,26 +6,13 @@ with the engine; a handler gets the turn and the text after the command.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from bot.flow.account import show_status
 from bot.flow.driver import advance, ask_step
-from bot.flow.turn import Turn
+from bot.flow.opening import welcome
+from bot.flow.turn import CommandHandler, Turn
 from reports.references import normalise_reference
 
-CommandHandler = Callable[[Turn, str], Awaitable[None]]
-
-
-def welcome(turn: Turn) -> None:
-    _ = turn._
-    turn.say(
-        _(
-            "Welcome. Here you can report abuses by soldiers, police or other armed forces, "
-            "safely and in your own language.\n"
-            "What you send is encrypted. We never share who you are: you can stay anonymous "
-            "and erase your data at any time with /delete. Send /help to see what I can do."
-        )
-    )
+__all__ = ["DEFAULT_COMMANDS", "CommandHandler", "welcome"]
 
 
 async def start(turn: Turn, argument: str) -> None:

@@ -27,16 +27,17 @@ class AffectedStep(Step):
         _ = turn._
         reply, draft = turn.reply, turn.draft
         if reply.choice == "unknown":
-            draft.update(affected_groups={}, victims=None)
+            draft.affected_groups, draft.victims = {}, None
             return Outcome.DONE
         if not reply.text:
             return Outcome.REPROMPT
         reading = turn.services.nlu.parse_victims(reply.text, language=turn.language)
         if reading.groups or reading.total:
-            draft.update(affected_groups=dict(reading.groups), victims=reading.total)
+            draft.affected_groups, draft.victims = dict(reading.groups), reading.total
             return Outcome.DONE
         if turn.session.failed_attempts + 1 >= MAX_ATTEMPTS:
-            draft.update(affected_groups={}, victims=None, affected_text=reply.text)
+            draft.affected_groups, draft.victims = {}, None
+            draft.affected_text = reply.text
             return Outcome.DONE
         turn.say(_("Sorry, I could not read who or how many in that."))
         return Outcome.REPROMPT

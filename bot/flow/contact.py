@@ -27,5 +27,5 @@ class ContactStep(Step):
     async def answer(self, turn: Turn) -> Outcome:
         if turn.reply.choice not in ("contact", "anonymous"):
             return Outcome.REPROMPT
-        turn.draft["consent_followup"] = turn.reply.choice == "contact"
+        turn.draft.consent_followup = turn.reply.choice == "contact"
         return Outcome.DONE

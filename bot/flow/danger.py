@@ -19,7 +19,7 @@ class DangerStep(Step):
         answers = {"yes": True, "no": False, "unknown": None}
         if turn.reply.choice not in answers:
             return Outcome.REPROMPT
-        turn.draft["immediate_danger"] = answers[turn.reply.choice]
+        turn.draft.immediate_danger = answers[turn.reply.choice]
         if turn.reply.choice == "yes":
             turn.say(
                 _(

@@ -24,7 +24,7 @@ class ForceStep(Step):
             perpetrator = reply.choice[6:]
             if perpetrator not in PERPETRATORS:
                 return Outcome.REPROMPT
-            draft.update(perpetrator=perpetrator, perpetrator_detail=None)
+            draft.perpetrator, draft.perpetrator_detail = perpetrator, None
             return Outcome.DONE
         if not reply.text:
             return Outcome.REPROMPT
@@ -32,5 +32,5 @@ class ForceStep(Step):
             reply.text, language=turn.language
         )
         # a unit's own name is worth keeping even when its type is not recognised
-        draft.update(perpetrator=perpetrator or "unknown", perpetrator_detail=reply.text)
+        draft.perpetrator, draft.perpetrator_detail = perpetrator or "unknown", reply.text
         return Outcome.DONE

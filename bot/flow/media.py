@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from typing import Any
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
@@ -41,7 +40,7 @@ async def download_media(turn: Turn, media: MediaRef) -> bytes | None:
 async def stage_media(turn: Turn, media: MediaRef) -> bool:
     """Keep a file for the report in progress; False when it was refused."""
     _ = turn._
-    staged: list[dict[str, Any]] = turn.draft.setdefault("media", [])
+    staged = turn.draft.media
     if len(staged) >= MAX_FILES:
         turn.say(
             _("You have already sent {count} files, the most one report can take.", count=MAX_FILES)
@@ -67,7 +66,7 @@ class MediaStep(Step):
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
-        if turn.draft.get("media"):
+        if turn.draft.media:
             turn.ask(_("Send another file, or choose “Done”."), [Choice("done", _("Done"))])
             return
         turn.ask(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.flow.places import (
-    clear_location,
     describe_candidate,
     record_candidate,
     record_pin,
@@ -26,7 +25,7 @@ class PlaceStep(Step):
     def _mode(self, turn: Turn) -> str:
         if turn.session.mode:
             return turn.session.mode
-        candidates = turn.draft.get("place_candidates") or []
+        candidates = turn.draft.place_candidates
         if candidates and candidates[0].get("score", 0) >= SUGGEST_SCORE:
             return CONFIRM
         return ASK
@@ -34,7 +33,7 @@ class PlaceStep(Step):
     async def ask(self, turn: Turn) -> None:
         _ = turn._
         mode = turn.session.mode = self._mode(turn)
-        candidates = turn.draft.get("place_candidates") or []
+        candidates = turn.draft.place_candidates
         if mode == CONFIRM:
             place = describe_candidate(candidates[0], turn.language)
             turn.ask(
@@ -61,7 +60,7 @@ class PlaceStep(Step):
     async def answer(self, turn: Turn) -> Outcome:
         mode = self._mode(turn)
         reply = turn.reply
-        candidates = turn.draft.get("place_candidates") or []
+        candidates = turn.draft.place_candidates
         if mode == CONFIRM:
             if reply.choice == "yes":
                 record_candidate(turn.draft, candidates[0], "gazetteer")
@@ -87,7 +86,7 @@ class PlaceStep(Step):
                 return await self._read_place(turn)
             return Outcome.REPROMPT
         if reply.choice == "skip":
-            clear_location(turn.draft)
+            turn.draft.clear_location()
             return Outcome.DONE
         return await self._read_place(turn)
 
@@ -123,7 +122,7 @@ class PlaceStep(Step):
             record_candidate(turn.draft, found[0], "gazetteer")
             turn.say(_("Noted: {place}.", place=describe_candidate(found[0], turn.language)))
             return Outcome.DONE
-        turn.draft["place_candidates"] = found
+        turn.draft.place_candidates = found
         turn.session.context["typed_place"] = reply.text
         turn.session.mode = PICK
         return Outcome.STAY

@@ -6,6 +6,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from bot.draft import Draft, PlaceCandidate
 from locales.i18n import Translator
 
 
@@ -28,75 +29,42 @@ def describe_candidate(candidate: dict[str, Any], language: str) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def describe_location(draft: dict[str, Any], _: Translator) -> str:
+def describe_location(draft: Draft, _: Translator) -> str:
     """ "Mopti, Mali (14.49, -4.19)" or the person's own words, for summaries."""
-    place = draft.get("place")
-    lat, lon = draft.get("lat"), draft.get("lon")
-    if place:
-        name = describe_candidate(
-            {"name": place, "admin1": draft.get("admin_area"), "country": draft.get("country")},
+    if draft.place:
+        name: str | None = describe_candidate(
+            {"name": draft.place, "admin1": draft.admin_area, "country": draft.country},
             _.language,
         )
-    elif draft.get("location_text"):
-        name = draft["location_text"]
     else:
-        name = None
-    if lat is not None and lon is not None:
-        coordinates = f"{lat:.4f}, {lon:.4f}"
+        name = draft.location_text
+    if draft.lat is not None and draft.lon is not None:
+        coordinates = f"{draft.lat:.4f}, {draft.lon:.4f}"
         return f"{name} ({coordinates})" if name else coordinates
     return name or _("not given")
 
 
-def record_candidate(draft: dict[str, Any], candidate: dict[str, Any], source: str) -> None:
-    draft.update(
-        place=candidate.get("name"),
-        admin_area=candidate.get("admin1"),
-        country=candidate.get("country"),
-        lat=candidate.get("lat"),
-        lon=candidate.get("lon"),
-        location_precision=candidate.get("precision") or "place",
-        location_source=source,
-    )
+def record_candidate(draft: Draft, candidate: PlaceCandidate, source: str) -> None:
+    draft.place = candidate.get("name")
+    draft.admin_area = candidate.get("admin1")
+    draft.country = candidate.get("country")
+    draft.lat, draft.lon = candidate.get("lat"), candidate.get("lon")
+    draft.location_precision = candidate.get("precision") or "place"
+    draft.location_source = source
 
 
-def record_pin(
-    draft: dict[str, Any], lat: float, lon: float, nearest: dict[str, Any] | None
-) -> None:
+def record_pin(draft: Draft, lat: float, lon: float, nearest: PlaceCandidate | None) -> None:
     """A pin keeps its exact coordinates; the nearest place only names it."""
-    draft.update(lat=lat, lon=lon, location_precision="exact", location_source="pin")
-    if nearest:
-        draft.update(
-            place=nearest.get("name"),
-            admin_area=nearest.get("admin1"),
-            country=nearest.get("country"),
-        )
-    else:
-        draft.update(place=None, admin_area=None, country=None)
+    draft.lat, draft.lon = lat, lon
+    draft.location_precision, draft.location_source = "exact", "pin"
+    nearest = nearest or {}
+    draft.place = nearest.get("name")
+    draft.admin_area = nearest.get("admin1")
+    draft.country = nearest.get("country")
 
 
-def record_words(draft: dict[str, Any], text: str) -> None:
+def record_words(draft: Draft, text: str) -> None:
     """A place that the gazetteer does not know is kept in the person's words."""
-    draft.update(
-        place=None,
-        admin_area=None,
-        country=None,
-        lat=None,
-        lon=None,
-        location_precision="unknown",
-        location_source="text",
-        location_text=text,
-    )
-
-
-def clear_location(draft: dict[str, Any]) -> None:
-    for key in (
-        "place",
-        "admin_area",
-        "country",
-        "lat",
-        "lon",
-        "location_precision",
-        "location_source",
-        "location_text",
-    ):
-        draft.pop(key, None)
+    draft.clear_location()
+    draft.location_precision, draft.location_source = "unknown", "text"
+    draft.location_text = text

@@ -16,6 +16,7 @@ from bot.flow.followup import StaffQuestionStep
 from bot.flow.force import ForceStep
 from bot.flow.language import LanguageStep
 from bot.flow.media import MediaStep
+from bot.flow.opening import begin, take_aside, welcome
 from bot.flow.place import PlaceStep
 from bot.flow.resume import ResumeStep
 from bot.flow.step import Step
@@ -40,6 +41,11 @@ REPORT_STEPS: tuple[Step, ...] = (
 OTHER_STEPS: tuple[Step, ...] = (ResumeStep(), AddDetailsStep(), EraseStep(), StaffQuestionStep())
 
 STEPS: dict[str, Step] = {step.name: step for step in (*REPORT_STEPS, *OTHER_STEPS)}
+REPORT_STEP_NAMES = frozenset(step.name for step in REPORT_STEPS)
+# Asked when a person comes back to a report left unfinished for a while.
+RESUME_STEP = ResumeStep.name
+# What the engine does with a first message and with files or pins sent out of turn.
+__all__ = ["REPORT_STEPS", "RESUME_STEP", "STEPS", "begin", "take_aside", "welcome"]
 
 
 def next_report_step(session: Session) -> Step:

@@ -24,9 +24,6 @@ class ResumeStep(Step):
         if turn.reply.choice == "continue":
             return Outcome.DONE
         if turn.reply.choice == "restart":
-            from bot.flow.driver import advance  # the driver imports every step
-
             turn.session.reset_report()
-            await advance(turn)
-            return Outcome.WAIT
+            return Outcome.NEXT
         return Outcome.REPROMPT

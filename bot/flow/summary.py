@@ -41,26 +41,25 @@ def format_when(occurred: str | None, precision: str | None, _: Translator) -> s
 def summary_text(turn: Turn) -> str:
     _ = turn._
     draft = turn.draft
-    description = draft.get("description") or ""
+    description = draft.description or ""
     if len(description) > PREVIEW_CHARS:
         description = description[:PREVIEW_CHARS] + "…"
-    force = label(PERPETRATOR_LABELS, draft.get("perpetrator"), _)
-    if draft.get("perpetrator_detail"):
-        force = f"{force} ({draft['perpetrator_detail']})"
-    danger = {True: _("Yes"), False: _("No")}.get(draft.get("immediate_danger"), _("I don't know"))
-    follow_up = _("You may be contacted") if draft.get("consent_followup") else _("Anonymous")
-    when = format_when(draft.get("occurred_at"), draft.get("occurred_precision"), _)
+    force = label(PERPETRATOR_LABELS, draft.perpetrator, _)
+    if draft.perpetrator_detail:
+        force = f"{force} ({draft.perpetrator_detail})"
+    danger = {True: _("Yes"), False: _("No")}.get(draft.immediate_danger, _("I don't know"))
+    follow_up = _("You may be contacted") if draft.consent_followup else _("Anonymous")
+    when = format_when(draft.occurred_at, draft.occurred_precision, _)
     lines = [
         _("Here is your report:"),
         f"• {_('What happened')}: {description}",
-        f"• {_('Kind of incident')}: {label(CATEGORY_LABELS, draft.get('category'), _)}",
+        f"• {_('Kind of incident')}: {label(CATEGORY_LABELS, draft.category, _)}",
         f"• {_('Who did it')}: {force}",
         f"• {_('Where')}: {describe_location(draft, _)}",
         f"• {_('When')}: {when}",
-        f"• {_('Who was affected')}: "
-        f"{describe_groups(draft.get('affected_groups') or {}, draft.get('victims'), _)}",
+        f"• {_('Who was affected')}: {describe_groups(draft.affected_groups, draft.victims, _)}",
         f"• {_('Danger now')}: {danger}",
-        f"• {_('Files')}: {len(draft.get('media') or [])}",
+        f"• {_('Files')}: {len(draft.media)}",
         f"• {_('Follow-up')}: {follow_up}",
         "",
         _("Shall I send it?"),
@@ -99,7 +98,7 @@ class SummaryStep(Step):
             if step in turn.session.answered:
                 turn.session.answered.remove(step)
             if step == "place":
-                turn.draft.pop("place_candidates", None)  # ask afresh rather than re-offer
+                turn.draft.place_candidates = []  # ask afresh rather than re-offer
             turn.session.mode = None
             return Outcome.DONE
         if choice == "send":

@@ -9,21 +9,24 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.draft import Draft
 from bot.messages import Choice, InboundMessage, Location, MediaRef, OutboundMessage
-from bot.sessions import Session
+from bot.sessions import Session, SessionStore
 from locales.i18n import Translator
-
-if TYPE_CHECKING:
-    from bot.engine import EngineServices
+from nlu import Nlu
+from reports.crypto import Keyring
+from reports.storage import ReportStore
 
 _LAT_LON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;/ ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
 class Outcome(enum.Enum):
     DONE = "done"  # the step has its answer: go on to the next one
+    NEXT = "next"  # ask the report's first unanswered step (e.g. after "Start again")
     STAY = "stay"  # ask the same step again (its mode or content changed)
     WAIT = "wait"  # the step answered by itself; wait for the next message without re-asking
     REPROMPT = "reprompt"  # the answer did not fit: say so briefly and ask again
@@ -103,6 +106,37 @@ def resolve_reply(inbound: InboundMessage, pending: list[list[str]]) -> Reply:
     return reply
 
 
+# A slash command: gets the turn and the text after the command.
+CommandHandler = Callable[["Turn", str], Awaitable[None]]
+# Looks at a message before the flow does; True means it was handled (e.g. a monitor's
+# one-message "#report" template or a file of reports).
+Interceptor = Callable[["Turn"], Awaitable[bool]]
+# (reporter role, organisation) of a pseudonym: "community" unless enrolled as a monitor.
+ProfileLookup = Callable[[str], Awaitable[tuple[str, str | None]]]
+
+
+async def community_profile(pseudonym: str) -> tuple[str, str | None]:
+    return "community", None
+
+
+@dataclass
+class EngineServices:
+    """What steps may use: settings, NLU, storage, keys, sessions, and extensions.
+
+    It lives beside the turn, below the engine, so that steps never import the engine.
+    The engine adds its default commands to `commands`.
+    """
+
+    settings: Any
+    nlu: Nlu
+    store: ReportStore
+    keyring: Keyring
+    sessions: SessionStore
+    commands: dict[str, CommandHandler] = field(default_factory=dict)
+    interceptors: list[Interceptor] = field(default_factory=list)
+    reporter_profile: ProfileLookup = community_profile
+
+
 @dataclass
 class Turn:
     """Everything a step may use while handling one message."""
@@ -113,9 +147,11 @@ class Turn:
     _: Translator
     reply: Reply = field(default_factory=Reply)
     outbound: list[OutboundMessage] = field(default_factory=list)
+    # False when the turn must leave the session as it was (a duplicate, or a failure)
+    keep: bool = True
 
     @property
-    def draft(self) -> dict[str, Any]:
+    def draft(self) -> Draft:
         return self.session.draft
 
     @property
