@@ -238,6 +238,19 @@ class ConversationEngine:
             )
         )
 
+    def _say_ambiguous(self, turn: Turn) -> None:
+        """Typed words that fit several choices: say what was understood, guess nothing."""
+        _ = turn._
+        labels = dict((choice_id, label) for choice_id, label in turn.session.pending_choices)
+        options = " / ".join(f"“{labels[choice_id]}”" for choice_id in turn.reply.ambiguous)
+        turn.say(
+            _(
+                "I understood “{text}”, which could mean {options}. Please choose one.",
+                text=turn.reply.heard or turn.reply.text or "",
+                options=options,
+            )
+        )
+
     def _refuse_unsupported(self, turn: Turn) -> None:
         _ = turn._
         turn.say(
@@ -251,7 +264,7 @@ class ConversationEngine:
         """Give the current step the person's reply and act on its outcome."""
         session = turn.session
         step = STEPS[session.step]
-        turn.reply = resolve_reply(turn.inbound, session.pending_choices)
+        turn.reply = resolve_reply(turn.inbound, session.pending_choices, step.reading(turn))
         _ = turn._
         if turn.reply.unsupported:
             self._refuse_unsupported(turn)
@@ -259,6 +272,10 @@ class ConversationEngine:
             return
         if turn.reply.out_of_range:
             turn.say(_("Please answer with one of the numbers shown."))
+            await step.ask(turn)
+            return
+        if turn.reply.ambiguous:
+            self._say_ambiguous(turn)
             await step.ask(turn)
             return
         if await take_aside(turn, step.name, step.name in REPORT_STEP_NAMES):

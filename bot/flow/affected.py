@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import UNKNOWN
 from bot.messages import Choice
 
 MAX_ATTEMPTS = 2
@@ -12,6 +16,9 @@ MAX_ATTEMPTS = 2
 class AffectedStep(Step):
     name = "affected"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {UNKNOWN: "unknown"}
+    numbers_are_answers = True
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._

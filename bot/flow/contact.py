@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import NO, YES
 from bot.messages import Choice
 
 
 class ContactStep(Step):
     name = "contact"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {YES: "contact", NO: "anonymous"}
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._

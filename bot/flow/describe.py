@@ -48,6 +48,7 @@ async def read_account(turn: Turn, text: str) -> None:
 class DescribeStep(Step):
     name = "describe"
     editable = True
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._

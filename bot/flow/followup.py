@@ -9,7 +9,7 @@ the reporter never sees who asked. A report in progress is resumed after the ans
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
@@ -25,6 +25,8 @@ class StaffQuestionStep(Step):
     """Shows the staff question and takes one answer (or a refusal)."""
 
     name = STEP_NAME
+    meanings: ClassVar[Mapping[str, str]] = {}  # "I don't know" is an answer for the staff to read
+    takes_free_text = True
 
     def needed(self, session: object) -> bool:
         return False

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import UNKNOWN
 from bot.messages import Choice
 from locales.labels import PERPETRATOR_LABELS
 from nlu.taxonomy import PERPETRATORS
@@ -12,6 +16,8 @@ from nlu.taxonomy import PERPETRATORS
 class ForceStep(Step):
     name = "force"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {UNKNOWN: "force:unknown"}
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._

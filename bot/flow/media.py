@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Mapping
+from typing import ClassVar
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import NO, SKIP
 from bot.messages import Choice, MediaRef
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,7 @@ async def stage_media(turn: Turn, media: MediaRef) -> bool:
 class MediaStep(Step):
     name = "media"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {NO: "done", SKIP: "done"}
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.flow.places import (
     describe_candidate,
     record_candidate,
@@ -9,7 +11,8 @@ from bot.flow.places import (
     record_words,
 )
 from bot.flow.step import Step
-from bot.flow.turn import Outcome, Turn, parse_coordinates
+from bot.flow.turn import Outcome, Reading, Turn, parse_coordinates
+from bot.flow.words import NO, SKIP, UNKNOWN, YES
 from bot.messages import Choice
 
 CONFIRM, ASK, PICK = "confirm", "ask", "pick"
@@ -21,6 +24,16 @@ CLEAR_MARGIN = 0.2
 class PlaceStep(Step):
     name = "place"
     editable = True
+    takes_free_text = True
+
+    def reading(self, turn: Turn) -> Reading:
+        """ "I don't know" or "no" skips the question, or refuses the places offered."""
+        mode = self._mode(turn)
+        meanings = {
+            CONFIRM: {YES: "yes", NO: "no"},
+            PICK: {NO: "none", UNKNOWN: "none"},
+        }.get(mode, {NO: "skip", UNKNOWN: "skip", SKIP: "skip"})
+        return replace(super().reading(turn), meanings=meanings)
 
     def _mode(self, turn: Turn) -> str:
         if turn.session.mode:

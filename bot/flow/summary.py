@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import ClassVar
 
 from babel.dates import format_date, format_datetime
 
@@ -10,6 +12,7 @@ from bot.flow.places import describe_location
 from bot.flow.step import Step
 from bot.flow.submit import submit_report
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import YES
 from bot.messages import Choice
 from locales.i18n import N_, Translator
 from locales.labels import CATEGORY_LABELS, PERPETRATOR_LABELS, describe_groups, label
@@ -69,6 +72,7 @@ def summary_text(turn: Turn) -> str:
 
 class SummaryStep(Step):
     name = "summary"
+    meanings: ClassVar[Mapping[str, str]] = {YES: "send"}
 
     def needed(self, session: object) -> bool:
         return True

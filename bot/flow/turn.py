@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.draft import Draft
+from bot.flow.answers import normalise_digits, understand
 from bot.messages import Choice, InboundMessage, Location, MediaRef, OutboundMessage
 from bot.sessions import Session, SessionStore
 from locales.i18n import Translator
@@ -30,14 +30,6 @@ class Outcome(enum.Enum):
     STAY = "stay"  # ask the same step again (its mode or content changed)
     WAIT = "wait"  # the step answered by itself; wait for the next message without re-asking
     REPROMPT = "reprompt"  # the answer did not fit: say so briefly and ask again
-
-
-def normalise_digits(text: str) -> str:
-    """Arabic-Indic and other Unicode digits become ASCII digits."""
-    return "".join(
-        str(unicodedata.digit(character)) if character.isdigit() else character
-        for character in text
-    )
 
 
 def parse_coordinates(text: str) -> Location | None:
@@ -62,18 +54,31 @@ class Reply:
     unsupported: str | None = None
     # a number was typed that matches no choice of the question
     out_of_range: bool = False
+    # typed words that fit several choices (their ids), and what was understood
+    ambiguous: tuple[str, ...] = ()
+    heard: str | None = None
 
     @property
     def is_empty(self) -> bool:
         return not (self.text or self.choice or self.location or self.media)
 
 
-def _fold(text: str) -> str:
-    return " ".join(normalise_digits(text).casefold().split())
+@dataclass(frozen=True)
+class Reading:
+    """How the current question reads typed answers (from its step)."""
+
+    language: str = "en"
+    # meaning ("yes", "no", "unknown", "skip") -> the choice id it stands for
+    meanings: Mapping[str, str] = field(default_factory=dict)
+    numbers_are_answers: bool = False  # "12" at "how many" is a count, not choice 12
+    forgive_typos: bool = True
 
 
-def resolve_reply(inbound: InboundMessage, pending: list[list[str]]) -> Reply:
-    """Match a button id, a typed number or a typed label against the pending choices."""
+def resolve_reply(
+    inbound: InboundMessage, pending: list[list[str]], reading: Reading | None = None
+) -> Reply:
+    """Match a button id, a typed number or typed words against the pending choices."""
+    reading = reading or Reading()
     text = inbound.text.strip() if inbound.text else None
     reply = Reply(
         text=text or None,
@@ -88,21 +93,26 @@ def resolve_reply(inbound: InboundMessage, pending: list[list[str]]) -> Reply:
         else:
             reply.out_of_range = True  # a button of an older question
         return reply
-    if text and pending:
-        folded = _fold(text)
-        if folded.isdigit():
-            index = int(folded) - 1
-            if 0 <= index < len(pending):
-                reply.choice = pending[index][0]
-                reply.text = None
-            elif len(folded) <= 2:
-                reply.out_of_range = True
-            return reply
-        for choice_id, choice_label in pending:
-            if folded == _fold(choice_label):
-                reply.choice = choice_id
-                reply.text = None
-                break
+    if not (text and pending):
+        return reply
+    digits = normalise_digits(text).strip().rstrip(".)")
+    if digits.isdigit() and not reading.numbers_are_answers:
+        index = int(digits) - 1
+        if 0 <= index < len(pending):
+            reply.choice, reply.text = pending[index][0], None
+        elif len(digits) <= 2:
+            reply.out_of_range = True
+        return reply
+    understood = understand(
+        text,
+        [(choice_id, label) for choice_id, label in pending],
+        language=reading.language,
+        meanings=reading.meanings,
+        forgive_typos=reading.forgive_typos,
+    )
+    if understood.choice:
+        reply.choice, reply.text = understood.choice, None
+    reply.ambiguous, reply.heard = understood.candidates, understood.heard
     return reply
 
 

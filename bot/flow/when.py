@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import ClassVar
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import UNKNOWN
 from bot.messages import Choice
 
 MAX_ATTEMPTS = 2  # after this many unreadable answers the words are kept as they are
@@ -15,6 +18,8 @@ FUTURE_TOLERANCE = timedelta(hours=1)
 class WhenStep(Step):
     name = "when"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {UNKNOWN: "unknown"}
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
