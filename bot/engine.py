@@ -291,7 +291,10 @@ class ConversationEngine:
             else:
                 await finish_side_step(turn)
         elif outcome is Outcome.NEXT:
-            await advance(turn)
+            if turn.next_step:
+                await ask_step(turn, turn.next_step)
+            else:
+                await advance(turn)
         elif outcome is Outcome.STAY:
             await step.ask(turn)
         elif outcome is Outcome.REPROMPT:

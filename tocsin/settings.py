@@ -12,6 +12,8 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from locales.i18n import catalogue_path
+
 CommaList = Annotated[list[str], NoDecode]
 
 
@@ -115,7 +117,12 @@ class Settings(BaseSettings):
     def _languages_present(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("at least one language is needed")
-        return [code.lower() for code in value]
+        codes = [code.lower() for code in value]
+        # a language without a catalogue would be spoken in English: refuse it at start-up
+        missing = [code for code in codes if not catalogue_path(code).exists()]
+        if missing:
+            raise ValueError(f"no catalogue (locales/<lang>/LC_MESSAGES) for: {', '.join(missing)}")
+        return codes
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from bot.flow.counts import read_count
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
 from bot.flow.words import UNKNOWN
@@ -41,6 +42,11 @@ class AffectedStep(Step):
         reading = turn.services.nlu.parse_victims(reply.text, language=turn.language)
         if reading.groups or reading.total:
             draft.affected_groups, draft.victims = dict(reading.groups), reading.total
+            return Outcome.DONE
+        count = read_count(reply.text)
+        if count is not None:
+            draft.affected_groups, draft.victims = count.groups, count.total
+            draft.affected_text = reply.text if count.vague else None
             return Outcome.DONE
         if turn.session.failed_attempts + 1 >= MAX_ATTEMPTS:
             draft.affected_groups, draft.victims = {}, None

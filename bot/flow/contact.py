@@ -16,6 +16,11 @@ class ContactStep(Step):
     editable = True
     meanings: ClassVar[Mapping[str, str]] = {YES: "contact", NO: "anonymous"}
 
+    def needed(self, session: object) -> bool:
+        """Consent is given with the send choice in the summary; this question is asked
+        only when the person chooses "Follow-up" there."""
+        return False
+
     async def ask(self, turn: Turn) -> None:
         _ = turn._
         turn.ask(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.draft import Draft
+from bot.flow.review import offer_review
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
 from nlu import Analysis
@@ -43,6 +44,7 @@ async def read_account(turn: Turn, text: str) -> None:
     apply_analysis(turn.draft, turn.session.answered, analysis)
     if "category" in turn.session.answered:
         turn.session.answered.remove("category")  # a new account is confirmed again
+    offer_review(turn)
 
 
 class DescribeStep(Step):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
+from bot.direction import isolate_left_to_right
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
 from bot.messages import Choice, OutboundMessage
@@ -113,4 +114,6 @@ def status_notice(reference: str, status: str, language: str) -> list[OutboundMe
         reference=reference,
         status=label(STATUS_LABELS, status, _),
     )
+    if _.right_to_left:
+        text = isolate_left_to_right(text)
     return [OutboundMessage(text=text, language=language, right_to_left=_.right_to_left)]

@@ -68,6 +68,11 @@ class MediaStep(Step):
     editable = True
     meanings: ClassVar[Mapping[str, str]] = {NO: "done", SKIP: "done"}
 
+    def needed(self, session: object) -> bool:
+        """Files are invited with the danger question and taken at any step; this question
+        is asked only when the person chooses "Files" in the summary."""
+        return False
+
     async def ask(self, turn: Turn) -> None:
         _ = turn._
         if turn.draft.media:

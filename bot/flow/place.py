@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.draft import PlaceCandidate
 from bot.flow.places import (
     describe_candidate,
+    describe_candidates,
     record_candidate,
     record_pin,
     record_words,
@@ -19,6 +21,15 @@ CONFIRM, ASK, PICK = "confirm", "ask", "pick"
 SUGGEST_SCORE = 0.5  # a place found in the account is offered for confirmation above this
 CLEAR_SCORE = 0.75  # a typed place is taken without asking above this, when unrivalled
 CLEAR_MARGIN = 0.2
+OFFER_SCORE = 0.1  # rivals found in the account are offered to choose from above this
+
+
+def clear_reading(candidates: list[PlaceCandidate]) -> bool:
+    """The account names one place without a close rival: worth a plain confirmation."""
+    if not candidates or candidates[0].get("score", 0) < SUGGEST_SCORE:
+        return False
+    runner_up = candidates[1].get("score", 0) if len(candidates) > 1 else 0.0
+    return candidates[0]["score"] - runner_up >= CLEAR_MARGIN or runner_up < OFFER_SCORE
 
 
 class PlaceStep(Step):
@@ -39,8 +50,10 @@ class PlaceStep(Step):
         if turn.session.mode:
             return turn.session.mode
         candidates = turn.draft.place_candidates
-        if candidates and candidates[0].get("score", 0) >= SUGGEST_SCORE:
+        if clear_reading(candidates):
             return CONFIRM
+        if len([c for c in candidates if c.get("score", 0) >= OFFER_SCORE]) > 1:
+            return PICK  # "in Gao": Gao in Mali, Gao in Burkina Faso, the Gao region
         return ASK
 
     async def ask(self, turn: Turn) -> None:
@@ -54,9 +67,11 @@ class PlaceStep(Step):
                 [Choice("yes", _("Yes")), Choice("no", _("No, somewhere else"))],
             )
         elif mode == PICK:
+            offered = [c for c in candidates if c.get("score", 0) >= OFFER_SCORE] or candidates
+            turn.draft.place_candidates = offered
             choices = [
-                Choice(f"place:{index}", describe_candidate(candidate, turn.language))
-                for index, candidate in enumerate(candidates)
+                Choice(f"place:{index}", label)
+                for index, label in enumerate(describe_candidates(offered, turn.language))
             ]
             choices.append(Choice("none", _("None of these")))
             turn.ask(_("Which of these places do you mean?"), choices)

@@ -20,13 +20,35 @@ def country_name(code: str | None, language: str) -> str | None:
         return code
 
 
-def describe_candidate(candidate: dict[str, Any], language: str) -> str:
-    parts = [candidate.get("name")]
+def describe_candidate(candidate: dict[str, Any], language: str, *, town: bool = False) -> str:
+    """ "Mopti, Mali"; a first-level area says it is a region ("Gao (region), Mali"), and a
+    town says so (`town`) where a region of the same name is offered beside it."""
+    _ = Translator(language)
+    name = candidate.get("name")
+    if name and candidate.get("precision") == "admin":
+        name = _("{place} (region)", place=name)
+    elif name and town:
+        name = _("{place} (town)", place=name)
+    parts = [name]
     admin = candidate.get("admin1")
     if admin and admin != candidate.get("name"):
         parts.append(admin)
     parts.append(country_name(candidate.get("country"), language))
     return ", ".join(part for part in parts if part)
+
+
+def describe_candidates(candidates: list[PlaceCandidate], language: str) -> list[str]:
+    """Each candidate as it is offered; places that would read the same as another are told
+    apart (the town and the region of Gao, 480 km apart around Tombouctou)."""
+    names = [candidate.get("name") for candidate in candidates]
+    return [
+        describe_candidate(
+            candidate,
+            language,
+            town=candidate.get("precision") != "admin" and names.count(candidate.get("name")) > 1,
+        )
+        for candidate in candidates
+    ]
 
 
 def describe_location(draft: Draft, _: Translator) -> str:

@@ -19,6 +19,7 @@ from bot.flow.media import MediaStep
 from bot.flow.opening import begin, take_aside, welcome
 from bot.flow.place import PlaceStep
 from bot.flow.resume import ResumeStep
+from bot.flow.review import ReviewStep
 from bot.flow.step import Step
 from bot.flow.summary import SummaryStep
 from bot.flow.when import WhenStep
@@ -27,6 +28,7 @@ from bot.sessions import Session
 REPORT_STEPS: tuple[Step, ...] = (
     LanguageStep(),
     DescribeStep(),
+    ReviewStep(),
     CategoryStep(),
     PlaceStep(),
     WhenStep(),

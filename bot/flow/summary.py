@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import ClassVar
 
-from babel.dates import format_date, format_datetime
-
+from bot.draft import Draft
+from bot.flow.moments import format_when
 from bot.flow.places import describe_location
 from bot.flow.step import Step
 from bot.flow.submit import submit_report
@@ -32,13 +31,11 @@ EDITABLE_FIELDS: dict[str, str] = {
 PREVIEW_CHARS = 300
 
 
-def format_when(occurred: str | None, precision: str | None, _: Translator) -> str:
-    if not occurred:
-        return _("not given")
-    moment = datetime.fromisoformat(occurred)
-    if precision in ("minute", "hour"):
-        return format_datetime(moment, format="medium", locale=_.language)
-    return format_date(moment, format="long", locale=_.language)
+def _who(draft: Draft, _: Translator) -> str:
+    """Counted people, else the person's own words ("beaucoup"), else "not given"."""
+    if not draft.affected_groups and draft.victims is None and draft.affected_text:
+        return draft.affected_text
+    return describe_groups(draft.affected_groups, draft.victims, _)
 
 
 def summary_text(turn: Turn) -> str:
@@ -60,14 +57,19 @@ def summary_text(turn: Turn) -> str:
         f"• {_('Who did it')}: {force}",
         f"• {_('Where')}: {describe_location(draft, _)}",
         f"• {_('When')}: {when}",
-        f"• {_('Who was affected')}: {describe_groups(draft.affected_groups, draft.victims, _)}",
+        f"• {_('Who was affected')}: {_who(draft, _)}",
         f"• {_('Danger now')}: {danger}",
         f"• {_('Files')}: {len(draft.media)}",
-        f"• {_('Follow-up')}: {follow_up}",
-        "",
-        _("Shall I send it?"),
     ]
-    return "\n".join(lines)
+    if draft.consent_followup is None:
+        question = _(
+            "Shall I send it? Monitoring staff may want to ask you questions about it through "
+            "this chat; they never see your name or number."
+        )
+    else:
+        lines.append(f"• {_('Follow-up')}: {follow_up}")
+        question = _("Shall I send it?")
+    return "\n".join([*lines, "", question])
 
 
 class SummaryStep(Step):
@@ -83,10 +85,17 @@ class SummaryStep(Step):
             choices = [Choice(f"edit:{step}", _(title)) for step, title in EDITABLE_FIELDS.items()]
             turn.ask(_("What would you like to change?"), choices)
             return
+        if turn.draft.consent_followup is None:  # consent asked with the send choice
+            send = [
+                Choice("send", _("Send, anonymously")),
+                Choice("send_contact", _("Send; staff may ask me questions here")),
+            ]
+        else:
+            send = [Choice("send", _("Send the report"))]
         turn.ask(
             summary_text(turn),
             [
-                Choice("send", _("Send the report")),
+                *send,
                 Choice("change", _("Change something")),
                 Choice("cancel", _("Cancel the report")),
             ],
@@ -104,8 +113,11 @@ class SummaryStep(Step):
             if step == "place":
                 turn.draft.place_candidates = []  # ask afresh rather than re-offer
             turn.session.mode = None
-            return Outcome.DONE
-        if choice == "send":
+            turn.next_step = step
+            return Outcome.NEXT
+        if choice in ("send", "send_contact"):
+            if turn.draft.consent_followup is None:
+                turn.draft.consent_followup = choice == "send_contact"
             await submit_report(turn)
             return Outcome.WAIT
         if choice == "change":

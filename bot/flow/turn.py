@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.direction import isolate_left_to_right
 from bot.draft import Draft
 from bot.flow.answers import normalise_digits, understand
 from bot.messages import Choice, InboundMessage, Location, MediaRef, OutboundMessage
@@ -26,7 +27,7 @@ _LAT_LON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;/ ]\s*(-?\d{1,3}(?:\.\d+)
 
 class Outcome(enum.Enum):
     DONE = "done"  # the step has its answer: go on to the next one
-    NEXT = "next"  # ask the report's first unanswered step (e.g. after "Start again")
+    NEXT = "next"  # ask `turn.next_step`, else the report's first unanswered step
     STAY = "stay"  # ask the same step again (its mode or content changed)
     WAIT = "wait"  # the step answered by itself; wait for the next message without re-asking
     REPROMPT = "reprompt"  # the answer did not fit: say so briefly and ask again
@@ -159,6 +160,8 @@ class Turn:
     outbound: list[OutboundMessage] = field(default_factory=list)
     # False when the turn must leave the session as it was (a duplicate, or a failure)
     keep: bool = True
+    # with Outcome.NEXT: the step to ask (e.g. the answer to change, from the summary)
+    next_step: str | None = None
 
     @property
     def draft(self) -> Draft:
@@ -174,6 +177,13 @@ class Turn:
         self._ = Translator(language)
 
     def say(self, text: str, **options: Any) -> None:
+        """Add a message; in a right-to-left language its left-to-right runs are isolated."""
+        if self._.right_to_left:
+            text = isolate_left_to_right(text)
+            options["choices"] = tuple(
+                Choice(choice.id, isolate_left_to_right(choice.label))
+                for choice in options.get("choices", ())
+            )
         self.outbound.append(
             OutboundMessage(
                 text=text, language=self.language, right_to_left=self._.right_to_left, **options
