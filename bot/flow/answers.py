@@ -20,7 +20,9 @@ from rapidfuzz import distance, process
 
 from bot.flow.words import MEANING_WORDS, UNKNOWN
 
-_ARABIC_LETTERS = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None, "پ": "ب", "ک": "ك", "ی": "ي"})
+_LETTERS = str.maketrans(
+    {"ة": "ه", "ى": "ي", "ـ": None, "پ": "ب", "ک": "ك", "ی": "ي", "œ": "oe", "æ": "ae"}
+)
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 # Matched words shorter than this are never read as typos of something else.
 MIN_TYPO_LENGTH = 3
@@ -41,7 +43,7 @@ def fold(text: str) -> str:
     """The form answers are compared in: "Tout à fait !" -> "tout a fait"; "تخطّي" -> "تخطي"."""
     decomposed = unicodedata.normalize("NFKD", normalise_digits(text))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = unicodedata.normalize("NFC", plain).translate(_ARABIC_LETTERS).casefold()
+    plain = unicodedata.normalize("NFC", plain).translate(_LETTERS).casefold()
     return " ".join(_PUNCTUATION.sub(" ", plain).split())
 
 

@@ -266,6 +266,19 @@ PERSON_WORDS: dict[str, str] = {
 # Words for "one" that are also just "a": alone at the end they count nobody.
 ARTICLES = frozenset(("a", "an", "un", "une", "uno", "um", "uma"))
 
+# Plural nouns of people, for answers the NLU's reader left aside.
+PERSON_WORDS.update(
+    dict.fromkeys(
+        ("men", "boys", "hommes", "garcons", "hombres", "homens", "wanaume", "رجال"), "men"
+    )
+)
+PERSON_WORDS.update(
+    dict.fromkeys(
+        ("women", "girls", "femmes", "filles", "mujeres", "mulheres", "wanawake", "نساء"),
+        "women",
+    )
+)
+
 # "Many": a count too vague to write as a number, kept in the person's words.
 MANY_WORDS = frozenset(
     (
@@ -319,8 +332,16 @@ def read_count(text: str) -> CountReading | None:
         return CountReading(vague=True)  # "beaucoup de gens" is not one person
     groups: dict[str, int] = {}
     total, pending, found, article = 0, None, False, False
+    counted_alone: str | None = None  # the group of a person just counted as one
     for token in tokens:
         number = _number(token)
+        if number is not None and counted_alone is not None and token not in ARTICLES:
+            # "jirani wawili", "رجال ثلاثة": the number follows the people it counts
+            total += number - 1
+            if counted_alone != "people":
+                groups[counted_alone] += number - 1
+            counted_alone = None
+            continue
         if number is not None:
             article = token in ARTICLES
             if pending is not None and pending != 1:
@@ -329,7 +350,9 @@ def read_count(text: str) -> CountReading | None:
             continue
         group = PERSON_WORDS.get(token)
         if group is None:
+            counted_alone = None
             continue
+        counted_alone = group if pending is None else None
         count = pending or 1
         pending, found = None, True
         total += count
