@@ -19,6 +19,7 @@ from bot.inbox import Inbox
 from bot.monitors import install as install_monitors
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
 from nlu import Nlu
+from reports.clock import Clock, SystemClock
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema
 from reports.keys import KeyError_, build_keyring
@@ -46,9 +47,12 @@ class App:
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     # set by the escalation component; channels hand staff-chat actions to it
     staff_gateway: StaffGateway | None = None
+    # the one clock of the process: storage stamps rows and escalation decides by it
+    clock: Clock = field(default_factory=SystemClock)
 
     async def close(self) -> None:
         await self.sessions.close()
+        await self.nlu.aclose()
         await self.database.dispose()
 
 
@@ -89,8 +93,17 @@ async def connect_redis(url: str) -> Any:
     return client
 
 
-async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None = None) -> App:
-    """Everything a channel needs to talk to people; the schema is brought up to date."""
+async def build_app(
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    nlu: Nlu | None = None,
+    clock: Clock | None = None,
+) -> App:
+    """Everything a channel needs to talk to people; the schema is brought up to date.
+
+    `clock` is the time of the whole process (the system clock unless a test sets one)."""
+    clock = clock or SystemClock()
     keyring = load_keyring(settings)
     if migrate:
         try:
@@ -100,7 +113,7 @@ async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None
                 f"TOCSIN_DATABASE_URL: cannot reach the database ({error})"
             ) from None
     database = create_engine(settings.database_url)
-    store = ReportStore(database, keyring)
+    store = ReportStore(database, keyring, clock)
     redis = None
     sessions: SessionStore
     if settings.redis_url:
@@ -123,4 +136,5 @@ async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None
         conversation=ConversationEngine(services),
         inbox=Inbox(database, keyring, redis),
         redis=redis,
+        clock=clock,
     )
