@@ -18,6 +18,7 @@ StagedFile = dict[str, Any]
 
 LOCATION_FIELDS = (
     "place",
+    "place_id",
     "admin_area",
     "country",
     "lat",
@@ -46,6 +47,7 @@ class Draft:
     occurred_precision: str | None = None  # minute, hour, day, week, month, year
     occurred_text: str | None = None
     place: str | None = None
+    place_id: int | None = None  # its GeoNames id, to name it in the person's language
     admin_area: str | None = None
     country: str | None = None
     lat: float | None = None

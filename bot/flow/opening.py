@@ -71,7 +71,12 @@ def record_early_pin(turn: Turn) -> None:
     if "place" not in turn.session.answered:
         turn.session.answered.append("place")
     if nearest_place:
-        turn.say(_("Noted: near {place}.", place=describe_candidate(nearest_place, turn.language)))
+        turn.say(
+            _(
+                "Noted: near {place}.",
+                place=describe_candidate(nearest_place, turn.language, nlu=turn.services.nlu),
+            )
+        )
 
 
 async def take_aside(turn: Turn, step: str, in_report: bool) -> bool:

@@ -61,7 +61,7 @@ class PlaceStep(Step):
         mode = turn.session.mode = self._mode(turn)
         candidates = turn.draft.place_candidates
         if mode == CONFIRM:
-            place = describe_candidate(candidates[0], turn.language)
+            place = describe_candidate(candidates[0], turn.language, nlu=turn.services.nlu)
             turn.ask(
                 _("Did it happen in {place}?", place=place),
                 [Choice("yes", _("Yes")), Choice("no", _("No, somewhere else"))],
@@ -71,7 +71,9 @@ class PlaceStep(Step):
             turn.draft.place_candidates = offered
             choices = [
                 Choice(f"place:{index}", label)
-                for index, label in enumerate(describe_candidates(offered, turn.language))
+                for index, label in enumerate(
+                    describe_candidates(offered, turn.language, turn.services.nlu)
+                )
             ]
             choices.append(Choice("none", _("None of these")))
             turn.ask(_("Which of these places do you mean?"), choices)
@@ -129,7 +131,7 @@ class PlaceStep(Step):
                 turn.draft, location.lat, location.lon, nearest.to_dict() if nearest else None
             )
             if nearest:
-                place = describe_candidate(nearest.to_dict(), turn.language)
+                place = describe_candidate(nearest.to_dict(), turn.language, nlu=nlu)
                 turn.say(_("Noted: near {place}.", place=place))
             return Outcome.DONE
         if not reply.text:
@@ -148,7 +150,9 @@ class PlaceStep(Step):
         runner_up = found[1]["score"] if len(found) > 1 else 0.0
         if top >= CLEAR_SCORE and top - runner_up >= CLEAR_MARGIN:
             record_candidate(turn.draft, found[0], "gazetteer")
-            turn.say(_("Noted: {place}.", place=describe_candidate(found[0], turn.language)))
+            turn.say(
+                _("Noted: {place}.", place=describe_candidate(found[0], turn.language, nlu=nlu))
+            )
             return Outcome.DONE
         turn.draft.place_candidates = found
         turn.session.context["typed_place"] = reply.text

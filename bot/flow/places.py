@@ -8,6 +8,9 @@ from babel import Locale, UnknownLocaleError
 
 from bot.draft import Draft, PlaceCandidate
 from locales.i18n import Translator
+from nlu import PlaceCandidate as NluPlace
+
+NLU_PLACE_FIELDS = tuple(NluPlace.__dataclass_fields__)
 
 
 def country_name(code: str | None, language: str) -> str | None:
@@ -20,11 +23,26 @@ def country_name(code: str | None, language: str) -> str | None:
         return code
 
 
-def describe_candidate(candidate: dict[str, Any], language: str, *, town: bool = False) -> str:
+def local_name(candidate: PlaceCandidate, language: str, nlu: object | None) -> str | None:
+    """The place's name in the conversation's language where the gazetteer has one ("تمبكتو"
+    for Timbuktu in Arabic), found by its GeoNames id; else its gazetteer name."""
+    # `Nlu.place_names` comes with the gazetteer's alternate names (`tocsin gazetteer import`);
+    # an NLU without it names places as the gazetteer spells them.
+    names_of = getattr(nlu, "place_names", None)
+    if names_of is None or not candidate.get("geonameid"):
+        return candidate.get("name")
+    fields = {key: candidate.get(key) for key in NLU_PLACE_FIELDS if key in candidate}
+    names = names_of(NluPlace(**fields), language)
+    return names[0] if names else candidate.get("name")
+
+
+def describe_candidate(
+    candidate: dict[str, Any], language: str, *, town: bool = False, nlu: object | None = None
+) -> str:
     """ "Mopti, Mali"; a first-level area says it is a region ("Gao (region), Mali"), and a
     town says so (`town`) where a region of the same name is offered beside it."""
     _ = Translator(language)
-    name = candidate.get("name")
+    name = local_name(candidate, language, nlu)
     if name and candidate.get("precision") == "admin":
         name = _("{place} (region)", place=name)
     elif name and town:
@@ -37,7 +55,9 @@ def describe_candidate(candidate: dict[str, Any], language: str, *, town: bool =
     return ", ".join(part for part in parts if part)
 
 
-def describe_candidates(candidates: list[PlaceCandidate], language: str) -> list[str]:
+def describe_candidates(
+    candidates: list[PlaceCandidate], language: str, nlu: object | None = None
+) -> list[str]:
     """Each candidate as it is offered; places that would read the same as another are told
     apart (the town and the region of Gao, 480 km apart around Tombouctou)."""
     names = [candidate.get("name") for candidate in candidates]
@@ -46,18 +66,19 @@ def describe_candidates(candidates: list[PlaceCandidate], language: str) -> list
             candidate,
             language,
             town=candidate.get("precision") != "admin" and names.count(candidate.get("name")) > 1,
+            nlu=nlu,
         )
         for candidate in candidates
     ]
 
 
-def describe_location(draft: Draft, _: Translator) -> str:
+def describe_location(draft: Draft, _: Translator, nlu: object | None = None) -> str:
     """ "Mopti, Mali (14.49, -4.19)" or the person's own words, for summaries."""
     if draft.place:
-        name: str | None = describe_candidate(
-            {"name": draft.place, "admin1": draft.admin_area, "country": draft.country},
-            _.language,
-        )
+        place = {"name": draft.place, "admin1": draft.admin_area, "country": draft.country}
+        if draft.place_id is not None:
+            place.update(geonameid=draft.place_id, lat=draft.lat, lon=draft.lon, score=1.0)
+        name: str | None = describe_candidate(place, _.language, nlu=nlu)
     else:
         name = draft.location_text
     if draft.lat is not None and draft.lon is not None:
@@ -68,6 +89,7 @@ def describe_location(draft: Draft, _: Translator) -> str:
 
 def record_candidate(draft: Draft, candidate: PlaceCandidate, source: str) -> None:
     draft.place = candidate.get("name")
+    draft.place_id = candidate.get("geonameid")
     draft.admin_area = candidate.get("admin1")
     draft.country = candidate.get("country")
     draft.lat, draft.lon = candidate.get("lat"), candidate.get("lon")
@@ -81,6 +103,7 @@ def record_pin(draft: Draft, lat: float, lon: float, nearest: PlaceCandidate | N
     draft.location_precision, draft.location_source = "exact", "pin"
     nearest = nearest or {}
     draft.place = nearest.get("name")
+    draft.place_id = nearest.get("geonameid")
     draft.admin_area = nearest.get("admin1")
     draft.country = nearest.get("country")
 

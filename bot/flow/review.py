@@ -81,7 +81,9 @@ class ReviewStep(Step):
             incident = f"{incident} {_(PERPETRATOR_PHRASES[draft.perpetrator or ''])}"
         pieces = [incident]
         if "place" in parts:
-            place = describe_candidate(draft.place_candidates[0], turn.language)
+            place = describe_candidate(
+                draft.place_candidates[0], turn.language, nlu=turn.services.nlu
+            )
             pieces.append(_("in {place}", place=place))
         if "when" in parts:
             pieces.append(format_when(draft.occurred_at, draft.occurred_precision, _))

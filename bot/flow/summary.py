@@ -55,7 +55,7 @@ def summary_text(turn: Turn) -> str:
         f"• {_('What happened')}: {description}",
         f"• {_('Kind of incident')}: {label(CATEGORY_LABELS, draft.category, _)}",
         f"• {_('Who did it')}: {force}",
-        f"• {_('Where')}: {describe_location(draft, _)}",
+        f"• {_('Where')}: {describe_location(draft, _, turn.services.nlu)}",
         f"• {_('When')}: {when}",
         f"• {_('Who was affected')}: {_who(draft, _)}",
         f"• {_('Danger now')}: {danger}",

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from bidi import get_display
 
 from bot.channels import console, whatsapp_render
 from bot.direction import LRI, PDI, isolate_left_to_right
+from bot.flow.places import describe_candidate
 from bot.messages import OutboundMessage
+from nlu import Nlu
 from tests.bot.conversation import Person
 from tests.bot.flow.driver import answer_until_submitted
 
@@ -70,3 +73,14 @@ async def test_every_message_of_an_arabic_report_keeps_its_latin_runs_in_order(
         assert message.right_to_left
         for rendered in renderings(message):
             assert garbled_runs(rendered) == [], rendered
+
+
+@pytest.mark.skipif(
+    not hasattr(Nlu, "place_names"),
+    reason="Nlu.place_names arrives with the gazetteer's alternate names (nlu branch)",
+)
+def test_an_arabic_conversation_names_places_in_arabic(shared_nlu: Nlu) -> None:
+    [timbuktu, *_rest] = shared_nlu.geotag("Tombouctou", language="fr")
+    shown_name = describe_candidate(timbuktu.to_dict(), "ar", nlu=shared_nlu)
+    assert re.match(r"[\u0621-\u064a]", shown_name), shown_name
+    assert describe_candidate(timbuktu.to_dict(), "en").startswith("Timbuktu")
