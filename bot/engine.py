@@ -9,12 +9,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from bot.commands import DEFAULT_COMMANDS
 from bot.flow.driver import advance, ask_step, finish_side_step
-from bot.flow.registry import REPORT_STEP_NAMES, RESUME_STEP, STEPS, begin, take_aside
+from bot.flow.registry import (
+    REPORT_STEP_NAMES,
+    RESUME_STEP,
+    STEPS,
+    begin,
+    impossible_location_text,
+    take_aside,
+)
 from bot.flow.turn import (
     CommandHandler,
     EngineServices,
@@ -25,9 +32,11 @@ from bot.flow.turn import (
     community_profile,
     resolve_reply,
 )
-from bot.messages import InboundMessage, OutboundMessage
+from bot.messages import IMPOSSIBLE_LOCATION, InboundMessage, OutboundMessage
 from bot.sessions import Session
+from bot.turn_records import TurnRecord
 from locales.i18n import Translator
+from reports.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 RECENT_IDS_KEPT = 20
@@ -114,29 +123,47 @@ class ConversationEngine:
             else:
                 await self.services.sessions.save(session)
 
-    async def handle(self, inbound: InboundMessage) -> list[OutboundMessage]:
-        """Answer one message. Never raises for anything the person sent."""
+    async def handle(
+        self, inbound: InboundMessage, record: TurnRecord | None = None
+    ) -> list[OutboundMessage]:
+        """Answer one message. Never raises for anything the person sent.
+
+        With a `record`, the turn's writes (a report, details, an erasure) and its outcome (the
+        session after it, the replies) are committed in one transaction before the session
+        store is written and before anything is sent (see `bot.turn_records`)."""
         async with self._conversation(inbound) as turn:
             session = turn.session
+            pseudonym = session.pseudonym
             step_before = session.step
             if inbound.message_id and inbound.message_id in session.recent_message_ids:
                 log.info("duplicate message ignored channel=%s", inbound.channel)
                 turn.keep = False
                 return []
-            try:
-                await self._dispatch(turn)
-            except Exception:
-                log.exception("turn failed channel=%s step=%s", inbound.channel, step_before)
-                turn.keep = False
-                turn.outbound.clear()
-                _ = turn._
-                turn.say(_("Sorry, something went wrong on our side. Please send that again."))
-                return turn.outbound
-            if inbound.message_id:
-                session.recent_message_ids = [
-                    *session.recent_message_ids[-(RECENT_IDS_KEPT - 1) :],
-                    inbound.message_id,
-                ]
+            database = self.services.store.engine
+            async with unit_of_work(database) if record else nullcontext() as unit:
+                try:
+                    await self._dispatch(turn)
+                except Exception:
+                    log.exception("turn failed channel=%s step=%s", inbound.channel, step_before)
+                    turn.keep = False
+                    turn.outbound.clear()
+                    _ = turn._
+                    turn.say(_("Sorry, something went wrong on our side. Please send that again."))
+                    if record is not None:
+                        await unit.rollback()
+                        await record.write(
+                            unit, pseudonym, None, turn.outbound, session_changed=False
+                        )
+                    return turn.outbound
+                session.updated_at = time.time()
+                if inbound.message_id:
+                    session.recent_message_ids = [
+                        *session.recent_message_ids[-(RECENT_IDS_KEPT - 1) :],
+                        inbound.message_id,
+                    ]
+                if record is not None:
+                    discard = bool(session.context.get("discard_session"))
+                    await record.write(unit, pseudonym, None if discard else session, turn.outbound)
             log.info(
                 "turn channel=%s step=%s->%s replies=%d",
                 inbound.channel,
@@ -253,6 +280,9 @@ class ConversationEngine:
 
     def _refuse_unsupported(self, turn: Turn) -> None:
         _ = turn._
+        if turn.inbound.unsupported == IMPOSSIBLE_LOCATION:
+            turn.say(impossible_location_text(_))
+            return
         turn.say(
             _(
                 "Sorry, I cannot take that kind of message. Please send text, a location, "

@@ -8,10 +8,13 @@ seam is tested without any channel.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 MEDIA_KINDS: tuple[str, ...] = ("photo", "voice", "audio", "video", "document")
+# InboundMessage.unsupported of a pin no place on Earth has (NaN, latitude 999...)
+IMPOSSIBLE_LOCATION = "impossible_location"
 
 
 def _now() -> datetime:
@@ -25,6 +28,12 @@ class Location:
     lat: float
     lon: float
     name: str | None = None
+
+    @property
+    def possible(self) -> bool:
+        """A point on Earth: finite, latitude within ±90 and longitude within ±180. Channels
+        refuse any other pin, which would be stored as an exact place with a broken map."""
+        return -90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0  # false for NaN
 
 
 @dataclass(frozen=True)
@@ -76,3 +85,12 @@ class OutboundMessage:
     step: str | None = None
     # true when the person may want the chat cleared after this (e.g. after submission)
     offers_clear_chat: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, as recorded in the outbound table."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OutboundMessage:
+        choices = tuple(Choice(**choice) for choice in data.get("choices", ()))
+        return cls(**{**data, "choices": choices})

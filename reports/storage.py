@@ -29,6 +29,7 @@ from reports.records import MediaUpload, ReportDraft, ReportView
 from reports.references import new_reference
 from reports.sealing import field_context, open_contact, open_report, seal_media, seal_report
 from reports.severity import compute_severity
+from reports.unit import writing
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,8 @@ class ReportStore:
         """Store a finished report with its media and its outbox event, atomically.
 
         Returns only after the commit, so whoever shows the reference to the reporter can
-        promise that the report survives a crash.
+        promise that the report survives a crash. Inside a turn's unit of work (see
+        `reports.unit`) the commit is the turn's own, and the reference leaves only after it.
         """
         severity = draft.severity or compute_severity(
             draft.category,
@@ -66,7 +68,7 @@ class ReportStore:
             row.additions = []
             row.created_at = row.updated_at = self.clock.now()
             try:
-                async with self._sessions() as session, session.begin():
+                async with writing(self.engine, self._sessions) as session:
                     session.add(row)
                     await session.flush()
                     session.add(self._event("report.submitted", row))
@@ -129,7 +131,7 @@ class ReportStore:
         kind: str = "details",
     ) -> bool:
         """Append details (text and files) to one of the reporter's own reports."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             row = await self._owned(session, reference, pseudonyms)
             if row is None or row.erased:
                 return False
@@ -156,7 +158,7 @@ class ReportStore:
 
         The row stays, marked erased, so staff see that it was erased rather than a gap.
         """
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             result = await session.execute(
                 select(Report).where(
                     Report.reporter_pseudonym.in_(list(pseudonyms)), Report.erased.is_(False)
@@ -198,14 +200,18 @@ class ReportStore:
         row.updated_at = now
 
     async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
-        """Newest first, decrypted for an operator; the read is audited."""
+        """Newest first, decrypted for an operator; the read is audited: one entry per report
+        read, so "who read this report" has an answer for listings as for single reads."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
             )
             rows = list(result.scalars())
             views = [await self._full_view(session, row) for row in rows]
-            session.add(AuditEntry(actor=actor, action="listed", detail=f"{len(rows)} reports"))
+            session.add_all(
+                AuditEntry(actor=actor, action="listed", report_id=row.id, detail=row.reference)
+                for row in rows
+            )
         return views
 
     async def get_report(self, reference: str, actor: str) -> ReportView | None:

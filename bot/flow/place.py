@@ -8,12 +8,13 @@ from bot.draft import PlaceCandidate
 from bot.flow.places import (
     describe_candidate,
     describe_candidates,
+    impossible_location_text,
     record_candidate,
     record_pin,
     record_words,
 )
 from bot.flow.step import Step
-from bot.flow.turn import Outcome, Reading, Turn, parse_coordinates
+from bot.flow.turn import Outcome, Reading, Turn, parse_coordinates, typed_coordinates
 from bot.flow.words import NO, SKIP, UNKNOWN, YES
 from bot.messages import Choice
 
@@ -124,6 +125,10 @@ class PlaceStep(Step):
         _ = turn._
         reply = turn.reply
         location = reply.location or (parse_coordinates(reply.text) if reply.text else None)
+        typed = typed_coordinates(reply.text) if reply.text and location is None else None
+        if typed is not None and not typed.possible:
+            turn.say(impossible_location_text(_))
+            return Outcome.STAY
         nlu = turn.services.nlu
         if location is not None:
             nearest = nlu.reverse_geocode(location.lat, location.lon)

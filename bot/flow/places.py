@@ -23,6 +23,14 @@ def country_name(code: str | None, language: str) -> str | None:
         return code
 
 
+def impossible_location_text(_: Translator) -> str:
+    """The answer to a pin or typed coordinates that no place on Earth has: never stored."""
+    return _(
+        "That location cannot be right: a latitude is between -90 and 90 and a longitude "
+        "between -180 and 180. Please share your location again, or type the name of the place."
+    )
+
+
 def local_name(candidate: PlaceCandidate, language: str, nlu: object | None) -> str | None:
     """The place's name in the conversation's language where the gazetteer has one ("تمبكتو"
     for Timbuktu in Arabic), found by its GeoNames id; else its gazetteer name."""
