@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, repr=False)
     key_file: Path = Path("tocsin.key")
     default_language: str = "en"
-    languages: CommaList = ["en", "fr", "ar"]
+    languages: CommaList = ["en", "fr", "ar", "es", "pt", "sw"]
     countries: CommaList = []
     cache_dir: Path | None = None
     extra_gazetteer: Path | None = None
