@@ -17,10 +17,10 @@ from bot.commands import DEFAULT_COMMANDS, CommandHandler, welcome
 from bot.flow.describe import MIN_WORDS, read_account
 from bot.flow.driver import advance, ask_step, finish_side_step
 from bot.flow.media import stage_media
-from bot.flow.places import describe_candidate, record_pin
+from bot.flow.places import describe_candidate, impossible_location_text, record_pin
 from bot.flow.registry import REPORT_STEPS, STEPS
 from bot.flow.turn import Outcome, Turn, resolve_reply
-from bot.messages import InboundMessage, OutboundMessage
+from bot.messages import IMPOSSIBLE_LOCATION, InboundMessage, OutboundMessage
 from bot.sessions import Session, SessionStore
 from bot.turn_records import TurnRecord
 from locales.i18n import Translator
@@ -271,6 +271,9 @@ class ConversationEngine:
 
     def _refuse_unsupported(self, turn: Turn) -> None:
         _ = turn._
+        if turn.inbound.unsupported == IMPOSSIBLE_LOCATION:
+            turn.say(impossible_location_text(_))
+            return
         turn.say(
             _(
                 "Sorry, I cannot take that kind of message. Please send text, a location, "

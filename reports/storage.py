@@ -200,14 +200,18 @@ class ReportStore:
         row.updated_at = now
 
     async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
-        """Newest first, decrypted for an operator; the read is audited."""
+        """Newest first, decrypted for an operator; the read is audited: one entry per report
+        read, so "who read this report" has an answer for listings as for single reads."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
             )
             rows = list(result.scalars())
             views = [await self._full_view(session, row) for row in rows]
-            session.add(AuditEntry(actor=actor, action="listed", detail=f"{len(rows)} reports"))
+            session.add_all(
+                AuditEntry(actor=actor, action="listed", report_id=row.id, detail=row.reference)
+                for row in rows
+            )
         return views
 
     async def get_report(self, reference: str, actor: str) -> ReportView | None:

@@ -54,9 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"tocsin: invalid setting {error}", file=sys.stderr)
         return 2
-    from tocsin.logs import configure_logging
+    from tocsin.logs import configure_logging, operator_values
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, keep=operator_values(settings))
     try:
         return int(args.handler(args, settings) or 0)
     except SettingsError as error:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from bot.flow.places import (
     clear_location,
     describe_candidate,
+    impossible_location_text,
     record_candidate,
     record_pin,
     record_words,
 )
 from bot.flow.step import Step
-from bot.flow.turn import Outcome, Turn, parse_coordinates
+from bot.flow.turn import Outcome, Turn, parse_coordinates, typed_coordinates
 from bot.messages import Choice
 
 CONFIRM, ASK, PICK = "confirm", "ask", "pick"
@@ -95,6 +96,10 @@ class PlaceStep(Step):
         _ = turn._
         reply = turn.reply
         location = reply.location or (parse_coordinates(reply.text) if reply.text else None)
+        typed = typed_coordinates(reply.text) if reply.text and location is None else None
+        if typed is not None and not typed.possible:
+            turn.say(impossible_location_text(_))
+            return Outcome.STAY
         nlu = turn.services.nlu
         if location is not None:
             nearest = nlu.reverse_geocode(location.lat, location.lon)

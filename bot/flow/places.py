@@ -19,6 +19,14 @@ def country_name(code: str | None, language: str) -> str | None:
         return code
 
 
+def impossible_location_text(_: Translator) -> str:
+    """The answer to a pin or typed coordinates that no place on Earth has: never stored."""
+    return _(
+        "That location cannot be right: a latitude is between -90 and 90 and a longitude "
+        "between -180 and 180. Please share your location again, or type the name of the place."
+    )
+
+
 def describe_candidate(candidate: dict[str, Any], language: str) -> str:
     parts = [candidate.get("name")]
     admin = candidate.get("admin1")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.engine import EngineServices
 
 _LAT_LON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;/ ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+_NUMBER_PAIR = re.compile(r"^\s*(-?\d{1,6}(?:\.\d+)?)\s*[,;/ ]\s*(-?\d{1,6}(?:\.\d+)?)\s*$")
 
 
 class Outcome(enum.Enum):
@@ -37,15 +38,21 @@ def normalise_digits(text: str) -> str:
     )
 
 
+def typed_coordinates(text: str) -> Location | None:
+    """Two numbers typed as `lat,lon`, whether or not a place on Earth has them."""
+    match = _NUMBER_PAIR.match(normalise_digits(text))
+    if not match:
+        return None
+    return Location(float(match.group(1)), float(match.group(2)))
+
+
 def parse_coordinates(text: str) -> Location | None:
     """`lat,lon` typed as text, within the valid ranges."""
     match = _LAT_LON.match(normalise_digits(text))
     if not match:
         return None
-    lat, lon = float(match.group(1)), float(match.group(2))
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return Location(lat, lon)
+    location = Location(float(match.group(1)), float(match.group(2)))
+    return location if location.possible else None
 
 
 @dataclass

@@ -149,6 +149,24 @@ async def test_audit_log_is_append_only(
             )
 
 
+async def test_a_listing_audits_which_references_were_read(
+    store: ReportStore, database: AsyncEngine, keyring: Keyring
+) -> None:
+    first = await store.submit(make_draft(keyring))
+    second = await store.submit(make_draft(keyring))
+    await store.list_reports(actor="cli:operator", limit=1)
+    async with database.connect() as connection:
+        entries = (
+            await connection.execute(
+                select(AuditEntry.report_id, AuditEntry.detail).where(
+                    AuditEntry.actor == "cli:operator", AuditEntry.action == "listed"
+                )
+            )
+        ).all()
+    assert entries == [(second.id, second.reference)]  # the newest only, not "1 reports"
+    assert first.id not in {report_id for report_id, _detail in entries}
+
+
 async def test_list_reports_is_newest_first(store: ReportStore, keyring: Keyring) -> None:
     first = await store.submit(make_draft(keyring))
     second = await store.submit(make_draft(keyring))
