@@ -309,7 +309,7 @@ class ReportStore:
             if row is None:
                 return False
             row.source_reliability, row.info_credibility = reliability, credibility
-            row.updated_at = datetime.now(UTC)
+            row.updated_at = self.clock.now()
             session.add(self._event("report.updated", row, kind="grading"))
             session.add(
                 AuditEntry(
