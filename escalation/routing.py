@@ -17,7 +17,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from escalation import statements
+from escalation import notices, statements
 from escalation.clock import Clock
 from escalation.clustering import Placed, incident_candidates, pick_incident
 from escalation.models import Alert, AlertReport, StaffQuestion
@@ -61,6 +61,9 @@ class Policy:
         rules = self.ruleset.confidentiality
         if row.category in rules.categories or row.perpetrator in rules.perpetrators:
             return True
+        # the NLU's reading counts even when the person then picked another category
+        if row.confidential_reading or set(row.categories or ()) & set(rules.categories):
+            return True
         for text in texts:
             folded = f" {fold(text or '')} "
             if any(word in folded for word in self.confidential_words):
@@ -99,6 +102,7 @@ def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
         category=alert.category,
         severity=alert.severity,
         confidential=alert.confidential,
+        categories=tuple(row.categories or ()) if row else (),
         immediate_danger=row.immediate_danger if row else None,
         country=alert.country,
         admin_area=alert.admin_area,
@@ -287,10 +291,13 @@ class EventProcessor:
         row = await session.get(Report, event.report_id)
         if row is None or row.erased or row.id in session.info.get("tocsin_routed", ()):
             return
+        if row.relevant is False:
+            log.info("report kept unrouted report=%s: read as not an incident", row.id)
+            return
         session.info.setdefault("tocsin_routed", set()).add(row.id)
         known = session.info.get("tocsin_texts", {}).get(row.id)
         perpetrator_text, description = known or self.policy.texts(row)
-        unit = self.policy.units.match(perpetrator_text or description, row.country)
+        unit = self.policy.units.match_any((perpetrator_text, description), row.country)
         confidential = self.policy.is_confidential(row, perpetrator_text, description)
         if confidential:
             session.info.setdefault("tocsin_confidential", set()).add(row.id)
@@ -428,14 +435,12 @@ class EventProcessor:
         status = str(event.payload.get("status", ""))
         if row is None or row.erased or not row.consent_followup or not status:
             return
+        target, key = f"reporter:{row.id}", f"notice:{row.id}:{status}"
+        await notices.supersede_older(session, target, key, now)
         await enqueue(
-            session,
-            target=f"reporter:{row.id}",
-            purpose="notice",
-            dedupe_key=f"notice:{row.id}:{status}",
-            now=now,
+            session, target=target, purpose="notice", dedupe_key=key, now=now,
             payload={"status": status},
-        )
+        )  # fmt: skip
 
     async def on_updated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         if event.payload.get("kind") == "answer":
