@@ -34,6 +34,11 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with plural forms for extraction; `Translator.plural` picks the form."""
+    return singular, plural
+
+
 def catalogue_path(language: str, domain: str = DOMAIN) -> Path:
     return LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 

@@ -56,7 +56,7 @@ class ReportStore:
         `reports.unit`) the commit is the turn's own, and the reference leaves only after it.
         """
         severity = draft.severity or compute_severity(
-            draft.category,
+            [draft.category, *draft.categories],
             victims=draft.victims,
             affected_groups=draft.affected_groups,
             immediate_danger=draft.immediate_danger,
@@ -253,6 +253,22 @@ class ReportStore:
                 AuditEntry(
                     actor=actor, action="status", report_id=row.id, detail=f"{previous}->{status}"
                 )
+            )
+            return open_report(self.keyring, row)
+
+    async def set_relevant(self, reference: str, relevant: bool, actor: str) -> ReportView:
+        """Staff overrule the NLU's triage. A report marked relevant that was kept unrouted
+        is submitted to escalation now (its `report.submitted` event is queued again)."""
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                raise StatusChangeError(f"no report {reference}")
+            previous, row.relevant = row.relevant, relevant
+            row.updated_at = self.clock.now()
+            if relevant and previous is False:
+                session.add(self._event("report.submitted", row))
+            session.add(
+                AuditEntry(actor=actor, action="relevance", report_id=row.id, detail=f"{relevant}")
             )
             return open_report(self.keyring, row)
 

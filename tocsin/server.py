@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import text
 
+from staff.analysis.config import ANALYSIS, load_analysis_settings
 from staff.app import mount as mount_staff
 from staff.context import StaffContext
 from tocsin.app import App
@@ -29,6 +30,9 @@ def build_web_app(app: App) -> web.Application:
     web_app[APP_KEY] = app
     web_app.router.add_get("/healthz", healthz)
     mount_staff(web_app, staff_context(app))
+    web_app[ANALYSIS] = load_analysis_settings(
+        app.settings, tiles_url=getattr(app.settings, "map_tiles_url", None)
+    )
     return web_app
 
 

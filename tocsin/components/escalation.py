@@ -55,7 +55,7 @@ class AppRelay:
         if not self.serves(channel):
             return False
         messages = await open_staff_question(
-            self.app.conversation.services, channel, raw_id, reference, question, language
+            self.app.conversation, channel, raw_id, reference, question, language
         )
         return await self._send(channel, raw_id, messages)
 

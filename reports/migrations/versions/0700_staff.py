@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0700"
-down_revision = ("0002", "0100", "0300", "0400")
+down_revision = "0600"
 branch_labels = None
 depends_on = None
 
