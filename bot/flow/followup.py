@@ -117,3 +117,52 @@ def status_notice(reference: str, status: str, language: str) -> list[OutboundMe
     if _.right_to_left:
         text = isolate_left_to_right(text)
     return [OutboundMessage(text=text, language=language, right_to_left=_.right_to_left)]
+
+
+MAILBOX_KEY = "mailbox"
+
+
+async def post_to_mailbox(
+    services: object, channel: str, raw_id: str, messages: list[OutboundMessage]
+) -> None:
+    """Keep messages for a person whose channel has no sender in this process (the console
+    of `tocsin shell` runs elsewhere): they wait in the person's session until their
+    channel looks (`take_mailbox`)."""
+    keyring = services.keyring  # type: ignore[attr-defined]
+    sessions = services.sessions  # type: ignore[attr-defined]
+    pseudonym = keyring.pseudonym(channel, raw_id)
+    async with sessions.lock(pseudonym):
+        session = await sessions.load(pseudonym) or Session(pseudonym)
+        box = session.context.setdefault(MAILBOX_KEY, [])
+        for message in messages:
+            box.append(
+                {
+                    "text": message.text,
+                    "choices": [[choice.id, choice.label] for choice in message.choices],
+                    "language": message.language,
+                    "rtl": message.right_to_left,
+                }
+            )
+        await sessions.save(session)
+
+
+async def take_mailbox(services: object, channel: str, raw_id: str) -> list[OutboundMessage]:
+    """The messages kept for this person, removed from their session."""
+    keyring = services.keyring  # type: ignore[attr-defined]
+    sessions = services.sessions  # type: ignore[attr-defined]
+    pseudonym = keyring.pseudonym(channel, raw_id)
+    async with sessions.lock(pseudonym):
+        session = await sessions.load(pseudonym)
+        if session is None or not session.context.get(MAILBOX_KEY):
+            return []
+        box = session.context.pop(MAILBOX_KEY)
+        await sessions.save(session)
+    return [
+        OutboundMessage(
+            text=item["text"],
+            choices=tuple(Choice(value, label) for value, label in item.get("choices", [])),
+            language=item.get("language", "en"),
+            right_to_left=bool(item.get("rtl")),
+        )
+        for item in box
+    ]
