@@ -9,15 +9,20 @@ are handled one after the other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.draft import Draft
 from reports.crypto import Keyring
+
+LOCK_PREFIX = "tocsin:lock:session:"
 
 
 @dataclass
@@ -30,7 +35,7 @@ class Session:
     step: str | None = None
     mode: str | None = None  # a sub-state of the step (e.g. "pick" after "No" on a confirmation)
     pending_choices: list[str] = field(default_factory=list)
-    draft: dict[str, Any] = field(default_factory=dict)
+    draft: Draft = field(default_factory=Draft)
     answered: list[str] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
     failed_attempts: int = 0
@@ -38,9 +43,15 @@ class Session:
     # ids of the last messages handled, so a redelivered message is not answered twice
     recent_message_ids: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.draft, Draft):  # its saved (JSON) form
+            self.draft = Draft.from_dict(self.draft)
+
     def to_json(self) -> bytes:
         # vars(), not dataclasses.asdict: asdict deep-copies the draft on every save
-        return json.dumps(vars(self), separators=(",", ":"), default=str).encode()
+        state = dict(vars(self))
+        state["draft"] = self.draft.to_dict()
+        return json.dumps(state, separators=(",", ":"), default=str).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> Session:
@@ -51,7 +62,7 @@ class Session:
         self.step = None
         self.mode = None
         self.pending_choices = []
-        self.draft = {}
+        self.draft = Draft()
         self.answered = []
         self.context = {}
         self.failed_attempts = 0
@@ -209,11 +220,36 @@ class RedisSessionStore:
         await self._redis.delete(self._key(pseudonym))
 
     def lock(self, pseudonym: str) -> Any:
-        return self._redis.lock(
-            f"tocsin:lock:session:{pseudonym}",
-            timeout=self.LOCK_SECONDS,
-            blocking_timeout=self.LOCK_SECONDS,
-        )
+        return self._hold(f"{LOCK_PREFIX}{pseudonym}")
+
+    @asynccontextmanager
+    async def _hold(self, key: str) -> AsyncIterator[None]:
+        """The Redis lock, its token naming this process (host:pid:start), so that a
+        restarted process can free at once the locks its dead predecessor held."""
+        from redis.exceptions import LockError
+
+        from bot.inbox import worker_name
+
+        lock = self._redis.lock(key, timeout=self.LOCK_SECONDS, blocking_timeout=self.LOCK_SECONDS)
+        if not await lock.acquire(token=f"{worker_name()}:{uuid.uuid4().hex}"):
+            raise LockError(f"session lock not acquired in {self.LOCK_SECONDS} s")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(LockError):
+                await lock.release()
+
+    async def release_dead_locks(self) -> int:
+        """Delete the session locks held by dead processes of this host (after a crash a
+        person would otherwise wait out the lock's 30 s)."""
+        from bot.inbox import is_dead_here
+
+        freed = 0
+        async for key in self._redis.scan_iter(match=f"{LOCK_PREFIX}*", count=1000):
+            token = await self._redis.get(key)
+            if token is not None and is_dead_here(token.decode(errors="replace")):
+                freed += await self._redis.delete(key)
+        return freed
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -15,6 +15,7 @@ from reports.models import (
     AuditEntry,
     ConversationSession,
     InboundItem,
+    OutboundRow,
     OutboxEvent,
     Report,
     ReportAddition,
@@ -117,6 +118,21 @@ async def erase_inbox_items(session: AsyncSession, subject: Subject) -> None:
     await session.execute(
         update(InboundItem)
         .where(mine, finished)
-        .values(payload_enc=b"", sender_key=ERASED, status="done", locked_until=None)
+        .values(
+            payload_enc=b"", outcome_enc=None, sender_key=ERASED, status="done", locked_until=None
+        )
         .execution_options(synchronize_session=False)
+    )
+
+
+@erases("outbound_messages")
+async def erase_outbound_messages(session: AsyncSession, subject: Subject) -> None:
+    """Messages to the person recorded before the erasure (sent ones keep no payload; those
+    still waiting carry the summary and the address): gone. The turn that erases records its
+    own confirmation afterwards, in the same transaction."""
+    mine = OutboundRow.recipient_key.in_(subject.inbox_keys or subject.pseudonyms)
+    if subject.channel is not None:
+        mine = mine & (OutboundRow.channel == subject.channel)
+    await session.execute(
+        delete(OutboundRow).where(mine).execution_options(synchronize_session=False)
     )

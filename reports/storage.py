@@ -31,6 +31,7 @@ from reports.records import MediaUpload, ReportDraft, ReportView
 from reports.references import new_reference
 from reports.sealing import field_context, open_contact, open_report, seal_media, seal_report
 from reports.severity import compute_severity
+from reports.unit import writing
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,11 @@ class ReportStore:
         """Store a finished report with its media and its outbox event, atomically.
 
         Returns only after the commit, so whoever shows the reference to the reporter can
-        promise that the report survives a crash.
+        promise that the report survives a crash. Inside a turn's unit of work (see
+        `reports.unit`) the commit is the turn's own, and the reference leaves only after it.
         """
         severity = draft.severity or compute_severity(
-            draft.category,
+            [draft.category, *draft.categories],
             victims=draft.victims,
             affected_groups=draft.affected_groups,
             immediate_danger=draft.immediate_danger,
@@ -68,7 +70,7 @@ class ReportStore:
             row.additions = []
             row.created_at = row.updated_at = self.clock.now()
             try:
-                async with self._sessions() as session, session.begin():
+                async with writing(self.engine, self._sessions) as session:
                     session.add(row)
                     await session.flush()
                     session.add(self._event("report.submitted", row))
@@ -131,7 +133,7 @@ class ReportStore:
         kind: str = "details",
     ) -> bool:
         """Append details (text and files) to one of the reporter's own reports."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             row = await self._owned(session, reference, pseudonyms)
             if row is None or row.erased:
                 return False
@@ -167,7 +169,7 @@ class ReportStore:
         The report row stays, marked erased, so staff see that it was erased, not a gap.
         """
         subject = Subject(tuple(pseudonyms), tuple(inbox_keys), channel, self.clock.now())
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             await erase(session, subject)
         log.info("reporter erased reports=%d", len(subject.report_ids))
         return len(subject.report_ids)
@@ -236,6 +238,22 @@ class ReportStore:
             )
             return open_report(self.keyring, row)
 
+    async def set_relevant(self, reference: str, relevant: bool, actor: str) -> ReportView:
+        """Staff overrule the NLU's triage. A report marked relevant that was kept unrouted
+        is submitted to escalation now (its `report.submitted` event is queued again)."""
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                raise StatusChangeError(f"no report {reference}")
+            previous, row.relevant = row.relevant, relevant
+            row.updated_at = self.clock.now()
+            if relevant and previous is False:
+                session.add(self._event("report.submitted", row))
+            session.add(
+                AuditEntry(actor=actor, action="relevance", report_id=row.id, detail=f"{relevant}")
+            )
+            return open_report(self.keyring, row)
+
     @staticmethod
     async def _by_reference(
         session: AsyncSession, reference: str, lock: bool = False
@@ -261,3 +279,26 @@ class ReportStore:
         context = field_context(row.reference, "addition")
         texts = [self.keyring.decrypt_text(token, context=context) or "" for token in additions]
         return open_report(self.keyring, row, media, texts)
+
+    async def set_grading(
+        self, reference: str, reliability: str | None, credibility: str | None, actor: str
+    ) -> bool:
+        """Admiralty grading of a report by staff (source A..F, information 1..6); audited."""
+        if reliability not in (None, *"ABCDEF") or credibility not in (None, *"123456"):
+            raise ValueError("grading: reliability A..F, credibility 1..6")
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                return False
+            row.source_reliability, row.info_credibility = reliability, credibility
+            row.updated_at = self.clock.now()
+            session.add(self._event("report.updated", row, kind="grading"))
+            session.add(
+                AuditEntry(
+                    actor=actor,
+                    action="graded",
+                    report_id=row.id,
+                    detail=f"{reliability or '-'}{credibility or '-'}",
+                )
+            )
+        return True

@@ -20,11 +20,13 @@ from bot.inbox import Handler as InboxHandler
 from bot.inbox import Inbox
 from bot.monitors import install as install_monitors
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
+from bot.turn_records import TurnRecords
 from nlu import Nlu
 from reports.clock import Clock, SystemClock
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema
 from reports.keys import KeyError_, build_keyring
+from reports.outbound import OutboundLog
 from reports.storage import ReportStore
 from tocsin.settings import Settings, SettingsError
 
@@ -44,11 +46,18 @@ class App:
     inbox: Inbox | None = None
     # channel name -> handler of its inbox items, registered by channel components
     inbox_handlers: dict[str, InboxHandler] = field(default_factory=dict)
+    # channel name -> answers an item that could not be read (before it is parked)
+    inbox_apologies: dict[str, InboxHandler] = field(default_factory=dict)
     redis: Any = None
     # channel name -> sender for messages nobody just asked for (relays, staff pings)
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     # set by the escalation component; channels hand staff-chat actions to it
     staff_gateway: StaffGateway | None = None
+    # the aiogram client of the Telegram token, set by the Telegram channel and shared with
+    # the escalation worker's staff pings (one client per token)
+    telegram_bot: Any = None
+    # the record of each turn's outcome and the outbound table its replies leave from
+    turns: TurnRecords | None = None
     # the one clock of the process: storage stamps rows and escalation decides by it
     clock: Clock = field(default_factory=SystemClock)
 
@@ -73,6 +82,7 @@ def build_nlu(settings: Settings) -> Nlu:
         cache_dir=settings.resolved_cache_dir,
         rasa_url=settings.rasa_url,
         extra_gazetteer=settings.extra_gazetteer,
+        gazetteer_dir=settings.resolved_gazetteer_dir,
     )
 
 
@@ -138,5 +148,6 @@ async def build_app(
         conversation=ConversationEngine(services),
         inbox=Inbox(database, keyring, redis),
         redis=redis,
+        turns=TurnRecords(database, keyring, OutboundLog(database, keyring), sessions),
         clock=clock,
     )

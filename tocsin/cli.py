@@ -29,10 +29,20 @@ COMMAND_MODULES = (
 )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tocsin")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tocsin", description="Community early-warning bots: report, triage, escalate."
     )
+    parser.add_argument("--version", action="version", version=f"tocsin {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for module_name in COMMAND_MODULES:
@@ -64,6 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        from tocsin.failures import operator_message
+
+        message = operator_message(error)
+        if message is None:
+            raise
+        print(f"tocsin: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
