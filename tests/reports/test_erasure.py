@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, inspect
 
+import staff.models  # noqa: F401  (the staff desk's tables)
 import tocsin.app  # noqa: F401  (the composition root imports every package's tables)
 from reports.database import create_engine, upgrade_schema_sync
 from reports.erasure import REGISTRY, personal_columns, uncovered
