@@ -164,5 +164,23 @@ def test_tocsin_worker_check_names_the_faulty_setting(
     assert "rules[0].match.severity: unknown 'urgent'" in error
 
     monkeypatch.setenv("TOCSIN_ESCALATION_RULES", "")
+    for name, value in (
+        ("TOCSIN_TELEGRAM_TOKEN", "123456:TEST-token"),
+        ("TOCSIN_STAFF_TELEGRAM_CHATS", "-1001"),
+        ("TOCSIN_STAFF_EMAILS", "desk@example.org"),
+        ("TOCSIN_SMTP_URL", "smtp://127.0.0.1:25"),
+    ):
+        monkeypatch.setenv(name, value)
     assert main(["worker", "--check"]) == 0
     assert "escalation rules are valid" in capsys.readouterr().out
+
+
+def test_tocsin_worker_check_fails_when_a_rule_can_reach_nobody(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TOCSIN_STAFF_TELEGRAM_CHATS", "-1001")  # no token, no e-mail
+    assert main(["worker", "--check"]) == 1
+    error = capsys.readouterr().err
+    assert "rule high reaches nobody: TOCSIN_TELEGRAM_TOKEN is not set" in error
+    assert "rule confidential reaches nobody: its targets (confidential) are empty" in error
+    assert "escalation rules are valid" not in error
