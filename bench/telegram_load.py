@@ -287,11 +287,18 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
         "TOCSIN_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TOCSIN_TELEGRAM_RATE_LIMITS": "false",  # the fake has no limit to respect
     }
+    # BENCH_PROFILE=<file>: the (first) server runs under cProfile, written at its exit
+    profile = os.environ.get("BENCH_PROFILE")
     servers = [
         await start_process(
-            "-m", "tocsin", "run", port=port, env={**env, "TOCSIN_HTTP_PORT": str(port)}
+            *(("-m", "cProfile", "-o", f"{profile}.{number}") if profile else ()),
+            "-m",
+            "tocsin",
+            "run",
+            port=port,
+            env={**env, "TOCSIN_HTTP_PORT": str(port)},
         )
-        for port in ports
+        for number, port in enumerate(ports)
     ]
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
     webhooks = itertools.cycle([f"http://127.0.0.1:{port}/telegram/webhook" for port in ports])

@@ -13,12 +13,23 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from escalation.loading import RulesError, describe
+from escalation.rules import Duration
+
+
+class Threshold(BaseModel):
+    """So many reports naming the unit within the window raise a staff alert of their own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reports: int = Field(ge=1)
+    window: Duration = timedelta(days=30)
 
 
 class Unit(BaseModel):
@@ -28,6 +39,7 @@ class Unit(BaseModel):
     name: str
     country: str | None = None
     aliases: list[str] = []
+    threshold: Threshold | None = None
 
 
 class _Registry(BaseModel):

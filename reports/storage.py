@@ -56,7 +56,7 @@ class ReportStore:
         `reports.unit`) the commit is the turn's own, and the reference leaves only after it.
         """
         severity = draft.severity or compute_severity(
-            draft.category,
+            [draft.category, *draft.categories],
             victims=draft.victims,
             affected_groups=draft.affected_groups,
             immediate_danger=draft.immediate_danger,
@@ -256,6 +256,22 @@ class ReportStore:
             )
             return open_report(self.keyring, row)
 
+    async def set_relevant(self, reference: str, relevant: bool, actor: str) -> ReportView:
+        """Staff overrule the NLU's triage. A report marked relevant that was kept unrouted
+        is submitted to escalation now (its `report.submitted` event is queued again)."""
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                raise StatusChangeError(f"no report {reference}")
+            previous, row.relevant = row.relevant, relevant
+            row.updated_at = self.clock.now()
+            if relevant and previous is False:
+                session.add(self._event("report.submitted", row))
+            session.add(
+                AuditEntry(actor=actor, action="relevance", report_id=row.id, detail=f"{relevant}")
+            )
+            return open_report(self.keyring, row)
+
     @staticmethod
     async def _by_reference(
         session: AsyncSession, reference: str, lock: bool = False
@@ -281,3 +297,26 @@ class ReportStore:
         context = field_context(row.reference, "addition")
         texts = [self.keyring.decrypt_text(token, context=context) or "" for token in additions]
         return open_report(self.keyring, row, media, texts)
+
+    async def set_grading(
+        self, reference: str, reliability: str | None, credibility: str | None, actor: str
+    ) -> bool:
+        """Admiralty grading of a report by staff (source A..F, information 1..6); audited."""
+        if reliability not in (None, *"ABCDEF") or credibility not in (None, *"123456"):
+            raise ValueError("grading: reliability A..F, credibility 1..6")
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                return False
+            row.source_reliability, row.info_credibility = reliability, credibility
+            row.updated_at = self.clock.now()
+            session.add(self._event("report.updated", row, kind="grading"))
+            session.add(
+                AuditEntry(
+                    actor=actor,
+                    action="graded",
+                    report_id=row.id,
+                    detail=f"{reliability or '-'}{credibility or '-'}",
+                )
+            )
+        return True

@@ -48,10 +48,12 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, repr=False)
     key_file: Path = Path("tocsin.key")
     default_language: str = "en"
-    languages: CommaList = ["en", "fr", "ar"]
+    languages: CommaList = ["en", "fr", "ar", "es", "pt", "sw"]
     countries: CommaList = []
     cache_dir: Path | None = None
     extra_gazetteer: Path | None = None
+    # where `tocsin gazetteer import` writes the deployment's GeoNames files
+    gazetteer_dir: Path | None = None
 
     session_ttl_seconds: int = Field(default=86400, gt=0)
     session_resume_after_seconds: int = Field(default=900, gt=0)
@@ -83,6 +85,10 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # the external base URL of this server (the staff desk sets Secure cookies when https)
+    public_url: str | None = None
+    # an optional tile server for the staff map, e.g. https://tiles.example.org/{z}/{x}/{y}.png
+    map_tiles_url: str | None = None
 
     escalation_rules: Path | None = None
     staff_telegram_chats: CommaList = []
@@ -177,6 +183,13 @@ class Settings(BaseSettings):
         if self.cache_dir is not None:
             return self.cache_dir
         return Path.home() / ".cache" / "tocsin"
+
+    @property
+    def resolved_gazetteer_dir(self) -> Path:
+        """Where imported GeoNames files live: data of the deployment, not a cache."""
+        if self.gazetteer_dir is not None:
+            return self.gazetteer_dir
+        return Path.home() / ".local" / "share" / "tocsin" / "gazetteer"
 
 
 class SettingsError(Exception):

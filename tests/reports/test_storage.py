@@ -66,9 +66,7 @@ async def test_sensitive_columns_are_sealed_in_the_row(
     )
     view = await store.submit(draft)
     async with database.connect() as connection:
-        row = (
-            await connection.execute(select(Report.__table__).where(Report.id == view.id))
-        ).one()
+        row = (await connection.execute(select(Report.__table__).where(Report.id == view.id))).one()
         media = (await connection.execute(text("SELECT content_enc FROM report_media"))).all()
     assert b"Gendarmes took" not in row.description_enc
     assert b"amina-contact" not in row.contact_enc
@@ -136,9 +134,7 @@ async def test_audit_log_is_append_only(
     view = await store.submit(make_draft(keyring))
     await store.list_reports(actor="cli:operator")
     async with database.connect() as connection:
-        actions = (
-            await connection.execute(select(AuditEntry.actor, AuditEntry.action))
-        ).all()
+        actions = (await connection.execute(select(AuditEntry.actor, AuditEntry.action))).all()
         assert ("cli:operator", "listed") in actions
         with pytest.raises(DBAPIError, match="append-only"):
             await connection.execute(text("UPDATE audit_log SET actor = 'x'"))

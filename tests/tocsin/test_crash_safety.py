@@ -27,7 +27,7 @@ SCHEDULE = [
     ("before_commit", 3, "ping_after_remote", 0),
     ("after_commit", 4, "ping_after_commit", 0),
     ("after_remote", 5, "ping_after_remote", 0),
-    ("ping_after_remote", 0, "", 0),
+    ("ping_after_remote", 0, "ping_after_remote", 0),
 ]
 
 
