@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -181,13 +181,13 @@ class ReportStore:
         inbox_keys = [*pseudonyms, *self.keyring.pseudonyms(f"{channel}-inbox", sender_id)]
         return await self.erase_reporter(pseudonyms, channel=channel, inbox_keys=inbox_keys)
 
-    async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
+    async def list_reports(self, actor: str, limit: int | None = 100) -> list[ReportView]:
         """Newest first, decrypted for an operator; the read is audited: one entry per report
-        read, so "who read this report" has an answer for listings as for single reads."""
+        read, so "who read this report" has an answer for listings as for single reads.
+        `limit` None (or 0) lists them all."""
         async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
-            )
+            query = select(Report).order_by(Report.created_at.desc(), Report.id.desc())
+            result = await session.execute(query.limit(limit) if limit else query)
             rows = list(result.scalars())
             views = [await self._full_view(session, row) for row in rows]
             session.add_all(
@@ -195,6 +195,11 @@ class ReportStore:
                 for row in rows
             )
         return views
+
+    async def count_reports(self) -> int:
+        """How many reports are stored, so a cut listing can say what it left out."""
+        async with self._sessions() as session:
+            return int((await session.execute(select(func.count(Report.id)))).scalar_one())
 
     async def get_report(self, reference: str, actor: str) -> ReportView | None:
         """One report decrypted for staff; the read is audited."""
