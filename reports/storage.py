@@ -22,6 +22,7 @@ from reports.erasure import Subject, erase
 from reports.models import (
     STATUS_TRANSITIONS,
     AuditEntry,
+    ImportedRow,
     OutboxEvent,
     Report,
     ReportAddition,
@@ -40,6 +41,10 @@ class StatusChangeError(Exception):
     """A status change that the lifecycle does not allow."""
 
 
+class AlreadyImported(Exception):
+    """This file row was filed already (by an import running at the same time)."""
+
+
 class ReportStore:
     """Async storage of reports on SQLite or PostgreSQL."""
 
@@ -50,7 +55,7 @@ class ReportStore:
         self.clock = clock or SystemClock()
         self._sessions = session_factory(engine)
 
-    async def submit(self, draft: ReportDraft) -> ReportView:
+    async def submit(self, draft: ReportDraft, row_key: str | None = None) -> ReportView:
         """Store a finished report with its media and its outbox event, atomically.
 
         Returns only after the commit, so whoever shows the reference to the reporter can
@@ -75,7 +80,11 @@ class ReportStore:
                     await session.flush()
                     session.add(self._event("report.submitted", row))
                     session.add(AuditEntry(actor="reporter", action="submitted", report_id=row.id))
+                    if row_key is not None:  # a file row: remembered with its report, atomically
+                        session.add(ImportedRow(row_key=row_key, report_id=row.id))
             except IntegrityError:
+                if row_key is not None and await self.imported([row_key]):
+                    raise AlreadyImported(row_key) from None
                 log.warning("reference collision, drawing another")
                 continue
             log.info(
@@ -195,6 +204,16 @@ class ReportStore:
                 for row in rows
             )
         return views
+
+    async def imported(self, row_keys: Sequence[str]) -> set[str]:
+        """Which of these file-row keys were already filed as reports."""
+        if not row_keys:
+            return set()
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(ImportedRow.row_key).where(ImportedRow.row_key.in_(list(row_keys)))
+            )
+            return set(result.scalars())
 
     async def count_reports(self) -> int:
         """How many reports are stored, so a cut listing can say what it left out."""

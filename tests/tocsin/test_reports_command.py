@@ -7,16 +7,19 @@ storage layer the bots use, on a scratch SQLite database.
 from __future__ import annotations
 
 import asyncio
+import csv
 import io
 import json
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema
+from reports.monitors import MonitorStore
 from reports.records import ReportDraft
 from reports.storage import ReportStore
 from tests.conftest import TEST_SECRET
@@ -132,3 +135,61 @@ def test_reports_list_json_timestamps_carry_their_utc_offset(tocsin, sqlite_url:
     assert report["created_at"].endswith("+00:00")
     assert datetime.fromisoformat(report["created_at"]).utcoffset() is not None
     assert report["occurred_at"] == "2026-03-01T09:30:00+00:00"
+
+
+def enrol_monitor(database_url: str) -> int:
+    """A monitor of Sahel Watch, enrolled with an invite code as on the console channel."""
+
+    async def enrol() -> int:
+        await upgrade_schema(database_url)
+        engine = create_engine(database_url)
+        try:
+            monitors = MonitorStore(engine, Keyring([TEST_SECRET.encode()]))
+            invite = await monitors.create_invite("Sahel Watch", timedelta(days=1))
+            await monitors.enrol("m" * 64, "console", invite.code)
+            [monitor] = await monitors.list_monitors()
+            return monitor.id
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(enrol())
+
+
+def write_csv(path: Path, *rows: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["what", "where", "victims"], *rows])
+    return path
+
+
+def test_importing_the_same_file_twice_stores_nothing_new_and_says_so(
+    tocsin, sqlite_url: str, shared_nlu: object, tmp_path: Path
+) -> None:
+    monitor = str(enrol_monitor(sqlite_url))
+    rows = [["killing", "Mopti", "2"], ["arrest", "Gao", "3 men"], ["killing", "Xyzzyqwv", ""]]
+    path = write_csv(tmp_path / "trip.csv", *rows)
+
+    first = tocsin("reports", "import", str(path), "--monitor", monitor)
+    assert first.returncode == 1, first.stderr  # row 4 is not on the map
+    assert first.stdout.splitlines()[-1] == (
+        "imported 2, skipped 0 already imported, 1 refused (rows 4)"
+    )
+    assert "/myreports" not in first.stdout  # a terminal, not a chat
+
+    again = tocsin("reports", "import", str(path), "--monitor", monitor)
+    assert again.stdout.splitlines()[-1] == (
+        "imported 0, skipped 2 already imported, 1 refused (rows 4)"
+    )
+    assert len(json.loads(tocsin("reports", "list", "--json").stdout)) == 2
+
+    # the same rows retyped with other spacing and case, and one new row
+    grown = write_csv(
+        tmp_path / "trip-2.csv",
+        ["Killing ", " mopti", "2"],
+        ["arrest", "Gao", "3 men"],
+        ["arrest", "Timbuktu", "1"],
+    )
+    output = json.loads(
+        tocsin("reports", "import", str(grown), "--monitor", monitor, "--json").stdout
+    )
+    assert output["skipped"] == [2, 3] and [row["row"] for row in output["stored"]] == [4]
+    assert len(json.loads(tocsin("reports", "list", "--json").stdout)) == 3

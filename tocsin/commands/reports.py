@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.monitors.bulk import ImportResult, TableError, import_table, table_kind
 from bot.monitors.reading import Reporter
-from bot.monitors.replies import import_lines
+from bot.monitors.replies import row_line
 from locales.i18n import Translator
 from reports.clock import aware
 from reports.database import create_engine, upgrade_schema
@@ -145,6 +145,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         output = {
             "stored": [{"row": row, "reference": view.reference} for row, view in result.stored],
+            "skipped": result.skipped,
             "refused": [
                 {"row": row, "faults": [_(fault.message, **fault.values) for fault in faults]}
                 for row, faults in result.refused
@@ -152,5 +153,25 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         }
         print(json.dumps(output, ensure_ascii=False, indent=2))
     else:
-        print("\n".join(import_lines(result, _)))
+        print("\n".join(terminal_summary(result, _)))
     return 1 if result.refused else 0
+
+
+def terminal_summary(result: ImportResult, _: Translator) -> list[str]:
+    """Each stored row's reference, each refusal's reason, then one line of counts."""
+    lines = [
+        _("row {row}: {reference}", row=row, reference=view.reference)
+        for row, view in result.stored
+    ]
+    lines.extend(row_line(fault, _) for _row, faults in result.refused for fault in faults)
+    refused_rows = ", ".join(str(row) for row, _faults in result.refused)
+    lines.append(
+        _(
+            "imported {stored}, skipped {skipped} already imported, {refused} refused",
+            stored=len(result.stored),
+            skipped=len(result.skipped),
+            refused=len(result.refused),
+        )
+        + (" " + _("(rows {rows})", rows=refused_rows) if refused_rows else "")
+    )
+    return lines
