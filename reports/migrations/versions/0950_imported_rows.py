@@ -1,4 +1,5 @@
-"""Keys of the file rows already imported, so the same file imported twice stores nothing new.
+"""Keys of the file rows already imported, so the same file imported twice stores nothing new;
+the first group of each new invite code, so `tocsin monitors list` can show open invites.
 
 Revision ID: 0950
 Revises: 0800
@@ -27,7 +28,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("row_key", name=op.f("pk_imported_rows")),
     )
+    with op.batch_alter_table("monitor_invites") as batch:
+        batch.add_column(sa.Column("code_prefix", sa.String(4), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("monitor_invites") as batch:
+        batch.drop_column("code_prefix")
     op.drop_table("imported_rows")
