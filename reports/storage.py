@@ -87,7 +87,9 @@ class ReportStore:
                     raise AlreadyImported(row_key) from None
                 log.warning("reference collision, drawing another")
                 continue
-            log.info(
+            # a file of 1,000 rows is one import, logged once by the importer, not 1,000 lines
+            log.log(
+                logging.DEBUG if row_key is not None else logging.INFO,
                 "report stored id=%s category=%s severity=%s channel=%s",
                 row.id,
                 row.category,

@@ -15,6 +15,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -23,6 +24,7 @@ from bot.monitors.template import Fault, FieldText, RawReport, excerpt
 from bot.monitors.words import REQUIRED_KEYS, display_key, key_of, languages_of_key
 from locales.i18n import N_
 from nlu import Nlu
+from nlu.progress import SILENT, Progress, bar
 from reports.crypto import Keyring
 from reports.records import ReportDraft, ReportView
 from reports.storage import AlreadyImported, ReportStore
@@ -192,6 +194,7 @@ async def import_table(
     reporter: Reporter,
     language: str,
     now: datetime,
+    show_progress: bool = False,
 ) -> ImportResult:
     """Validate every row and store the good ones; raises TableError for a bad file.
 
@@ -203,20 +206,23 @@ async def import_table(
     seen = await store.imported(list(keys.values()))
     result = ImportResult()
     good: list[tuple[int, str, ReportDraft]] = []
-    for raw in reports:
-        if keys[raw.number] in seen:
-            result.skipped.append(raw.number)
-            continue
-        draft, faults = read_report(
-            raw, nlu=nlu, language=raw.language(language), now=now, reporter=reporter
-        )
-        if draft is None:
-            result.refused.append((raw.number, faults))
-        else:
-            seen.add(keys[raw.number])
-            good.append((raw.number, keys[raw.number], draft))
-        await asyncio.sleep(0)  # a large file must not stall everyone else's messages
-    await _store_all(store, good, result)
+    with _bar(show_progress, len(reports), "reading rows") as progress:
+        for raw in reports:
+            progress.update()
+            if keys[raw.number] in seen:
+                result.skipped.append(raw.number)
+                continue
+            draft, faults = read_report(
+                raw, nlu=nlu, language=raw.language(language), now=now, reporter=reporter
+            )
+            if draft is None:
+                result.refused.append((raw.number, faults))
+            else:
+                seen.add(keys[raw.number])
+                good.append((raw.number, keys[raw.number], draft))
+            await asyncio.sleep(0)  # a large file must not stall everyone else's messages
+    with _bar(show_progress, len(good), "storing reports") as progress:
+        await _store_all(store, good, result, progress)
     log.info(
         "monitor import kind=%s stored=%d skipped=%d refused=%d",
         kind,
@@ -236,8 +242,16 @@ def row_key(keyring: Keyring, pseudonym: str, raw: RawReport) -> str:
     return keyring.hash_secret(f"import-row\x00{pseudonym}\x00{cells}")
 
 
+def _bar(shown: bool, total: int, description: str) -> AbstractContextManager[Progress]:
+    """A bar on the operator's terminal (`tocsin reports import`), none in a chat."""
+    return bar(total, description) if shown else nullcontext(SILENT)
+
+
 async def _store_all(
-    store: ReportStore, drafts: list[tuple[int, str, ReportDraft]], result: ImportResult
+    store: ReportStore,
+    drafts: list[tuple[int, str, ReportDraft]],
+    result: ImportResult,
+    progress: Progress,
 ) -> None:
     """Each row in its own transaction, a few at a time so the database's waits overlap."""
     gate = asyncio.Semaphore(STORE_CONCURRENCY)
@@ -248,6 +262,8 @@ async def _store_all(
                 return row, await store.submit(draft, row_key=key)
             except AlreadyImported:
                 return row, None
+            finally:
+                progress.update()
 
     for row, view in await asyncio.gather(*(store_one(*each) for each in drafts)):
         if view is None:

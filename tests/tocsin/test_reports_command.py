@@ -193,3 +193,19 @@ def test_importing_the_same_file_twice_stores_nothing_new_and_says_so(
     )
     assert output["skipped"] == [2, 3] and [row["row"] for row in output["stored"]] == [4]
     assert len(json.loads(tocsin("reports", "list", "--json").stdout)) == 3
+
+
+def test_importing_many_rows_logs_the_import_once_not_each_row(
+    tocsin, sqlite_url: str, shared_nlu: object, tmp_path: Path
+) -> None:
+    monitor = str(enrol_monitor(sqlite_url))
+    places = ["Mopti", "Gao", "Timbuktu", "Kidal", "Segou"]
+    rows = [["arrest", places[n % 5], str(n + 1)] for n in range(200)]  # 200 different rows
+    done = tocsin(
+        "reports", "import", str(write_csv(tmp_path / "big.csv", *rows)), "--monitor", monitor
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1].startswith("imported 200, skipped 0")
+    info = [line for line in done.stderr.splitlines() if " INFO " in line]
+    assert len(info) <= 3, info[:5]
+    assert "report stored" not in done.stderr

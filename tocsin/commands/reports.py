@@ -125,6 +125,7 @@ async def _import(settings: Settings, args: argparse.Namespace, language: str) -
             reporter=Reporter("import", monitor.pseudonym, monitor.organisation),
             language=language,
             now=datetime.now(UTC),
+            show_progress=True,
         )
     finally:
         await engine.dispose()
