@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
     commands.required = True
 
     analyze = commands.add_parser("analyze", help="print what the NLU reads from one text")
-    analyze.add_argument("text")
+    analyze.add_argument("text", help="the text to read, quoted as one argument")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
     analyze.add_argument("--lang", default=None, help="a language hint (ISO 639-1)")
     analyze.set_defaults(handler=run_analyze)
