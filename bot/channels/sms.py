@@ -1,0 +1,188 @@
+"""The SMS channel: inbox items in, one compact SMS out per turn, through one provider.
+
+Each accepted SMS goes to the conversation engine as text (keywords such as `STATUS TX-...`
+or `DELETE` become the engine's commands); the turn's answers are rendered as one SMS
+(`sms_render`), capped in segments, and sent through the provider's client. A question SMS
+cannot answer (files) is answered by the channel with its only choice, so the person is never
+asked for what their phone cannot send.
+
+STOP (ARRET, توقف) was recorded by the webhook before it answered; here it gets one
+confirmation and nothing else, and every send checks the opt-out first, so a reply decided
+just before the STOP does not go either. Each person gets at most a configured number of SMS
+a day. A delivery report that says a reply failed sends it once more, never again after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.channels.sms_client import SmsClient, SmsSendError
+from bot.channels.sms_payloads import CHANNEL, DeliveryReport, IncomingSms, as_command, is_opt_out
+from bot.channels.sms_render import SmsRenderer, opted_out_text
+from bot.channels.sms_segments import cost
+from bot.channels.sms_store import SmsStore
+from bot.engine import ConversationEngine
+from bot.inbox import InboxItem
+from bot.messages import InboundMessage, OutboundMessage
+from reports.crypto import Keyring
+
+log = logging.getLogger(__name__)
+
+# questions a text-only phone cannot answer, and the choice that lets the report go on
+UNANSWERABLE = {"media": "done"}
+OPT_OUT_LANGUAGES = {"arret": "fr", "arrêt": "fr", "arreter": "fr", "arrêter": "fr"}
+
+
+def _opt_out_language(text: str) -> str:
+    word = text.strip().strip(".!؟?").casefold()
+    if any("\u0600" <= char <= "\u06ff" for char in word):
+        return "ar"
+    return OPT_OUT_LANGUAGES.get(word, "en")
+
+
+class SmsChannel:
+    """Handles the SMS inbox items, sends what the bot says, and follows delivery reports."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        engine: ConversationEngine,
+        client: SmsClient,
+        store: SmsStore,
+        keyring: Keyring,
+        *,
+        max_segments: int = 4,
+        daily_cap: int = 30,
+        retry_seconds: float = 2.0,
+    ) -> None:
+        self.engine = engine
+        self.client = client
+        self.store = store
+        self.keyring = keyring
+        self.renderer = SmsRenderer(max_segments)
+        self.daily_cap = daily_cap
+        self.retry_seconds = retry_seconds
+
+    # --- inbound -------------------------------------------------------------------------------
+
+    async def handle_item(self, item: InboxItem) -> None:
+        """One accepted SMS: answer it with one SMS (or confirm a STOP)."""
+        sms = IncomingSms.from_json(item.payload)
+        pseudonym = self.keyring.pseudonym(CHANNEL, sms.sender)
+        if is_opt_out(sms.text):
+            if await self.store.opted_out(pseudonym):
+                text = opted_out_text(_opt_out_language(sms.text))
+                await self._send(sms.sender, pseudonym, text, confirming_stop=True)
+            log.info("sms opt-out")
+            return
+        received = datetime.fromisoformat(sms.received_at)
+        replies = await self.engine.handle(self._inbound(sms, sms.text, received))
+        replies = await self._answer_unanswerable(sms, replies, received)
+        if replies:
+            await self._reply(sms.sender, pseudonym, replies)
+        log.info("sms message handled replies=%d", len(replies))
+
+    def _inbound(
+        self, sms: IncomingSms, text: str | None, received: datetime, **extra: str
+    ) -> InboundMessage:
+        command = as_command(text) if text else None
+        return InboundMessage(
+            channel=CHANNEL,
+            sender_id=sms.sender,
+            text=command or text,
+            message_id=extra.pop("message_id", sms.external_id),
+            received_at=received,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    async def _answer_unanswerable(
+        self, sms: IncomingSms, replies: list[OutboundMessage], received: datetime
+    ) -> list[OutboundMessage]:
+        for turn in range(len(UNANSWERABLE) + 1):
+            choice = UNANSWERABLE.get(replies[-1].step or "") if replies else None
+            if choice is None:
+                break
+            more = await self.engine.handle(
+                self._inbound(
+                    sms, None, received, choice=choice, message_id=f"{sms.external_id}:{turn}"
+                )
+            )
+            replies = [*replies[:-1], *more]
+        return replies
+
+    async def _reply(
+        self, recipient: str, pseudonym: str, messages: Sequence[OutboundMessage]
+    ) -> None:
+        first = await self.store.take_notice(pseudonym)
+        await self._send(recipient, pseudonym, self.renderer.render(messages, first=first))
+
+    # --- outbound ------------------------------------------------------------------------------
+
+    async def _send(
+        self, recipient: str, pseudonym: str, text: str, *, confirming_stop: bool = False
+    ) -> bool:
+        """One SMS, unless the person opted out or reached today's cap; a send the provider
+        could not take now is tried once more after a pause."""
+        if not text:
+            return False
+        if not confirming_stop and await self.store.opted_out(pseudonym):
+            log.info("sms not sent: opted out")
+            return False
+        if not await self.store.take_daily(pseudonym, self.daily_cap):
+            log.warning("sms not sent: daily cap reached")
+            return False
+        segments = cost(text).segments
+        for attempt in (1, 2):
+            try:
+                message_id = await self.client.send(recipient, text)
+            except SmsSendError as error:
+                if error.permanent or attempt == 2:
+                    log.warning("sms send failed code=%s", error.code)
+                    await self.store.record_sent(
+                        self.client.provider,
+                        None,
+                        pseudonym,
+                        recipient,
+                        text,
+                        segments,
+                        failed=error.code,
+                    )
+                    return False
+                await asyncio.sleep(self.retry_seconds)
+                continue
+            await self.store.record_sent(
+                self.client.provider, message_id, pseudonym, recipient, text, segments
+            )
+            log.info("sms sent segments=%d", segments)
+            return True
+        return False
+
+    async def send(self, recipient_id: str, messages: Sequence[OutboundMessage]) -> None:
+        """A message nobody just asked for (a staff question, a status notice)."""
+        if messages:
+            pseudonym = self.keyring.pseudonym(CHANNEL, recipient_id)
+            await self._reply(recipient_id, pseudonym, messages)
+
+    # --- delivery reports ----------------------------------------------------------------------
+
+    async def handle_report(self, report: DeliveryReport) -> None:
+        """Record a delivery report; a failed SMS is sent once more (only once)."""
+        resend = await self.store.apply_report(report)
+        if resend is None:
+            return
+        pseudonym = self.keyring.pseudonym(CHANNEL, resend.recipient)
+        if await self.store.opted_out(pseudonym):
+            await self.store.resent(resend.row_id, None, "opted out")
+            return
+        try:
+            message_id = await self.client.send(resend.recipient, resend.text)
+        except SmsSendError as error:
+            log.warning("sms retry failed code=%s", error.code)
+            await self.store.resent(resend.row_id, None, error.code)
+            return
+        log.info("sms failed delivery sent again")
+        await self.store.resent(resend.row_id, message_id, None)
