@@ -2,9 +2,9 @@
 
 Each accepted SMS goes to the conversation engine as text (keywords such as `STATUS TX-...`
 or `DELETE` become the engine's commands); the turn's answers are rendered as one SMS
-(`sms_render`), capped in segments, and sent through the provider's client. A question SMS
-cannot answer (files) is answered by the channel with its only choice, so the person is never
-asked for what their phone cannot send.
+(`sms_render`), capped in segments, and sent through the provider's client. A question an
+SMS cannot ask (files; confirming what was read, which it may not show) is answered by the
+channel (`sms_render.AUTOMATIC`), so the person is never asked what they cannot answer.
 
 STOP (ARRET, توقف) was recorded by the webhook before it answered; here it gets one
 confirmation and nothing else, and every send checks the opt-out first, so a reply decided
@@ -21,7 +21,7 @@ from datetime import datetime
 
 from bot.channels.sms_client import SmsClient, SmsSendError
 from bot.channels.sms_payloads import CHANNEL, DeliveryReport, IncomingSms, as_command, is_opt_out
-from bot.channels.sms_render import SmsRenderer, opted_out_text
+from bot.channels.sms_render import SmsRenderer, automatic_choice, opted_out_text
 from bot.channels.sms_segments import cost
 from bot.channels.sms_store import SmsStore
 from bot.engine import ConversationEngine
@@ -31,8 +31,7 @@ from reports.crypto import Keyring
 
 log = logging.getLogger(__name__)
 
-# questions a text-only phone cannot answer, and the choice that lets the report go on
-UNANSWERABLE = {"media": "done"}
+MAX_AUTOMATIC = 4  # questions answered by the channel in one turn, at most
 OPT_OUT_LANGUAGES = {"arret": "fr", "arrêt": "fr", "arreter": "fr", "arrêter": "fr"}
 
 
@@ -102,8 +101,8 @@ class SmsChannel:
     async def _answer_unanswerable(
         self, sms: IncomingSms, replies: list[OutboundMessage], received: datetime
     ) -> list[OutboundMessage]:
-        for turn in range(len(UNANSWERABLE) + 1):
-            choice = UNANSWERABLE.get(replies[-1].step or "") if replies else None
+        for turn in range(MAX_AUTOMATIC):
+            choice = automatic_choice(replies[-1]) if replies else None
             if choice is None:
                 break
             more = await self.engine.handle(

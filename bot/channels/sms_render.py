@@ -3,9 +3,9 @@
 Every answer of one turn becomes a single text (one send, counted as a whole), worded for SMS:
 each question of the flow has a compact form here, keyed by its step and its choices' ids,
 and choices are numbered on one line ("Reply 1 Yes, 2 No"). Nothing in a rendered SMS
-repeats what the person reported: the summary, the reading of the incident and the place
-found are not shown back (the person confirms by number), and acknowledgements that would
-name a place or a category are replaced or left out. The first SMS to a number says so and
+repeats what the person reported: the summary is not shown back, confirmations of what was
+read are not asked (`AUTOMATIC`), and acknowledgements that would name a place or a
+category are replaced or left out. The first SMS to a number says so and
 how to erase the thread. Commands become keywords (`/status` -> `STATUS`).
 
 The renderer is pure: the channel decides whether this is a first reply and how many
@@ -41,19 +41,7 @@ QUESTIONS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         N_("What happened? Say what was done, to whom, by whom, where and when."),
         {},
     ),
-    ("category", "no yes"): (
-        N_("We read the kind of incident in your SMS."),
-        {"yes": N_("to keep it"), "no": N_("to choose it")},
-    ),
     ("category", "cat"): (N_("Kind of incident?"), {}),
-    ("place", "no yes"): (
-        N_("We found the place in your SMS."),
-        {"yes": N_("if right"), "no": N_("to write it")},
-    ),
-    ("place", "none place"): (
-        N_("Several places have that name: write it with its region or country."),
-        {"none": N_("to keep it as written")},
-    ),
     ("place", "skip"): (N_("Where did it happen? Write the town or village."), {}),
     ("when", "today unknown yesterday"): (N_("When did it happen? Write it, or:"), {}),
     ("affected", "unknown"): (N_("Who was affected, how many? Write it, or:"), {}),
@@ -75,8 +63,17 @@ QUESTIONS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ),
     ("language", "lang"): (N_("Language?"), {}),
 }
-# only these choices of a question are offered (the others would name what was reported)
-OFFERED: dict[tuple[str, str], frozenset[str]] = {("place", "none place"): frozenset({"none"})}
+# Questions an SMS cannot ask: what the phone cannot send (files), and confirmations of what
+# was read from the person's words, which the SMS may not show back (a blind "is that right?"
+# tells nothing). The channel answers them with this choice; the reading stays marked as the
+# NLU's (its confidence, "gazetteer" as the place's source) for staff to verify, and the
+# person can still change it from the summary.
+AUTOMATIC: dict[tuple[str, str], str] = {
+    ("media", "done"): "done",
+    ("category", "no yes"): "yes",
+    ("place", "no yes"): "yes",
+    ("place", "none place"): "place:0",  # the gazetteer's best reading of what was typed
+}
 
 ENGINE_WELCOME = (
     "Welcome. Here you can report abuses by soldiers, police or other armed forces, safely and "
@@ -136,24 +133,21 @@ class SmsRenderer:
             text = self.plain(message.text, _)
             if not message.choices:
                 return text
-            return f"{text} {self._choices(message.choices, {}, key, _)}"
+            return f"{text} {self._choices(message.choices, {}, _)}"
         text, labels = known
         if not message.choices:
             return _(text)
-        return f"{_(text)} {self._choices(message.choices, labels, key, _)}"
+        return f"{_(text)} {self._choices(message.choices, labels, _)}"
 
     def _choices(
         self,
         choices: Sequence[Choice],
         labels: dict[str, str],
-        key: tuple[str, str],
         _: Translator,
     ) -> str:
-        allowed = OFFERED.get(key)
         parts = [
             f"{number} {_(labels[choice.id]) if choice.id in labels else _short(choice.label)}"
             for number, choice in enumerate(choices, 1)
-            if allowed is None or choice.id in allowed
         ]
         return _(REPLY_WITH, choices=_list_separator(_).join(parts))
 
@@ -186,6 +180,11 @@ class SmsRenderer:
         if cost(text).segments > self.max_segments and asked:
             text = fold_to_gsm("\n".join(part for part in (*notice, *asked) if part))
         return fit(text, self.max_segments) if text else ""
+
+
+def automatic_choice(message: OutboundMessage) -> str | None:
+    """The choice the channel gives for a question an SMS cannot ask (None: ask it)."""
+    return AUTOMATIC.get((message.step or "", _kind(message.choices)))
 
 
 def _exact(text: str) -> re.Pattern[str]:

@@ -31,7 +31,7 @@ STORIES = {
     "ar": "قام جنود بضرب ثلاثة رجال في سوق غاو مساء أمس وأخذوا هواتفهم",
 }
 PLACES = {"en": "Gao, Mali", "fr": "Gao, Mali", "ar": "غاو، مالي"}
-PLACE_QUESTIONS = (QUESTIONS[("place", "skip")][0], QUESTIONS[("place", "none place")][0])
+PLACE_QUESTIONS = (QUESTIONS[("place", "skip")][0],)
 
 
 @dataclass
