@@ -31,6 +31,9 @@ from reports.crypto import Keyring
 
 log = logging.getLogger(__name__)
 
+# the person opted out with the operator or provider (Twilio 21610, Africa's Talking's
+# blacklist): sending again cannot help, and they are opted out here too
+UNSUBSCRIBED = frozenset({"21610", "UserInBlacklist"})
 MAX_AUTOMATIC = 4  # questions answered by the channel in one turn, at most
 OPT_OUT_LANGUAGES = {"arret": "fr", "arrêt": "fr", "arreter": "fr", "arrêter": "fr"}
 
@@ -153,10 +156,12 @@ class SmsChannel:
                     return False
                 await asyncio.sleep(self.retry_seconds)
                 continue
-            await self.store.record_sent(
+            failed_early = await self.store.record_sent(
                 self.client.provider, message_id, pseudonym, recipient, text, segments
             )
             log.info("sms sent segments=%d", segments)
+            if failed_early:
+                await self.handle_report(DeliveryReport(self.client.provider, message_id, "failed"))
             return True
         return False
 
@@ -170,11 +175,13 @@ class SmsChannel:
 
     async def handle_report(self, report: DeliveryReport) -> None:
         """Record a delivery report; a failed SMS is sent once more (only once)."""
-        resend = await self.store.apply_report(report)
+        unsubscribed = report.error in UNSUBSCRIBED
+        pseudonym, resend = await self.store.apply_report(report, retry=not unsubscribed)
+        if unsubscribed and pseudonym is not None:
+            await self.store.set_opted_out(pseudonym, True)  # STOP said to the operator
         if resend is None:
             return
-        pseudonym = self.keyring.pseudonym(CHANNEL, resend.recipient)
-        if await self.store.opted_out(pseudonym):
+        if await self.store.opted_out(pseudonym or ""):
             await self.store.resent(resend.row_id, None, "opted out")
             return
         try:

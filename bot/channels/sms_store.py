@@ -31,6 +31,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -230,6 +231,17 @@ class SmsStore:
 
     async def record_sent(
         self,
+        *args: object,
+        **options: object,
+    ) -> bool:
+        """`_record_sent`, run again when a delivery report inserted the same row meanwhile."""
+        try:
+            return await self._record_sent(*args, **options)  # type: ignore[arg-type]
+        except IntegrityError:
+            return await self._record_sent(*args, **options)  # type: ignore[arg-type]
+
+    async def _record_sent(
+        self,
         provider: str,
         message_id: str | None,
         pseudonym: str,
@@ -238,10 +250,25 @@ class SmsStore:
         segments: int,
         *,
         failed: str | None = None,
-    ) -> None:
-        """An SMS the provider took (or refused: `failed` holds its error)."""
+    ) -> bool:
+        """An SMS the provider took (or refused: `failed` holds its error). True when its
+        delivery report came first and said it failed (the caller sends it again, once)."""
         now = self._clock()
         async with self._db() as session, session.begin():
+            early = None
+            if message_id is not None:
+                early = (
+                    await session.execute(
+                        select(SmsOutbound).where(
+                            SmsOutbound.provider == provider, SmsOutbound.message_id == message_id
+                        )
+                    )
+                ).scalar_one_or_none()
+            if early is not None:  # the report overtook the provider's answer
+                early.pseudonym, early.segments, early.updated_at = pseudonym, segments, now
+                if early.status != "delivered":
+                    early.body_enc = self._seal(recipient, text)
+                return early.status == "failed"
             session.add(
                 SmsOutbound(
                     provider=provider,
@@ -256,9 +283,22 @@ class SmsStore:
                     updated_at=now,
                 )
             )
+            return False
 
-    async def apply_report(self, report: DeliveryReport) -> Resend | None:
-        """Record a delivery report; a failed SMS not yet retried comes back to send again."""
+    async def apply_report(
+        self, report: DeliveryReport, *, retry: bool = True
+    ) -> tuple[str | None, Resend | None]:
+        """`_apply_report`, run again when the send's record was inserted meanwhile."""
+        try:
+            return await self._apply_report(report, retry=retry)
+        except IntegrityError:
+            return await self._apply_report(report, retry=retry)
+
+    async def _apply_report(
+        self, report: DeliveryReport, *, retry: bool
+    ) -> tuple[str | None, Resend | None]:
+        """Record a delivery report: (the row's pseudonym, the SMS to send again). A failed SMS
+        comes back once, when `retry` says sending again may help."""
         async with self._db() as session, session.begin():
             row = (
                 await session.execute(
@@ -270,24 +310,42 @@ class SmsStore:
                     .with_for_update()
                 )
             ).scalar_one_or_none()
-            if row is None or row.status == "delivered":
-                return None  # unknown, or final already (reports may arrive out of order)
+            if row is None:  # not recorded yet: kept, so the send finds it
+                session.add(self._early(report))
+                return None, None
+            pseudonym = row.pseudonym
+            if row.status == "delivered":
+                return pseudonym, None  # final already (reports may arrive out of order)
             if row.status == "failed" and report.state == "sent":
-                return None
+                return pseudonym, None
             row.status, row.updated_at = report.state, self._clock()
             if report.error:
                 row.error = report.error[:64]
             if report.state == "delivered":
                 row.body_enc = None
-                return None
+                return pseudonym, None
             if report.state != "failed" or row.body_enc is None:
-                return None
-            if row.attempts >= MAX_ATTEMPTS:
+                return pseudonym, None
+            if row.attempts >= MAX_ATTEMPTS or not retry:
                 row.body_enc = None  # given up: the row stays for operators, without content
-                return None
+                return pseudonym, None
             row.attempts += 1
             opened = json.loads(self._keyring.decrypt(row.body_enc, context=SEAL_OUTBOUND))
-            return Resend(row.id, opened["to"], opened["text"])
+            return pseudonym, Resend(row.id, opened["to"], opened["text"])
+
+    def _early(self, report: DeliveryReport) -> SmsOutbound:
+        now = self._clock()
+        return SmsOutbound(
+            provider=report.provider,
+            message_id=report.message_id,
+            pseudonym="",
+            status=report.state,
+            attempts=1,
+            segments=0,
+            error=(report.error or None) and report.error[:64],
+            created_at=now,
+            updated_at=now,
+        )
 
     async def resent(self, row_id: int, message_id: str | None, error: str | None) -> None:
         """The retry went out under a new id (or was refused, and is given up)."""
