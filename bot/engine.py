@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +22,12 @@ from bot.flow.registry import REPORT_STEPS, STEPS
 from bot.flow.turn import Outcome, Turn, resolve_reply
 from bot.messages import InboundMessage, OutboundMessage
 from bot.sessions import Session, SessionStore
+from bot.turn_records import TurnRecord
 from locales.i18n import Translator
 from nlu import Nlu
 from reports.crypto import Keyring
 from reports.storage import ReportStore
+from reports.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 RECENT_IDS_KEPT = 20
@@ -101,8 +104,14 @@ class ConversationEngine:
             session.language_explicit = True
             await self.services.sessions.save(session)
 
-    async def handle(self, inbound: InboundMessage) -> list[OutboundMessage]:
-        """Answer one message. Never raises for anything the person sent."""
+    async def handle(
+        self, inbound: InboundMessage, record: TurnRecord | None = None
+    ) -> list[OutboundMessage]:
+        """Answer one message. Never raises for anything the person sent.
+
+        With a `record`, the turn's writes (a report, details, an erasure) and its outcome (the
+        session after it, the replies) are committed in one transaction before the session
+        store is written and before anything is sent (see `bot.turn_records`)."""
         pseudonym = self.services.keyring.pseudonym(inbound.channel, inbound.sender_id)
         async with self.services.sessions.lock(pseudonym):
             session = await self.services.sessions.load(pseudonym) or Session(pseudonym)
@@ -116,21 +125,31 @@ class ConversationEngine:
             if inbound.message_id and inbound.message_id in session.recent_message_ids:
                 log.info("duplicate message ignored channel=%s", inbound.channel)
                 return []
-            try:
-                await self._dispatch(turn)
-            except Exception:
-                log.exception("turn failed channel=%s step=%s", inbound.channel, step_before)
-                turn.outbound.clear()
-                _ = turn._
-                turn.say(_("Sorry, something went wrong on our side. Please send that again."))
-                return turn.outbound
-            session.updated_at = time.time()
-            if inbound.message_id:
-                session.recent_message_ids = [
-                    *session.recent_message_ids[-(RECENT_IDS_KEPT - 1) :],
-                    inbound.message_id,
-                ]
-            if session.context.pop("discard_session", False):
+            database = self.services.store.engine
+            async with unit_of_work(database) if record else nullcontext() as unit:
+                try:
+                    await self._dispatch(turn)
+                except Exception:
+                    log.exception("turn failed channel=%s step=%s", inbound.channel, step_before)
+                    turn.outbound.clear()
+                    _ = turn._
+                    turn.say(_("Sorry, something went wrong on our side. Please send that again."))
+                    if record is not None:
+                        await unit.rollback()
+                        await record.write(
+                            unit, pseudonym, None, turn.outbound, session_changed=False
+                        )
+                    return turn.outbound
+                session.updated_at = time.time()
+                if inbound.message_id:
+                    session.recent_message_ids = [
+                        *session.recent_message_ids[-(RECENT_IDS_KEPT - 1) :],
+                        inbound.message_id,
+                    ]
+                discard = bool(session.context.pop("discard_session", False))
+                if record is not None:
+                    await record.write(unit, pseudonym, None if discard else session, turn.outbound)
+            if discard:
                 await self.services.sessions.delete(pseudonym)
             else:
                 await self.services.sessions.save(session)

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.group_commit import GroupCommit
 from bot.inbox_statements import InboxStatements
 from reports.crypto import Keyring
 from reports.database import is_sqlite
+from reports.group_commit import GroupCommit
 from reports.models import InboundItem
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,17 @@ class _Arrival:
     payload: bytes
 
 
+@dataclass(frozen=True)
+class DeadLetter:
+    """An item parked after a failure that retrying would not fix."""
+
+    id: int
+    channel: str
+    received_at: datetime
+    attempts: int
+    error: str | None
+
+
 class LocalTaker(Protocol):
     """A processor in this process that takes freshly accepted items without a claim."""
 
@@ -73,8 +84,35 @@ class LocalTaker(Protocol):
     def take(self, items: Sequence[InboxItem]) -> None: ...
 
 
+def _process_start(pid: int) -> str:
+    """When process `pid` started (clock ticks since boot), "" when unknown or gone: with the
+    pid it names one process, even after the pid is reused."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        return fields[19].decode()
+    except (OSError, IndexError):
+        return ""
+
+
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """host:pid:start, so that a restarted process can tell its dead predecessors' leases
+    from those of processes still running on the same host."""
+    pid = os.getpid()
+    return f"{socket.gethostname()[:32]}:{pid}:{_process_start(pid)}"
+
+
+def is_dead_here(worker: str, host: str | None = None) -> bool:
+    """True when `worker` names a process of this host that no longer runs (a worker of
+    another host is never judged from here: its leases run out on their own)."""
+    parts = worker.split(":")
+    if len(parts) < 3 or parts[0] != (host or socket.gethostname()[:32]):
+        return False
+    try:
+        pid = int(parts[1])
+    except ValueError:
+        return False
+    return _process_start(pid) != parts[2]
 
 
 @functools.cache
@@ -218,6 +256,76 @@ class Inbox:
         async with self._engine.begin() as connection:
             await connection.execute(self._sql.retry, parameters)
 
+    async def take_back_leases(self) -> int:
+        """Release at once the leases that dead processes of this host still hold (a
+        restart after a crash), instead of letting their people wait the lease out."""
+        now = datetime.now(UTC)
+        holders = (
+            select(InboundItem.locked_by)
+            .where(InboundItem.status == "pending", InboundItem.locked_until > now)
+            .distinct()
+        )
+        async with self._engine.begin() as connection:
+            dead = [
+                holder
+                for (holder,) in await connection.execute(holders)
+                if holder and is_dead_here(holder)
+            ]
+            if not dead:
+                return 0
+            result = await connection.execute(
+                update(InboundItem)
+                .where(InboundItem.status == "pending", InboundItem.locked_by.in_(dead))
+                .values(locked_by=None, locked_until=None)
+            )
+        log.info("leases of %d dead processes taken back items=%d", len(dead), result.rowcount)
+        await self._wake()
+        return int(result.rowcount or 0)
+
+    # -- dead letters --------------------------------------------------------------------
+
+    async def park(self, item_id: int, error: str) -> None:
+        """A dead letter: kept (sealed) for operators, holding none of its sender's messages."""
+        parameters = {"item_id": item_id, "new_status": "failed", "until": None}
+        async with self._engine.begin() as connection:
+            await connection.execute(self._sql.retry, {**parameters, "error": error[:200]})
+
+    async def failed(self, limit: int = 100) -> list[DeadLetter]:
+        """Dead letters, the newest first (no content: ids, channel, times, the error)."""
+        query = (
+            select(
+                InboundItem.id,
+                InboundItem.channel,
+                InboundItem.received_at,
+                InboundItem.attempts,
+                InboundItem.last_error,
+            )
+            .where(InboundItem.status == "failed")
+            .order_by(InboundItem.id.desc())
+            .limit(limit)
+        )
+        async with self._engine.connect() as connection:
+            return [DeadLetter(*row) for row in await connection.execute(query)]
+
+    async def requeue(self, item_id: int) -> bool:
+        """Give a dead letter another run from the start; False when no such dead letter."""
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                update(InboundItem)
+                .where(InboundItem.id == item_id, InboundItem.status == "failed")
+                .values(
+                    status="pending",
+                    attempts=0,
+                    locked_by=None,
+                    locked_until=None,
+                    last_error=None,
+                    outcome_enc=None,
+                )
+            )
+        if result.rowcount:
+            await self._wake()
+        return bool(result.rowcount)
+
     async def release(self, item_ids: Sequence[int]) -> None:
         """Give leased items that were never started back to every worker."""
         if not item_ids:
@@ -225,6 +333,10 @@ class Inbox:
         async with self._engine.begin() as connection:
             await connection.execute(self._sql.release, {"ids": list(item_ids)})
         await self._wake()
+
+    async def dispose(self) -> None:
+        """Close the database connections (a one-off command is done with the inbox)."""
+        await self._engine.dispose()
 
     async def pending_count(self) -> int:
         async with self._engine.connect() as connection:

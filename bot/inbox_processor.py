@@ -12,12 +12,17 @@ import asyncio
 import itertools
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
+from bot.failures import is_transient
 from bot.inbox import WAKE_CHANNEL, Handler, Inbox, InboxItem, worker_name
 
 log = logging.getLogger(__name__)
 _numbers = itertools.count(1)
+# a message that still fails this long after it arrived is answered and parked even when the
+# failure is remote (an outage): the person hears back within 10 s and may go on
+ANSWER_WITHIN = timedelta(seconds=6)
 
 
 class InboxProcessor:
@@ -31,12 +36,17 @@ class InboxProcessor:
         concurrency: int = 64,
         poll_seconds: float = 1.0,
         redis: object = None,
+        apologies: dict[str, Handler] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.inbox = inbox
         self.handlers = handlers
+        # channel -> tells an item's sender their message could not be read
+        self.apologies = dict(apologies or {})
+        self.clock = clock
         self.concurrency = concurrency
         self.poll_seconds = poll_seconds
-        self.worker = f"{worker_name()[:48]}:{next(_numbers)}"
+        self.worker = f"{worker_name()}:{next(_numbers)}"
         self._redis = redis
         self._stopping = asyncio.Event()
         self._running: set[asyncio.Task[None]] = set()
@@ -47,17 +57,45 @@ class InboxProcessor:
     # -- one item ----------------------------------------------------------------------------
 
     async def _handle(self, item: InboxItem) -> bool:
-        """True when handled; a failure is retried later and the sender's queue dropped."""
+        """True when done with (handled, or answered and parked); a remote failure is retried
+        shortly and the sender's later items wait for it."""
         handler = self.handlers.get(item.channel)
         try:
             if handler is None:
                 raise LookupError(f"no handler for channel {item.channel}")
             await handler(item)
         except Exception as error:
-            log.exception("inbox item failed id=%s channel=%s", item.id, item.channel)
-            await self.inbox.retry_later(item.id, item.attempts, type(error).__name__)
-            return False
+            received = item.received_at
+            if received.tzinfo is None:  # SQLite gives back naive UTC times
+                received = received.replace(tzinfo=UTC)
+            overdue = self.clock() - received >= ANSWER_WITHIN
+            if (is_transient(error) and not overdue) or not await self._park(item, error):
+                log.warning(
+                    "inbox item failed id=%s channel=%s error=%s attempt=%d",
+                    item.id, item.channel, type(error).__name__, item.attempts,
+                    exc_info=not is_transient(error),
+                )  # fmt: skip
+                await self.inbox.retry_later(item.id, item.attempts, type(error).__name__)
+                return False
+            return True
         await self.inbox.complete(item.id)
+        return True
+
+    async def _park(self, item: InboxItem, error: Exception) -> bool:
+        """Answer "I could not read that" and park the item as a dead letter; False when the
+        answer could not be given (then it is tried again like any remote failure)."""
+        log.error(
+            "inbox item parked id=%s channel=%s error=%s",
+            item.id, item.channel, type(error).__name__, exc_info=error,
+        )  # fmt: skip
+        apology = self.apologies.get(item.channel)
+        try:
+            if apology is not None:
+                await apology(item)
+        except Exception as failure:
+            log.warning("unreadable message not answered error=%s", type(failure).__name__)
+            return False
+        await self.inbox.park(item.id, type(error).__name__)
         return True
 
     async def run_once(self) -> int:
@@ -130,6 +168,10 @@ class InboxProcessor:
         """Keep up to `concurrency` items running, claiming more as soon as a slot frees, so
         one slow turn never holds the others back."""
         listener = asyncio.create_task(self._listen_for_wakeups()) if self._redis else None
+        try:
+            await self.inbox.take_back_leases()
+        except Exception as error:  # the database is still starting: the leases run out
+            log.warning("leases not taken back error=%s", type(error).__name__)
         self.inbox.attach(self)
         try:
             while not self._stopping.is_set():

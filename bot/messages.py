@@ -8,8 +8,9 @@ seam is tested without any channel.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 MEDIA_KINDS: tuple[str, ...] = ("photo", "voice", "audio", "video", "document")
 
@@ -76,3 +77,12 @@ class OutboundMessage:
     step: str | None = None
     # true when the person may want the chat cleared after this (e.g. after submission)
     offers_clear_chat: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, as recorded in the outbound table."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OutboundMessage:
+        choices = tuple(Choice(**choice) for choice in data.get("choices", ()))
+        return cls(**{**data, "choices": choices})

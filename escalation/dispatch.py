@@ -23,6 +23,7 @@ from escalation.notifiers import Job, Notifier, PermanentFailure, RetryLater
 from escalation.queue import claim, mark_retry, mark_sent, mark_skipped
 from escalation.rules import RuleSet
 from locales.i18n import Translator
+from reports.crashpoints import crash_point
 from reports.crypto import Keyring
 from reports.models import AuditEntry, Report, ReportAddition
 from reports.sealing import field_context
@@ -137,7 +138,9 @@ class Dispatcher:
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )  # fmt: skip
         else:
+            crash_point("after_remote")
             await mark_sent(self.sessions, row, self.worker_id, self.clock.now(), external_id)
+            crash_point("after_commit")
             log.info("delivered id=%s kind=%s purpose=%s", row.id, kind, row.purpose)
 
     async def prepare(

@@ -216,6 +216,9 @@ class InboundItem(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # the turn's recorded outcome (the session after it), sealed, written in the turn's own
+    # transaction: a retaken item replays it instead of running the turn again
+    outcome_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     __table_args__ = (
         UniqueConstraint("channel", "external_id", name="uq_inbound_queue_channel_external_id"),
@@ -236,3 +239,33 @@ class ConversationSession(Base):
     pseudonym: Mapped[str] = mapped_column(String(64), primary_key=True)
     state_enc: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class OutboundRow(Base):
+    """One message to send, recorded in the transaction that decided it (the outbound path).
+
+    `origin` names what decided it (an inbox item's turn, an escalation delivery) and
+    `position` its place among that origin's messages, so recording the same outcome twice
+    stores it once and a replay sends only what is not yet marked sent. The recipient and the
+    message are sealed together in `payload_enc`; `recipient_key` is a keyed hash (pacing,
+    ordering), never the raw id.
+    """
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = mapped_column(String(32))
+    recipient_key: Mapped[str] = mapped_column(String(64))
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        UniqueConstraint("origin", "position", name="uq_outbound_messages_origin"),
+        Index("ix_outbound_messages_pending", "status", "id"),
+    )

@@ -29,6 +29,7 @@ from reports.records import MediaUpload, ReportDraft, ReportView
 from reports.references import new_reference
 from reports.sealing import field_context, open_contact, open_report, seal_media, seal_report
 from reports.severity import compute_severity
+from reports.unit import writing
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ class ReportStore:
         """Store a finished report with its media and its outbox event, atomically.
 
         Returns only after the commit, so whoever shows the reference to the reporter can
-        promise that the report survives a crash.
+        promise that the report survives a crash. Inside a turn's unit of work (see
+        `reports.unit`) the commit is the turn's own, and the reference leaves only after it.
         """
         severity = draft.severity or compute_severity(
             draft.category,
@@ -63,7 +65,7 @@ class ReportStore:
             row.media = [seal_media(self.keyring, reference, upload) for upload in draft.media]
             row.additions = []
             try:
-                async with self._sessions() as session, session.begin():
+                async with writing(self.engine, self._sessions) as session:
                     session.add(row)
                     await session.flush()
                     session.add(self._event("report.submitted", row))
@@ -122,7 +124,7 @@ class ReportStore:
         kind: str = "details",
     ) -> bool:
         """Append details (text and files) to one of the reporter's own reports."""
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             row = await self._owned(session, reference, pseudonyms)
             if row is None or row.erased:
                 return False
@@ -149,7 +151,7 @@ class ReportStore:
 
         The row stays, marked erased, so staff see that it was erased rather than a gap.
         """
-        async with self._sessions() as session, session.begin():
+        async with writing(self.engine, self._sessions) as session:
             result = await session.execute(
                 select(Report).where(
                     Report.reporter_pseudonym.in_(list(pseudonyms)), Report.erased.is_(False)

@@ -18,10 +18,12 @@ from bot.inbox import Handler as InboxHandler
 from bot.inbox import Inbox
 from bot.monitors import install as install_monitors
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
+from bot.turn_records import TurnRecords
 from nlu import Nlu
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema
 from reports.keys import KeyError_, build_keyring
+from reports.outbound import OutboundLog
 from reports.storage import ReportStore
 from tocsin.settings import Settings, SettingsError
 
@@ -41,11 +43,15 @@ class App:
     inbox: Inbox | None = None
     # channel name -> handler of its inbox items, registered by channel components
     inbox_handlers: dict[str, InboxHandler] = field(default_factory=dict)
+    # channel name -> answers an item that could not be read (before it is parked)
+    inbox_apologies: dict[str, InboxHandler] = field(default_factory=dict)
     redis: Any = None
     # channel name -> sender for messages nobody just asked for (relays, staff pings)
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     # set by the escalation component; channels hand staff-chat actions to it
     staff_gateway: StaffGateway | None = None
+    # the record of each turn's outcome and the outbound table its replies leave from
+    turns: TurnRecords | None = None
 
     async def close(self) -> None:
         await self.sessions.close()
@@ -123,4 +129,5 @@ async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None
         conversation=ConversationEngine(services),
         inbox=Inbox(database, keyring, redis),
         redis=redis,
+        turns=TurnRecords(database, keyring, OutboundLog(database, keyring), sessions),
     )

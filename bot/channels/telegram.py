@@ -13,7 +13,6 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from aiogram import types
@@ -50,12 +49,16 @@ from bot.channels.telegram_updates import (
 )
 from bot.engine import ConversationEngine
 from bot.inbox import Inbox, InboxItem
-from bot.messages import Choice, OutboundMessage
+from bot.messages import OutboundMessage
+from bot.turn_records import TurnRecords, origin_of
 from locales.i18n import Translator
+from reports.crashpoints import crash_point
 from reports.crypto import Keyring
+from reports.outbound import Outgoing
 
 log = logging.getLogger(__name__)
-DEFERRED = "tocsin_deferred_replies"  # marks an inbox item holding replies not yet delivered
+# marks an inbox item that sends a turn's recorded replies Telegram did not take in time
+DEFERRED = "tocsin_deferred_replies"
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 
@@ -74,8 +77,10 @@ class TelegramChannel:
         settings: Any,
         redis: Any = None,
         staff_gateway: Callable[[], StaffGateway | None] = lambda: None,
+        turns: TurnRecords | None = None,
     ) -> None:
         self.api = api
+        self.turns = turns
         self.engine = engine
         self.inbox = inbox
         self.keyring = keyring
@@ -161,8 +166,46 @@ class TelegramChannel:
                 return
             cosmetic.append(self._show_answer(person))
             memory.question = 0
-        replies, *_ = await asyncio.gather(self.engine.handle(person.inbound), *cosmetic)
-        await self._reply(person.chat_id, replies, memory, item)
+        if self.turns is None:
+            replies, *_ = await asyncio.gather(self.engine.handle(person.inbound), *cosmetic)
+            await self._reply(person.chat_id, replies, memory, item)
+            return
+        replayed = await self.turns.replay(item)
+        if replayed is None:  # the turn never committed: run it, recorded
+            record = self.turns.start(item, person.chat_id)
+            await asyncio.gather(self.engine.handle(person.inbound, record), *cosmetic)
+            replayed = record.outgoing
+        else:
+            await asyncio.gather(*cosmetic)
+            log.info("turn replayed from its record update=%s", item.external_id)
+        await self._send_recorded(person.chat_id, replayed, memory, item)
+
+    async def _send_recorded(
+        self, chat_id: str, outgoing: list[Outgoing], memory: ChatMemory, item: InboxItem
+    ) -> None:
+        """Send recorded replies, marking each sent as Telegram takes it."""
+        replies = TurnRecords.messages(outgoing)
+        await self._reply(chat_id, replies, memory, item, [one.id for one in outgoing])
+
+    async def answer_unreadable(self, item: InboxItem) -> None:
+        """Tell the person their message could not be read (the processor then parks it)."""
+        try:
+            payload = json.loads(item.payload)
+        except ValueError:
+            return  # not even JSON: there is nobody to answer
+        route = route_update(payload, self.staff_chats)
+        if route.kind != "person" or route.chat_id is None or self.turns is None:
+            return
+        sender = (payload.get("message") or payload.get("callback_query") or {}).get("from")
+        hint = sender.get("language_code") if isinstance(sender, dict) else None
+        language = await self.turns.language_of(
+            CHANNEL, route.chat_id, hint if isinstance(hint, str) else None
+        )
+        if language not in self.settings.languages:
+            language = self.settings.default_language
+        outgoing = await self.turns.record_unreadable(item, route.chat_id, language)
+        memory = await self.memories.load(route.chat_id)
+        await self._send_recorded(route.chat_id, outgoing, memory, item)
 
     async def _answer_callback(self, callback_id: str, text: str | None = None) -> None:
         try:
@@ -203,23 +246,32 @@ class TelegramChannel:
         replies: Sequence[OutboundMessage],
         memory: ChatMemory,
         item: InboxItem | None,
+        recorded: Sequence[int] = (),
     ) -> None:
-        """Send the engine's answers; what Telegram does not take now is deferred, not lost."""
+        """Send the engine's answers; what Telegram does not take now is deferred, not lost.
+        `recorded`: the outbound rows of `replies`, each marked sent once Telegram took it."""
         retiring = None
         if replies and memory.question:
             retiring = asyncio.create_task(self._retire_buttons(chat_id, memory.question))
         if replies:
             memory.question = 0  # whatever buttons were showing belong to an older question
         sent = 0
+        marking: list[Awaitable[None]] = []
         try:
             for reply in replies:
                 await self._send_one(chat_id, reply, memory)
+                crash_point("after_remote")
+                if recorded and self.turns is not None:
+                    marking.append(
+                        asyncio.ensure_future(self.turns.outbound.mark_sent(recorded[sent]))
+                    )
                 sent += 1
         except DeliveryError:
             if item is None:
                 raise
-            await self._defer(chat_id, replies[sent:], item)
+            await self._defer(chat_id, replies[sent:], item, bool(recorded))
         finally:
+            await asyncio.gather(*marking)
             await self.memories.save(memory)
             if retiring is not None:
                 await retiring
@@ -257,25 +309,33 @@ class TelegramChannel:
         return None
 
     async def _defer(
-        self, chat_id: str, replies: Sequence[OutboundMessage], item: InboxItem
+        self, chat_id: str, replies: Sequence[OutboundMessage], item: InboxItem, recorded: bool
     ) -> None:
-        """Keep undelivered answers as an inbox item of the same chat, retried with backoff."""
-        payload = {DEFERRED: {"chat_id": chat_id, "replies": [asdict(r) for r in replies]}}
+        """An inbox item of the same chat (so the chat's next messages wait behind it) sends
+        what is left, retried with back-off. Recorded replies stay in the outbound table and
+        the item names their origin; others travel in the item, sealed like any payload."""
+        if recorded:
+            deferred: dict[str, Any] = {"chat_id": chat_id, "origin": origin_of(item)}
+        else:
+            deferred = {"chat_id": chat_id, "replies": [reply.to_dict() for reply in replies]}
         await self.inbox.accept(
             CHANNEL,
             f"{item.external_id}:deferred:{item.attempts}",
             item.sender_key,
-            json.dumps(payload).encode(),
+            json.dumps({DEFERRED: deferred}).encode(),
         )
         log.warning("telegram unreachable: %d answers deferred", len(replies))
 
     async def _deliver_deferred(self, deferred: dict[str, Any]) -> None:
         chat_id = str(deferred["chat_id"])
-        replies = [
-            OutboundMessage(**{**data, "choices": tuple(Choice(**c) for c in data["choices"])})
-            for data in deferred["replies"]
-        ]
         memory = await self.memories.load(chat_id)
+        if "origin" in deferred and self.turns is not None:
+            outgoing = await self.turns.outbound.pending(deferred["origin"])
+            replies = TurnRecords.messages(outgoing)
+            ids = [one.id for one in outgoing]
+            await self._reply(chat_id, replies, memory, None, ids)  # raises: retried later
+            return
+        replies = [OutboundMessage.from_dict(data) for data in deferred.get("replies", [])]
         await self._reply(chat_id, replies, memory, None)  # raises: the inbox retries later
 
     async def send(self, recipient_id: str, messages: Sequence[OutboundMessage]) -> None:

@@ -63,6 +63,8 @@ RESPONSE_TYPES = tuple(
 class DeliveryError(Exception):
     """Telegram stayed unreachable (or kept answering 429) through every attempt."""
 
+    transient = True  # see `bot.failures`
+
 
 class BotApi:
     """The bot's Bot API client with pacing and retries."""

@@ -39,7 +39,9 @@ from bot.channels.whatsapp_store import PendingMessage, WhatsAppLedger
 from bot.engine import ConversationEngine
 from bot.inbox import InboxItem
 from bot.messages import InboundMessage, MediaRef, OutboundMessage
+from bot.turn_records import TurnRecords
 from reports.crypto import Keyring
+from reports.outbound import Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +102,12 @@ class WhatsAppChannel:
         max_media_bytes: int,
         followup: FollowupTemplate | None = None,
         retry_base_seconds: float = 15.0,
+        turns: TurnRecords | None = None,
+        languages: Sequence[str] = ("en",),
     ) -> None:
         self.engine = engine
+        self.turns = turns
+        self.languages = tuple(languages)  # the first is the deployment's default
         self.client = client
         self.ledger = ledger
         self.keyring = keyring
@@ -122,9 +128,11 @@ class WhatsAppChannel:
         pseudonym = self.keyring.pseudonym(CHANNEL, incoming.sender.id)
         touch = asyncio.ensure_future(self.ledger.touch_window(pseudonym, incoming.sent_at))
         try:
-            inbound = await self._inbound(incoming)
-            replies = await self.engine.handle(inbound)
+            outgoing = await self._turn(item, incoming)
+            replies = TurnRecords.messages(outgoing)
             await self._deliver(incoming.sender.address, pseudonym, replies, kind="reply")
+            if self.turns is not None:  # sent or queued in the ledger, which retries them
+                await asyncio.gather(*(self.turns.outbound.mark_sent(one.id) for one in outgoing))
         finally:
             await touch
         try:
@@ -132,6 +140,32 @@ class WhatsAppChannel:
         except GraphError as error:
             log.warning("whatsapp mark-as-read failed code=%s", error.code)
         log.info("whatsapp message handled type=%s replies=%d", incoming.kind, len(replies))
+
+    async def answer_unreadable(self, item: InboxItem) -> None:
+        """Tell the person their message could not be read (the processor then parks it)."""
+        if self.turns is None:
+            return
+        incoming = IncomingItem.from_json(item.payload)
+        language = await self.turns.language_of(CHANNEL, incoming.sender.id, None)
+        if language not in self.languages:
+            language = self.languages[0]
+        outgoing = await self.turns.record_unreadable(item, incoming.sender.id, language)
+        pseudonym = self.keyring.pseudonym(CHANNEL, incoming.sender.id)
+        replies = TurnRecords.messages(outgoing)
+        await self._deliver(incoming.sender.address, pseudonym, replies, kind="reply")
+        await asyncio.gather(*(self.turns.outbound.mark_sent(one.id) for one in outgoing))
+
+    async def _turn(self, item: InboxItem, incoming: IncomingItem) -> list[Outgoing]:
+        """The turn's replies, recorded with its outcome (replayed when recorded before)."""
+        if self.turns is None:
+            replies = await self.engine.handle(await self._inbound(incoming))
+            return [Outgoing(0, CHANNEL, "", reply.to_dict()) for reply in replies]
+        outgoing = await self.turns.replay(item)
+        if outgoing is None:
+            record = self.turns.start(item, incoming.sender.id)
+            await self.engine.handle(await self._inbound(incoming), record)
+            outgoing = record.outgoing
+        return outgoing
 
     async def _inbound(self, incoming: IncomingItem) -> InboundMessage:
         part = media_part(incoming.message)

@@ -67,6 +67,11 @@ class GraphError(Exception):
         self.remedy = remedy_for(code, http_status)
         super().__init__(f"Graph API error code={code} http={http_status} {title}".strip())
 
+    @property
+    def transient(self) -> bool:
+        """Meta may take it later (see `bot.failures`)."""
+        return self.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN)
+
 
 @dataclass(frozen=True)
 class MediaInfo:

@@ -19,7 +19,9 @@ from tocsin.components import Stopper
 async def start(app: App, web_app: web.Application) -> Stopper | None:
     if not app.inbox_handlers or app.inbox is None:
         return None
-    processor = InboxProcessor(app.inbox, dict(app.inbox_handlers), redis=app.redis)
+    processor = InboxProcessor(
+        app.inbox, dict(app.inbox_handlers), redis=app.redis, apologies=app.inbox_apologies
+    )
     task = asyncio.create_task(processor.run(), name="inbox-processor")
 
     async def stop() -> None:

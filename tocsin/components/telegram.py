@@ -63,6 +63,7 @@ def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel
         settings=settings,
         redis=app.redis,
         staff_gateway=lambda: app.staff_gateway,
+        turns=app.turns,
     )
 
 
@@ -71,6 +72,7 @@ async def start_channel(app: App, web_app: web.Application, channel: TelegramCha
     settings = app.settings
     app.senders["telegram"] = channel
     app.inbox_handlers["telegram"] = channel.handle_item
+    app.inbox_apologies["telegram"] = channel.answer_unreadable
     stop = asyncio.Event()
     tasks = [
         asyncio.create_task(

@@ -42,6 +42,8 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         followup=FollowupTemplate.from_settings(
             settings.whatsapp_followup_template, settings.whatsapp_followup_languages
         ),
+        turns=app.turns,
+        languages=(settings.default_language, *settings.languages),
     )
     WhatsAppWebhook(
         app_secret=settings.whatsapp_app_secret or "",
@@ -52,6 +54,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         keyring=app.keyring,
     ).add_routes(web_app)
     app.inbox_handlers[CHANNEL] = channel.handle_item
+    app.inbox_apologies[CHANNEL] = channel.answer_unreadable
     app.senders[CHANNEL] = channel
     stopping = asyncio.Event()
     retries = asyncio.create_task(channel.run_retries(stopping), name="whatsapp-retries")
