@@ -40,6 +40,7 @@ class SmsSendError(Exception):
         super().__init__(f"SMS not sent: {code}")
         self.code = code
         self.permanent = permanent
+        self.transient = not permanent  # read by the inbox's retry policy (bot.failures)
 
 
 class SmsClient(Protocol):

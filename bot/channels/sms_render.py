@@ -169,6 +169,8 @@ class SmsRenderer:
         said: list[str] = []  # acknowledgements: the first to go when the SMS is too long
         asked: list[str] = []
         for message in messages:
+            if automatic_choice(message) is not None:
+                continue  # answered by the channel: the next question follows
             reference = _REFERENCE.search(message.text) if message.offers_clear_chat else None
             if reference is not None:
                 asked.append(_(RECEIVED, reference=reference.group(0)))

@@ -45,6 +45,8 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         client,
         store,
         app.keyring,
+        turns=app.turns,
+        default_language=settings.default_language,
         max_segments=settings.sms_max_segments,
         daily_cap=settings.sms_daily_cap,
     )
@@ -59,6 +61,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         secret=settings.sms_webhook_secret or "",
     ).add_routes(web_app)
     app.inbox_handlers[CHANNEL] = channel.handle_item
+    app.inbox_apologies[CHANNEL] = channel.answer_unreadable
     app.senders[CHANNEL] = channel
 
     async def stop() -> None:

@@ -8,9 +8,11 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.channels.sms_segments import cost
 from nlu import Nlu
+from reports.models import OutboundRow
 from tests.bot.channels.sms_harness import PROVIDERS, sms_harness
 from tests.fakes.sms_people import STORIES
 from tocsin.settings import Settings
@@ -54,6 +56,9 @@ async def test_whole_report_by_sms(
         outbound = await harness.store.outbound()
         assert len(outbound) == len(reporter.transcript)
         assert {row.status for row in outbound} == {"sent"}
+        async with harness.app.database.connect() as connection:
+            recorded = list(await connection.execute(select(OutboundRow.status)))
+        assert recorded and {row.status for row in recorded} == {"sent"}, "left from the record"
     on_disk, logged = database_bytes(settings), caplog.text
     for secret in (NUMBER, NUMBER[1:], STORIES[language]):
         assert secret.encode() not in on_disk

@@ -197,14 +197,14 @@ async def test_delivery_is_recorded_and_the_sealed_copy_dropped(
         assert (row.status, row.body_enc) == ("delivered", None)
 
 
-async def test_a_provider_outage_is_tried_once_more(settings: Settings, shared_nlu: Nlu) -> None:
+async def test_a_provider_outage_is_retried_by_the_inbox_from_the_turns_record(settings: Settings, shared_nlu: Nlu) -> None:
     async with sms_harness(settings, shared_nlu, "twilio") as harness:
-        harness.app.senders["sms"].retry_seconds = 0.01  # type: ignore[attr-defined]
         harness.fake.unavailable = 1
         reply = await harness.reporter(NUMBER, "en").say(STORIES["en"])
         assert reply
         await eventually(lambda: sent_count(harness, 1))
         assert await harness.store.counts() == {"sent": 1}
+        assert len(harness.fake.sent) == 1, "the turn ran once: its record was replayed"
 
 
 async def test_each_person_gets_at_most_the_daily_cap(settings: Settings, shared_nlu: Nlu) -> None:
