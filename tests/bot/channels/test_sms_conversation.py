@@ -51,8 +51,12 @@ async def test_whole_report_by_sms(
             assert cost(text).segments <= 4
         assert "STOP" in reporter.transcript[0], "the first SMS says how to stop"
         assert reporter.segments <= SEGMENT_GOALS[language], reporter.transcript
-        print(f"\n{provider} {language}: answers={reporter.answers} sms={len(reporter.transcript)} "
-              f"segments={reporter.segments}", *reporter.transcript, sep="\n  ")
+        print(
+            f"\n{provider} {language}: answers={reporter.answers} sms={len(reporter.transcript)} "
+            f"segments={reporter.segments}",
+            *reporter.transcript,
+            sep="\n  ",
+        )
         outbound = await harness.store.outbound()
         assert len(outbound) == len(reporter.transcript)
         assert {row.status for row in outbound} == {"sent"}

@@ -197,7 +197,9 @@ async def test_delivery_is_recorded_and_the_sealed_copy_dropped(
         assert (row.status, row.body_enc) == ("delivered", None)
 
 
-async def test_a_provider_outage_is_retried_by_the_inbox_from_the_turns_record(settings: Settings, shared_nlu: Nlu) -> None:
+async def test_a_provider_outage_is_retried_by_the_inbox_from_the_turns_record(
+    settings: Settings, shared_nlu: Nlu
+) -> None:
     async with sms_harness(settings, shared_nlu, "twilio") as harness:
         harness.fake.unavailable = 1
         reply = await harness.reporter(NUMBER, "en").say(STORIES["en"])
