@@ -92,6 +92,7 @@ class SmsChannel:
                 await self._send(sms.sender, pseudonym, text, confirming_stop=True)
             log.info("sms opt-out")
             return
+        await self.store.lift_opt_out(pseudonym, item.received_at)
         received = datetime.fromisoformat(sms.received_at)
         outgoing = await self._turn(item, sms, received)
         replies = TurnRecords.messages(outgoing)

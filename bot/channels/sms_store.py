@@ -124,6 +124,16 @@ class SmsStore:
             person = await self._person(session, pseudonym)
             person.opted_out_at = self._clock() if opted_out else None
 
+    async def lift_opt_out(self, pseudonym: str, written_at: datetime) -> None:
+        """A message accepted after the person's STOP: writing again is consent to answers.
+        One accepted before it (its turn runs later) leaves the opt-out in place."""
+        async with self._db() as session, session.begin():
+            await session.execute(
+                update(SmsPerson)
+                .where(SmsPerson.pseudonym == pseudonym, SmsPerson.opted_out_at < written_at)
+                .values(opted_out_at=None)
+            )
+
     async def opted_out(self, pseudonym: str) -> bool:
         async with self._db() as session:
             found = await session.execute(
@@ -299,6 +309,8 @@ class SmsStore:
     ) -> tuple[str | None, Resend | None]:
         """Record a delivery report: (the row's pseudonym, the SMS to send again). A failed SMS
         comes back once, when `retry` says sending again may help."""
+        if report.state != "failed":  # most reports: one statement, nothing to send again
+            return await self._progress(report), None
         async with self._db() as session, session.begin():
             row = (
                 await session.execute(
@@ -332,6 +344,40 @@ class SmsStore:
             row.attempts += 1
             opened = json.loads(self._keyring.decrypt(row.body_enc, context=SEAL_OUTBOUND))
             return pseudonym, Resend(row.id, opened["to"], opened["text"])
+
+    async def _progress(self, report: DeliveryReport) -> str | None:
+        """A `sent` or `delivered` report: the row moves forward (delivered drops the sealed
+        copy); an unknown id is kept for the send whose answer it overtook."""
+        table = SmsOutbound.__table__
+        values: dict[str, object] = {"updated_at": self._clock()}
+        forward = table.c.status == "sent"
+        if report.state == "delivered":
+            values.update(status="delivered", body_enc=None)
+            forward = table.c.status != "delivered"
+        async with self._db() as session, session.begin():
+            moved = await session.execute(
+                update(table)
+                .where(
+                    table.c.provider == report.provider,
+                    table.c.message_id == report.message_id,
+                    forward,
+                )
+                .values(**values)
+                .returning(table.c.pseudonym)
+            )
+            found = moved.first()
+            if found is not None:
+                return str(found.pseudonym)
+            known = await session.execute(
+                select(table.c.pseudonym).where(
+                    table.c.provider == report.provider, table.c.message_id == report.message_id
+                )
+            )
+            row = known.first()
+            if row is None:
+                session.add(self._early(report))
+                return None
+            return str(row.pseudonym)
 
     def _early(self, report: DeliveryReport) -> SmsOutbound:
         now = self._clock()

@@ -12,7 +12,8 @@
 
 A request that fails this is refused with nothing stored. An inbound SMS is answered only
 after it is committed to the durable inbox (idempotent on the provider's message id), so a
-redelivery is a no-op; STOP is recorded before the answer, so no later reply goes out.
+redelivery is a no-op; STOP is recorded before the answer, so no later reply goes out (a
+message accepted after it lifts it when its turn runs, see `SmsChannel`).
 """
 
 from __future__ import annotations
@@ -156,8 +157,6 @@ class SmsWebhook:
             sms = whole
         if is_opt_out(sms.text):
             await self._store.set_opted_out(pseudonym, True)
-        elif await self._store.opted_out(pseudonym):
-            await self._store.set_opted_out(pseudonym, False)  # writing again is consent
         await self._inbox.accept(CHANNEL, sms.external_id, pseudonym, sms.to_json())
 
     async def _inbound(self, read: Callable[[], IncomingSms], answer: web.Response) -> web.Response:

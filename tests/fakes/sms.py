@@ -292,7 +292,7 @@ class FakeSmsProvider:
             if not delivered:
                 fields.append(("failureReason", "DeliveryFailure"))
             url = f"{self.webhook_base}/sms/africastalking/delivery?secret={WEBHOOK_SECRET}"
-            async with http.post(url, data=urlencode(fields), headers=_FORM) as response:
+            async with http.post(url, data=urlencode(fields), headers=FORM) as response:
                 return response.status
         if self.provider == "twilio":
             fields = [
@@ -308,7 +308,7 @@ class FakeSmsProvider:
             if not delivered:
                 fields.append(("ErrorCode", "30003"))
             headers = {
-                **_FORM,
+                **FORM,
                 "X-Twilio-Signature": twilio_signature(f"{PUBLIC_URL}/sms/twilio/status", fields),
             }
             async with http.post(
@@ -341,4 +341,4 @@ class FakeSmsProvider:
             return response.status
 
 
-_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
