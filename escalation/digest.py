@@ -16,9 +16,15 @@ from reports.models import Report
 
 async def digest_text(session: AsyncSession, since: datetime, language: str) -> str:
     _ = Translator(language)
+    # the digest goes to non-confidential staff: confidential alerts and their reports are
+    # neither listed nor counted
     alerts = list(
         (
-            await session.execute(select(Alert).where(Alert.created_at >= since).order_by(Alert.id))
+            await session.execute(
+                select(Alert)
+                .where(Alert.created_at >= since, Alert.confidential.is_(False))
+                .order_by(Alert.id)
+            )
         ).scalars()
     )
     open_alerts = list(
@@ -35,7 +41,9 @@ async def digest_text(session: AsyncSession, since: datetime, language: str) -> 
     reports = len(
         (
             await session.execute(
-                select(AlertReport.report_id).where(AlertReport.joined_at >= since)
+                select(AlertReport.report_id)
+                .join(Alert, Alert.id == AlertReport.alert_id)
+                .where(AlertReport.joined_at >= since, Alert.confidential.is_(False))
             )
         ).all()
     )

@@ -53,12 +53,22 @@ class Policy:
         keywords = self.ruleset.confidentiality.keywords
         return tuple(f" {folded} " for word in keywords if (folded := fold(word)))
 
-    def is_confidential(self, row: Report, perpetrator_text: str | None) -> bool:
+    def is_confidential(self, row: Report, *texts: str | None) -> bool:
+        """By category or perpetrator, or a keyword anywhere the reporter wrote: the
+        perpetrator detail (a monitor's `who`) and the description alike ("soldiers" as the
+        perpetrator does not make "EUTM instructors were there" less confidential)."""
         rules = self.ruleset.confidentiality
         if row.category in rules.categories or row.perpetrator in rules.perpetrators:
             return True
-        folded = f" {fold(perpetrator_text or '')} "
-        return any(word in folded for word in self.confidential_words)
+        for text in texts:
+            folded = f" {fold(text or '')} "
+            if any(word in folded for word in self.confidential_words):
+                return True
+        return False
+
+    def texts(self, row: Report) -> tuple[str | None, str | None]:
+        """The report's perpetrator detail and description, unsealed."""
+        return self.unseal(row, "perpetrator_detail"), self.unseal(row, "description")
 
 
 _MEMO = "tocsin_batch_memo"
@@ -232,7 +242,22 @@ class EventProcessor:
         routed = await statements.run_core(session, statements.ROUTED, {"ids": ids})
         session.info["tocsin_routed"] = set(routed.scalars())
         submitted = {event.report_id for event in events if event.topic == "report.submitted"}
-        await self._lock_clusters(session, [row for row in rows if row.id in submitted])
+        fresh = [row for row in rows if row.id in submitted]
+        self._read_texts(session, fresh)
+        await self._lock_clusters(session, fresh)
+
+    def _read_texts(self, session: AsyncSession, rows: list[Report]) -> None:
+        """Unseal the batch's new reports once and note the confidential ones up front: an
+        area's surge count, read at the batch's first report there, must already leave out
+        a confidential report routed later in the same batch."""
+        texts = session.info.setdefault("tocsin_texts", {})
+        confidential = session.info.setdefault("tocsin_confidential", set())
+        for row in rows:
+            if row.erased:
+                continue
+            texts[row.id] = self.policy.texts(row)
+            if self.policy.is_confidential(row, *texts[row.id]):
+                confidential.add(row.id)
 
     async def handle(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         handlers = {
@@ -262,10 +287,12 @@ class EventProcessor:
         if row is None or row.erased or row.id in session.info.get("tocsin_routed", ()):
             return
         session.info.setdefault("tocsin_routed", set()).add(row.id)
-        perpetrator_text = self.policy.unseal(row, "perpetrator_detail")
-        description = self.policy.unseal(row, "description")
+        known = session.info.get("tocsin_texts", {}).get(row.id)
+        perpetrator_text, description = known or self.policy.texts(row)
         unit = self.policy.units.match(perpetrator_text or description, row.country)
-        confidential = self.policy.is_confidential(row, perpetrator_text or description)
+        confidential = self.policy.is_confidential(row, perpetrator_text, description)
+        if confidential:
+            session.info.setdefault("tocsin_confidential", set()).add(row.id)
         placed = Placed(
             row.category,
             confidential,
@@ -295,7 +322,8 @@ class EventProcessor:
             alert.report_count,
             alert.confidential,
         )
-        await self._check_surge(session, row, now)
+        if not confidential:  # a surge alert is for non-confidential staff
+            await self._check_surge(session, row, now)
 
     @staticmethod
     def _new_alert(row: Report, confidential: bool, unit: str | None, now: datetime) -> Alert:
@@ -360,7 +388,15 @@ class EventProcessor:
         area = (row.country, row.admin_area)
         reading = memo.readings.get(area)
         if reading is None:  # the counts change only with other reports' commits
-            reading = await read_area(session, row.country, row.admin_area, policy, now)
+            reading = await read_area(
+                session,
+                row.country,
+                row.admin_area,
+                policy,
+                now,
+                self.policy.ruleset.confidentiality,
+                session.info.get("tocsin_confidential", ()),
+            )
             memo.readings[area] = reading
         recorded = await record_surge(session, reading, policy, now, memo.surges)
         if recorded is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, func, or_, select, text, update
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Result
@@ -94,9 +94,35 @@ def _count_between(start: str, end: str) -> Any:
     return func.coalesce(func.sum(case((inside, 1), else_=0)), 0)
 
 
+_alerts = Alert.__table__
+# reports of confidential incidents: never counted where non-confidential staff read counts
+_CONFIDENTIAL_MEMBERS = (
+    select(_alert_reports.c.report_id)
+    .join(_alerts, _alerts.c.id == _alert_reports.c.alert_id)
+    .where(_alerts.c.confidential.is_(True))
+)
+
+
+def _not_confidential() -> Any:
+    """Leaves out confidential reports: by category and perpetrator (`confidential_categories`,
+    `confidential_perpetrators`), as members of a confidential incident, and those of the
+    batch being routed (`confidential_ids`), whose membership is not written yet."""
+    perpetrator = _reports.c.perpetrator
+    return and_(
+        _reports.c.category.not_in(bindparam("confidential_categories", expanding=True)),
+        or_(
+            perpetrator.is_(None),
+            perpetrator.not_in(bindparam("confidential_perpetrators", expanding=True)),
+        ),
+        _reports.c.id.not_in(_CONFIDENTIAL_MEMBERS),
+        _reports.c.id.not_in(bindparam("confidential_ids", expanding=True)),
+    )
+
+
 def _area_counts(with_country: bool) -> Any:
-    """Reports of one area in the window and in the baseline before it, in one scan:
-    `area`, `country`, `baseline_start`, `window_start`, `window_end`."""
+    """Non-confidential reports of one area in the window and in the baseline before it, in
+    one scan: `area`, `country`, `baseline_start`, `window_start`, `window_end`, and the
+    values of `_not_confidential`."""
     query = select(
         _count_between("window_start", "window_end"),
         _count_between("baseline_start", "window_start"),
@@ -104,6 +130,7 @@ def _area_counts(with_country: bool) -> Any:
         _reports.c.admin_area == bindparam("area"),
         _reports.c.created_at >= bindparam("baseline_start"),
         _reports.c.created_at < bindparam("window_end"),
+        _not_confidential(),
     )
     return query.where(_reports.c.country == bindparam("country")) if with_country else query
 

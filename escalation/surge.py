@@ -9,13 +9,14 @@ below `max_p_value`. One surge alert per area and window: later reports update i
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert
-from escalation.rules import Surge
+from escalation.rules import Confidentiality, Surge
 from escalation.statements import AREA_COUNTS, AREA_COUNTS_ANY_COUNTRY, SURGE_ALERT, run_core
 from escalation.units import fold
 
@@ -51,15 +52,29 @@ class SurgeReading:
 
 
 async def read_area(
-    session: AsyncSession, country: str | None, area: str, policy: Surge, now: datetime
+    session: AsyncSession,
+    country: str | None,
+    area: str,
+    policy: Surge,
+    now: datetime,
+    confidential: Confidentiality | None = None,
+    confidential_ids: Collection[int] = (),
 ) -> SurgeReading:
-    """Counts of one admin area: this window, and the baseline's rate scaled to a window."""
+    """Counts of one admin area: this window, and the baseline's rate scaled to a window.
+
+    A surge alert goes to non-confidential staff: confidential reports (by `confidential`'s
+    categories and perpetrators, as members of a confidential incident, or listed in
+    `confidential_ids`) are not counted, so its count never reveals one."""
     window_start = now - policy.window
+    rules = confidential or Confidentiality()
     values = {
         "area": area,
         "baseline_start": window_start - policy.baseline,
         "window_start": window_start,
         "window_end": now + timedelta(seconds=1),
+        "confidential_categories": list(rules.categories),
+        "confidential_perpetrators": list(rules.perpetrators),
+        "confidential_ids": list(confidential_ids),
     }
     statement = AREA_COUNTS_ANY_COUNTRY
     if country:

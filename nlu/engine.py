@@ -109,6 +109,11 @@ class Nlu:
             backend=backend,
         )
 
+    async def aclose(self) -> None:
+        """Release the process's connections (the Rasa client's HTTP session) at shutdown."""
+        if self._rasa is not None:
+            await self._rasa.close()
+
     def detect_language(self, text: str, hint: str | None = None) -> tuple[str, float]:
         """(ISO 639-1 code or "und" when unsure, confidence)."""
         return self._language.detect(text, hint)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from reports.clock import Clock, SystemClock
 from reports.crypto import Keyring
 from reports.database import session_factory
 from reports.models import (
@@ -41,9 +41,11 @@ class StatusChangeError(Exception):
 class ReportStore:
     """Async storage of reports on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: AsyncEngine, keyring: Keyring) -> None:
+    def __init__(self, engine: AsyncEngine, keyring: Keyring, clock: Clock | None = None) -> None:
         self.engine = engine
         self.keyring = keyring
+        # stamps reports and outbox events: escalation reads them on the same clock
+        self.clock = clock or SystemClock()
         self._sessions = session_factory(engine)
 
     async def submit(self, draft: ReportDraft) -> ReportView:
@@ -64,6 +66,7 @@ class ReportStore:
             row = seal_report(self.keyring, draft, reference, severity)
             row.media = [seal_media(self.keyring, reference, upload) for upload in draft.media]
             row.additions = []
+            row.created_at = row.updated_at = self.clock.now()
             try:
                 async with writing(self.engine, self._sessions) as session:
                     session.add(row)
@@ -83,10 +86,14 @@ class ReportStore:
             return open_report(self.keyring, row, row.media, [])
         raise RuntimeError("could not draw a unique reference")
 
-    @staticmethod
-    def _event(topic: str, row: Report, **payload: Any) -> OutboxEvent:
+    def _event(self, topic: str, row: Report, **payload: Any) -> OutboxEvent:
+        now = self.clock.now()
         return OutboxEvent(
-            topic=topic, report_id=row.id, payload={"reference": row.reference, **payload}
+            topic=topic,
+            report_id=row.id,
+            payload={"reference": row.reference, **payload},
+            created_at=now,
+            available_at=now,
         )
 
     async def _owned(
@@ -141,7 +148,7 @@ class ReportStore:
                 sealed = seal_media(self.keyring, row.reference, upload)
                 sealed.report_id = row.id
                 session.add(sealed)
-            row.updated_at = datetime.now(UTC)
+            row.updated_at = self.clock.now()
             session.add(self._event("report.updated", row, kind=kind))
             session.add(AuditEntry(actor="reporter", action=f"added_{kind}", report_id=row.id))
         return True
@@ -170,9 +177,8 @@ class ReportStore:
                 session.add(AuditEntry(actor="reporter", action="erased", report_id=row.id))
         return len(rows)
 
-    @staticmethod
-    def _wipe(row: Report) -> None:
-        now = datetime.now(UTC)
+    def _wipe(self, row: Report) -> None:
+        now = self.clock.now()
         for column in (
             "description_enc",
             "perpetrator_detail_enc",
@@ -237,7 +243,7 @@ class ReportStore:
             if status not in STATUS_TRANSITIONS.get(row.status, frozenset()):
                 raise StatusChangeError(f"{row.status} cannot become {status}")
             previous, row.status = row.status, status
-            row.updated_at = datetime.now(UTC)
+            row.updated_at = self.clock.now()
             session.add(self._event("report.status", row, previous=previous, status=status))
             session.add(
                 AuditEntry(

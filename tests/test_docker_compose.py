@@ -67,3 +67,25 @@ def test_bot_port_matches_the_published_port() -> None:
     port = bot["environment"]["TOCSIN_HTTP_PORT"]
     assert any(mapping.endswith(f":{port}") for mapping in bot["ports"])
     assert "/healthz" in " ".join(bot["healthcheck"]["test"])
+
+
+def test_the_rasa_service_serves_the_version_the_script_builds_on_the_documented_url() -> None:
+    rasa = COMPOSE["services"]["rasa"]
+    version = re.search(r"^RASA_VERSION=(\S+)$", (ROOT / "scripts" / "rasa.sh").read_text(), re.M)
+    assert version is not None
+    assert rasa["image"] == f"rasa/rasa:{version[1]}-full"
+    script = " ".join(rasa["command"])
+    assert "rasa run --enable-api" in script and "--port 5005" in script
+    assert "TOCSIN_RASA_URL=http://rasa:5005" in (ROOT / "README.md").read_text()
+    assert "TOCSIN_RASA_URL" in tocsin_services()["bot"]["environment"]
+    Settings(_env_file=None, rasa_url="http://rasa:5005")
+
+
+def test_rasa_trains_on_what_tocsin_exports() -> None:
+    export = tocsin_services()["rasa-export"]
+    target = export["command"][export["command"].index("export-rasa") + 1]
+    assert build_parser().parse_args(export["command"][1:]).nlu_command == "export-rasa"
+    project_volume = next(v for v in export["volumes"] if v.endswith(f":{target}")).split(":")[0]
+    rasa = COMPOSE["services"]["rasa"]
+    assert f"{project_volume}:{rasa['working_dir']}" in rasa["volumes"]
+    assert rasa["depends_on"]["rasa-export"]["condition"] == "service_completed_successfully"

@@ -20,6 +20,7 @@ from bot.monitors import install as install_monitors
 from bot.sessions import RedisSessionStore, SessionStore, SqlSessionStore
 from bot.turn_records import TurnRecords
 from nlu import Nlu
+from reports.clock import Clock, SystemClock
 from reports.crypto import Keyring
 from reports.database import create_engine, upgrade_schema
 from reports.keys import KeyError_, build_keyring
@@ -52,9 +53,12 @@ class App:
     staff_gateway: StaffGateway | None = None
     # the record of each turn's outcome and the outbound table its replies leave from
     turns: TurnRecords | None = None
+    # the one clock of the process: storage stamps rows and escalation decides by it
+    clock: Clock = field(default_factory=SystemClock)
 
     async def close(self) -> None:
         await self.sessions.close()
+        await self.nlu.aclose()
         await self.database.dispose()
 
 
@@ -95,8 +99,17 @@ async def connect_redis(url: str) -> Any:
     return client
 
 
-async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None = None) -> App:
-    """Everything a channel needs to talk to people; the schema is brought up to date."""
+async def build_app(
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    nlu: Nlu | None = None,
+    clock: Clock | None = None,
+) -> App:
+    """Everything a channel needs to talk to people; the schema is brought up to date.
+
+    `clock` is the time of the whole process (the system clock unless a test sets one)."""
+    clock = clock or SystemClock()
     keyring = load_keyring(settings)
     if migrate:
         try:
@@ -106,7 +119,7 @@ async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None
                 f"TOCSIN_DATABASE_URL: cannot reach the database ({error})"
             ) from None
     database = create_engine(settings.database_url)
-    store = ReportStore(database, keyring)
+    store = ReportStore(database, keyring, clock)
     redis = None
     sessions: SessionStore
     if settings.redis_url:
@@ -130,4 +143,5 @@ async def build_app(settings: Settings, *, migrate: bool = True, nlu: Nlu | None
         inbox=Inbox(database, keyring, redis),
         redis=redis,
         turns=TurnRecords(database, keyring, OutboundLog(database, keyring), sessions),
+        clock=clock,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ DESK, HEAD, SEAH = "-1001", "-1002", "-1009"
 STAFF_USER = "42"
 HOOK_SECRET = "webhook-secret-0123456789"
 TOKEN = "123456:TEST-token-for-escalation"
+# the moment every bench starts at: mid-morning, whatever the hour the suite runs at
+BENCH_START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 RULES = """
 version: 1
@@ -219,6 +222,17 @@ def new_worker(
 
 
 @pytest.fixture
+def clock() -> ManualClock:
+    """The bench's time: storage stamps rows and the worker decides by this one clock."""
+    return ManualClock(BENCH_START)
+
+
+@pytest.fixture
+def store(database: AsyncEngine, keyring: Keyring, clock: ManualClock) -> ReportStore:
+    return ReportStore(database, keyring, clock)
+
+
+@pytest.fixture
 async def bench(
     tmp_path: Path,
     database: AsyncEngine,
@@ -228,13 +242,13 @@ async def bench(
     bot_api: FakeStaffBotApi,
     smtp: FakeSmtpServer,
     hooks: WebhookReceiver,
+    clock: ManualClock,
 ) -> AsyncIterator[Bench]:
     await quiet_database(database)
     (tmp_path / "units.yml").write_text(UNITS)
     source = tmp_path / "rules.yml"
     settings = bench_settings(database_url, bot_api.url)
     ruleset = parse_rules(rules_text(hooks.url, smtp.url), source, settings)
-    clock = ManualClock()
     worker = new_worker(settings, database, keyring, store, ruleset, clock)
     telegram = worker.notifiers["telegram"]
     assert isinstance(telegram, TelegramNotifier)

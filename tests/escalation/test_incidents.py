@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -116,7 +116,7 @@ async def test_a_unit_is_not_matched_inside_a_longer_name(bench: Bench) -> None:
 
 
 async def _age(bench: Bench, references: list[str], days: float) -> None:
-    moment = datetime.now(UTC) - timedelta(days=days)
+    moment = bench.clock.now() - timedelta(days=days)
     async with bench.store.engine.begin() as connection:
         await connection.execute(
             update(Report).where(Report.reference.in_(references)).values(created_at=moment)

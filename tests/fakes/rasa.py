@@ -8,6 +8,7 @@ to fail, so tests see the built-in model take over.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class FakeRasa:
     rules: dict[str, str] = field(default_factory=dict)
     fallback_intent: str = "nlu_fallback"
     fail_with: int | None = None  # answer this HTTP status instead of parsing
+    delay: float = 0.0  # seconds to wait before answering (a slow server)
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     _runner: web.AppRunner | None = None
@@ -47,6 +49,8 @@ class FakeRasa:
     async def _parse(self, request: web.Request) -> web.Response:
         payload = await request.json()
         self.requests.append(payload)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.fail_with is not None:
             return web.json_response(
                 {"status": "failure", "code": self.fail_with}, status=self.fail_with

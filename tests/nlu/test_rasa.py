@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nlu import Nlu
-from nlu.rasa import classification_from_rasa
+from nlu.rasa import RasaClient, classification_from_rasa
 from tests.fakes.rasa import FakeRasa
 
 
@@ -65,3 +65,39 @@ def test_ranking_maps_onto_taxonomy_ids() -> None:
     assert result is not None
     assert result.category == "attack_on_civilian_area"
     assert [c for c, _ in result.ranked] == ["attack_on_civilian_area", "other"]
+
+
+class _HandMovedClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_one_http_session_serves_every_message(rasa: FakeRasa) -> None:
+    client = RasaClient(rasa.url)
+    try:
+        for text in ("a checkpoint", "another checkpoint", "a third one"):
+            await client.classify(text)
+    finally:
+        await client.close()
+    assert len(rasa.requests) == 3
+    assert client.sessions_opened == 1
+
+
+async def test_a_slow_server_is_left_alone_for_a_cool_down(rasa: FakeRasa) -> None:
+    clock = _HandMovedClock()
+    client = RasaClient(rasa.url, timeout=0.2, cool_down=30.0, clock=clock)
+    rasa.delay = 1.0
+    try:
+        assert await client.classify("at the checkpoint") is None  # over the time budget
+        assert await client.classify("at the checkpoint") is None  # resting: not even asked
+        assert len(rasa.requests) == 1
+        rasa.delay = 0.0
+        clock.now += 31.0
+        answer = await client.classify("at the checkpoint")
+    finally:
+        await client.close()
+    assert answer is not None and answer.category == "extortion_corruption"
+    assert len(rasa.requests) == 2

@@ -118,9 +118,22 @@ def test_eval_of_a_missing_file_fails_cleanly(nlu_env: None, tmp_path: Path, cap
 
 def test_export_rasa_writes_a_trainable_project(nlu_env: None, tmp_path: Path) -> None:
     assert main(["nlu", "export-rasa", str(tmp_path / "rasa")]) == 0
-    nlu = yaml.safe_load((tmp_path / "rasa" / "nlu.yml").read_text("utf-8"))
+    nlu = yaml.safe_load((tmp_path / "rasa" / "data" / "nlu-fr.yml").read_text("utf-8"))
     domain = yaml.safe_load((tmp_path / "rasa" / "domain.yml").read_text("utf-8"))
-    assert {item["intent"] for item in nlu["nlu"]} == set(domain["intents"])
+    assert {item["intent"] for item in nlu["nlu"]} <= set(domain["intents"])
+    assert (tmp_path / "rasa" / "config.yml").is_file()
+
+
+def test_export_rasa_onto_an_existing_project_says_so_in_one_line(
+    nlu_env: None, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["nlu", "export-rasa", str(tmp_path / "rasa")]) == 0
+    capsys.readouterr()
+    assert main(["nlu", "export-rasa", str(tmp_path / "rasa")]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "exists" in captured.err
+    assert "Traceback" not in captured.err
+    assert main(["nlu", "export-rasa", "--force", str(tmp_path / "rasa")]) == 0
 
 
 def test_a_missing_deployment_gazetteer_is_named(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,21 @@ def register(subparsers: Any) -> None:
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=run_eval)
 
-    export = commands.add_parser("export-rasa", help="write nlu.yml and domain.yml for Rasa")
-    export.add_argument("directory", type=Path)
+    export = commands.add_parser(
+        "export-rasa",
+        help="write the training data as a Rasa 3 project (config.yml, domain.yml, data/)",
+        description="Write a project that `rasa train nlu` trains with no edit: config.yml "
+        "(the pipeline), domain.yml and data/nlu-<language>.yml. Refuses to overwrite files.",
+    )
+    export.add_argument("directory", type=Path, help="where to write the project")
+    export.add_argument("--epochs", type=int, default=100, help="DIET training epochs")
+    export.add_argument(
+        "--languages", default=None, help="comma-separated languages to keep (default: all)"
+    )
+    export.add_argument(
+        "--per-intent", type=int, default=None, help="at most N examples per intent and language"
+    )
+    export.add_argument("--force", action="store_true", help="overwrite an existing project")
     export.set_defaults(handler=run_export)
 
 
@@ -57,8 +71,18 @@ def build_nlu(settings: Any) -> Any:
     )
 
 
+async def _closing(nlu: Any, work: Any) -> Any:
+    """Run `work(nlu)` and release the NLU's connections, whatever happens."""
+    try:
+        return await work(nlu)
+    finally:
+        await nlu.aclose()
+
+
 def run_analyze(args: argparse.Namespace, settings: Any) -> int:
-    analysis = asyncio.run(build_nlu(settings).analyze(args.text, language_hint=args.lang))
+    analysis = asyncio.run(_closing(build_nlu(settings), lambda nlu: nlu.analyze(
+        args.text, language_hint=args.lang
+    )))
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False))
         return 0
@@ -87,14 +111,26 @@ def run_eval(args: argparse.Namespace, settings: Any) -> int:
     except (OSError, ValueError) as error:
         print(f"tocsin: cannot read {args.file}: {error}")
         return 1
-    report = asyncio.run(evaluate(build_nlu(settings), records))
+    report = asyncio.run(_closing(build_nlu(settings), lambda nlu: evaluate(nlu, records)))
     print(json.dumps(report) if args.json else format_report(report))
     return 0
 
 
 def run_export(args: argparse.Namespace, settings: Any) -> int:
-    from nlu.rasa_export import export_rasa
+    from nlu.rasa_export import ExportError, ExportOptions, export_rasa
 
-    for path in export_rasa(args.directory):
+    languages = [code.strip() for code in args.languages.split(",")] if args.languages else None
+    options = ExportOptions(
+        epochs=args.epochs,
+        languages=languages,
+        per_intent=args.per_intent,
+        overwrite=args.force,
+    )
+    try:
+        paths = export_rasa(args.directory, options=options)
+    except (ExportError, OSError) as error:
+        print(f"tocsin: cannot export the Rasa project: {error}", file=sys.stderr)
+        return 1
+    for path in paths:
         print(path)
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+from typing import Any
 
 from tocsin.settings import Settings, SettingsError
 
@@ -26,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run_worker)
 
 
-async def _work(settings: Settings, once: bool) -> None:
+async def _work(settings: Settings, once: bool, clock: Any = None) -> None:
+    """Work until stopped (or, with `once`, until nothing is due); `clock` is the system
+    clock unless a test sets one."""
     from escalation.loading import load_rules
     from escalation.worker import build_worker
     from reports.database import create_engine, upgrade_schema
@@ -36,7 +39,8 @@ async def _work(settings: Settings, once: bool) -> None:
     await upgrade_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     redis = await connect_redis(settings.redis_url) if settings.redis_url else None
-    worker = build_worker(settings, engine, load_keyring(settings), redis=redis, ruleset=ruleset)
+    keyring = load_keyring(settings)
+    worker = build_worker(settings, engine, keyring, redis=redis, ruleset=ruleset, clock=clock)
     try:
         if once:
             await worker.drain()

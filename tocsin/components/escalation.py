@@ -71,6 +71,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         store=app.store,
         relay=relay,
         redis=app.redis,
+        clock=app.clock,
         ruleset=ruleset,
     )
     telegram = worker.notifiers.get("telegram")

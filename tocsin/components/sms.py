@@ -39,7 +39,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         messages_per_second=settings.sms_messages_per_second,
         pacer=RedisPacer(app.redis) if app.redis is not None else None,
     )
-    store = SmsStore(app.database, app.keyring)
+    store = SmsStore(app.database, app.keyring, app.clock.now)
     channel = SmsChannel(
         app.conversation,
         client,
@@ -59,6 +59,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         public_url=public_url,
         auth_token=settings.sms_auth_token or "",
         secret=settings.sms_webhook_secret or "",
+        clock=app.clock.now,
     ).add_routes(web_app)
     app.inbox_handlers[CHANNEL] = channel.handle_item
     app.inbox_apologies[CHANNEL] = channel.answer_unreadable
