@@ -109,6 +109,12 @@ class Settings(BaseSettings):
         mode="before",
     )(_split_commas)
 
+    @field_validator("sms_provider", "sms_api_url", "public_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """`TOCSIN_SMS_PROVIDER=` (as docker-compose passes an unset variable) means none."""
+        return None if value == "" else value
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
