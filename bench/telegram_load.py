@@ -287,11 +287,18 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
         "TOCSIN_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TOCSIN_TELEGRAM_RATE_LIMITS": "false",  # the fake has no limit to respect
     }
+    # BENCH_PROFILE=<file>: the (first) server runs under cProfile, written at its exit
+    profile = os.environ.get("BENCH_PROFILE")
     servers = [
         await start_process(
-            "-m", "tocsin", "run", port=port, env={**env, "TOCSIN_HTTP_PORT": str(port)}
+            *(("-m", "cProfile", "-o", f"{profile}.{number}") if profile else ()),
+            "-m",
+            "tocsin",
+            "run",
+            port=port,
+            env={**env, "TOCSIN_HTTP_PORT": str(port)},
         )
-        for port in ports
+        for number, port in enumerate(ports)
     ]
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
     webhooks = itertools.cycle([f"http://127.0.0.1:{port}/telegram/webhook" for port in ports])
@@ -349,7 +356,11 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
     first = [t for r in reporters.values() for t in r.first_replies]
     turns = [t for r in reporters.values() for t in r.turns]
     done = [reference for reference in references if reference]
+    baseline_ms = await baseline_cpu_ms_per_update(max(len(turns), 1000))
+    server_ms = 1000 * server_cpu / max(len(turns), 1)
     return {
+        "baseline_cpu_ms_per_update": baseline_ms,
+        "cpu_ratio_to_baseline": server_ms / baseline_ms,
         "people": people,
         "processes": processes,
         "updates": len(turns),
@@ -360,6 +371,25 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
         "think_seconds": think,
         **conversation_figures(first, turns, people, done, stored),
     }
+
+
+async def baseline_cpu_ms_per_update(count: int, concurrency: int = 50) -> float:
+    """Server CPU per update of the bare handler (read the body, insert it, answer 200): the
+    floor a whole conversation turn is compared with."""
+    url = await scratch_database("tocsin_bench_tg")
+    port = free_port()
+    server = await start_process(
+        str(Path(__file__)), "serve-baseline", "--database", url, "--port", str(port), port=port
+    )
+    try:
+        target = f"http://127.0.0.1:{port}/telegram/webhook"
+        await hammer(target, updates(500, 30_000_000), concurrency)  # warm-up
+        before = cpu_seconds(server.pid)
+        await hammer(target, updates(count, 31_000_000), concurrency)
+        return 1000 * (cpu_seconds(server.pid) - before) / count
+    finally:
+        await stop_process(server)
+        await drop_database(url)
 
 
 # --- command line ---------------------------------------------------------------------------
@@ -378,6 +408,11 @@ def show(results: dict[str, Any]) -> None:
             f"({b['machine_cpu_ms_per_update']:.2f} ms on the whole machine: server, "
             f"PostgreSQL, Redis, the fake API and the simulated people); "
             f"thinking time {b['think_seconds']:.1f} s"
+        )
+        print(
+            f"(b) the bare-insert baseline takes {b['baseline_cpu_ms_per_update']:.2f} ms of "
+            f"server CPU per update: a conversation update costs "
+            f"{b['cpu_ratio_to_baseline']:.1f} times that (goal: <= 1.0 ms per update)"
         )
         print(
             f"(b) update to first reply p50 {b['first_reply_p50_ms']:.0f} ms  p99 "

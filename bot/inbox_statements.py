@@ -60,6 +60,7 @@ class InboxStatements:
                 status="done",
                 processed_at=bindparam("now"),
                 payload_enc=b"",
+                outcome_enc=None,  # replayed only while the item is not done
                 locked_until=None,  # locked_by stays: which worker handled it
             ),
             retry=update(InboundItem)

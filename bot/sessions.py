@@ -9,8 +9,10 @@ are handled one after the other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from reports.crypto import Keyring
+
+LOCK_PREFIX = "tocsin:lock:session:"
 
 
 @dataclass
@@ -209,11 +213,36 @@ class RedisSessionStore:
         await self._redis.delete(self._key(pseudonym))
 
     def lock(self, pseudonym: str) -> Any:
-        return self._redis.lock(
-            f"tocsin:lock:session:{pseudonym}",
-            timeout=self.LOCK_SECONDS,
-            blocking_timeout=self.LOCK_SECONDS,
-        )
+        return self._hold(f"{LOCK_PREFIX}{pseudonym}")
+
+    @asynccontextmanager
+    async def _hold(self, key: str) -> AsyncIterator[None]:
+        """The Redis lock, its token naming this process (host:pid:start), so that a
+        restarted process can free at once the locks its dead predecessor held."""
+        from redis.exceptions import LockError
+
+        from bot.inbox import worker_name
+
+        lock = self._redis.lock(key, timeout=self.LOCK_SECONDS, blocking_timeout=self.LOCK_SECONDS)
+        if not await lock.acquire(token=f"{worker_name()}:{uuid.uuid4().hex}"):
+            raise LockError(f"session lock not acquired in {self.LOCK_SECONDS} s")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(LockError):
+                await lock.release()
+
+    async def release_dead_locks(self) -> int:
+        """Delete the session locks held by dead processes of this host (after a crash a
+        person would otherwise wait out the lock's 30 s)."""
+        from bot.inbox import is_dead_here
+
+        freed = 0
+        async for key in self._redis.scan_iter(match=f"{LOCK_PREFIX}*", count=1000):
+            token = await self._redis.get(key)
+            if token is not None and is_dead_here(token.decode(errors="replace")):
+                freed += await self._redis.delete(key)
+        return freed
 
     async def close(self) -> None:
         await self._redis.aclose()

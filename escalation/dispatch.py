@@ -138,9 +138,9 @@ class Dispatcher:
                 exc_info=log.isEnabledFor(logging.DEBUG),
             )  # fmt: skip
         else:
-            crash_point("after_remote")
+            crash_point("ping_after_remote")
             await mark_sent(self.sessions, row, self.worker_id, self.clock.now(), external_id)
-            crash_point("after_commit")
+            crash_point("ping_after_commit")
             log.info("delivered id=%s kind=%s purpose=%s", row.id, kind, row.purpose)
 
     async def prepare(

@@ -186,13 +186,16 @@ def build_notifiers(
     store: ReportStore | None,
     relay: ReporterRelay | None,
     redis: Any = None,
+    bot: Any = None,
 ) -> dict[str, Notifier]:
-    """A notifier for every kind of target the rules name and the settings make possible."""
+    """A notifier for every kind of target the rules name and the settings make possible;
+    `bot`: the process's aiogram client of the token, when a channel already has one (one
+    client per token: pings leave and presses come back through the same)."""
     notifiers: dict[str, Notifier] = {}
     policy = ruleset.delivery
     if ruleset.telegram_chats():
         if settings.telegram_token:
-            bot = build_bot(settings.telegram_token, settings.telegram_api_url)
+            bot = bot or build_bot(settings.telegram_token, settings.telegram_api_url)
             limits = (policy.telegram_per_second, policy.telegram_per_chat_per_minute)
             # with Redis every worker process shares one budget; without, one process sends
             limiter = SharedRateLimiter(redis, *limits) if redis else RateLimiter(*limits)
@@ -222,9 +225,10 @@ def build_worker(
     redis: Any = None,
     clock: Clock | None = None,
     ruleset: RuleSet | None = None,
+    bot: Any = None,
 ) -> EscalationWorker:
     """A worker configured from settings and the rules file (validated here, at start)."""
     ruleset = ruleset or load_rules(settings)
     policy = Policy(ruleset, load_units(ruleset.supported_units), keyring)
-    notifiers = build_notifiers(settings, ruleset, store, relay, redis)
+    notifiers = build_notifiers(settings, ruleset, store, relay, redis, bot)
     return EscalationWorker(engine, policy, notifiers, clock=clock, waker=Waker(redis))

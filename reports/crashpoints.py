@@ -2,9 +2,10 @@
 
 The crash test (tests/tocsin/test_crash_safety.py, bench/crash.py) kills `tocsin run` and
 `tocsin worker` at chosen moments of a turn or of a staff ping, to check that what was promised
-survives: `after_remote` (the remote API took a message, not yet marked sent),
-`after_commit` (a turn's outcome is committed, nothing sent yet) and `before_commit` (the
-turn ran, nothing of it committed). `TOCSIN_CRASH_AFTER=N` lets the point pass N times first.
+survives: in a turn, `before_commit` (the turn ran, nothing of it committed), `after_commit`
+(its outcome is committed, nothing sent yet) and `after_remote` (Telegram took a reply, not yet
+marked sent); in a staff ping, `ping_after_remote` (the remote took it, not yet marked sent)
+and `ping_after_commit` (marked sent). `TOCSIN_CRASH_AFTER=N` lets the point pass N times first.
 Unset (always, outside that test) a crash point costs one dictionary look-up.
 
 `os._exit` skips every `finally`, flush and shutdown hook, as `kill -9` would.

@@ -55,7 +55,8 @@ class OutboundLog:
         self._settle = (
             update(OutboundRow)
             .where(OutboundRow.id.in_(bindparam("ids", expanding=True)))
-            .values(status="sent", sent_at=bindparam("now"))
+            # what was sent is not kept: only that it went, and when
+            .values(status="sent", sent_at=bindparam("now"), payload_enc=b"")
         )
         self._pending = (
             select(OutboundRow.id, OutboundRow.channel, OutboundRow.payload_enc)
@@ -109,7 +110,8 @@ class OutboundLog:
         return outgoing
 
     async def mark_sent(self, row_id: int) -> None:
-        """The remote API took it; concurrent marks share one statement."""
+        """The remote API took it: the sealed message is dropped; concurrent marks share one
+        statement."""
         await self._sending.submit(row_id)
 
     async def _mark_batch(self, ids: list[int]) -> list[None]:

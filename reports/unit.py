@@ -41,21 +41,20 @@ class UnitOfWork:
         return self._session
 
     async def commit(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            try:
-                await session.commit()
-            finally:
-                await session.close()
+        await self._end(commit=True)
 
     async def rollback(self) -> None:
         """Forget what the turn wrote so far; a later write opens a new transaction."""
-        if self._session is not None:
-            session, self._session = self._session, None
-            try:
-                await session.rollback()
-            finally:
-                await session.close()
+        await self._end(commit=False)
+
+    async def _end(self, *, commit: bool) -> None:
+        if self._session is None:
+            return
+        session, self._session = self._session, None
+        try:
+            await (session.commit() if commit else session.rollback())
+        finally:
+            await session.close()
 
 
 def current_unit(engine: AsyncEngine) -> UnitOfWork | None:

@@ -51,6 +51,9 @@ class App:
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     # set by the escalation component; channels hand staff-chat actions to it
     staff_gateway: StaffGateway | None = None
+    # the aiogram client of the Telegram token, set by the Telegram channel and shared with
+    # the escalation worker's staff pings (one client per token)
+    telegram_bot: Any = None
     # the record of each turn's outcome and the outbound table its replies leave from
     turns: TurnRecords | None = None
     # the one clock of the process: storage stamps rows and escalation decides by it

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 
 from bot.inbox import Inbox
 from reports.database import create_engine, upgrade_schema
@@ -30,18 +31,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     retry.set_defaults(handler=run_retry)
 
 
-async def _inbox(settings: Settings) -> Inbox:
-    await upgrade_schema(settings.database_url)
-    return Inbox(create_engine(settings.database_url), load_keyring(settings))
+def _with_inbox(settings: Settings, work: Callable[[Inbox], Awaitable[int]]) -> int:
+    """Run `work` on the configured database's inbox (its schema brought up to date)."""
+
+    async def run() -> int:
+        await upgrade_schema(settings.database_url)
+        inbox = Inbox(create_engine(settings.database_url), load_keyring(settings))
+        try:
+            return await work(inbox)
+        finally:
+            await inbox.dispose()
+
+    return asyncio.run(run())
 
 
 def run_failed(args: argparse.Namespace, settings: Settings) -> int:
-    async def listing() -> int:
-        inbox = await _inbox(settings)
-        try:
-            letters = await inbox.failed(args.limit)
-        finally:
-            await inbox.dispose()
+    async def listing(inbox: Inbox) -> int:
+        letters = await inbox.failed(args.limit)
         for letter in letters:
             fields = {
                 "id": letter.id,
@@ -53,25 +59,22 @@ def run_failed(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 print(json.dumps(fields))
             else:
-                print("{id}\t{channel}\t{received_at}\tattempts={attempts}\t{error}".format(**fields))
+                print(
+                    "{id}\t{channel}\t{received_at}\tattempts={attempts}\t{error}".format(**fields)
+                )
         if not letters and not args.json:
             print("no failed messages")
         return 0
 
-    return asyncio.run(listing())
+    return _with_inbox(settings, listing)
 
 
 def run_retry(args: argparse.Namespace, settings: Settings) -> int:
-    async def retrying() -> int:
-        inbox = await _inbox(settings)
-        try:
-            requeued = await inbox.requeue(args.id)
-        finally:
-            await inbox.dispose()
-        if not requeued:
+    async def retrying(inbox: Inbox) -> int:
+        if not await inbox.requeue(args.id):
             print(f"no failed message with id {args.id}")
             return 1
         print(f"message {args.id} queued again")
         return 0
 
-    return asyncio.run(retrying())
+    return _with_inbox(settings, retrying)

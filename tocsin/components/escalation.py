@@ -73,6 +73,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         redis=app.redis,
         clock=app.clock,
         ruleset=ruleset,
+        bot=app.telegram_bot,
     )
     telegram = worker.notifiers.get("telegram")
     app.staff_gateway = EscalationGateway(

@@ -12,6 +12,7 @@ import contextlib
 from aiohttp import web
 
 from bot.inbox_processor import InboxProcessor
+from bot.sessions import RedisSessionStore
 from tocsin.app import App
 from tocsin.components import Stopper
 
@@ -19,6 +20,8 @@ from tocsin.components import Stopper
 async def start(app: App, web_app: web.Application) -> Stopper | None:
     if not app.inbox_handlers or app.inbox is None:
         return None
+    if isinstance(app.sessions, RedisSessionStore):
+        await app.sessions.release_dead_locks()  # a restart: its predecessor's turns
     processor = InboxProcessor(
         app.inbox, dict(app.inbox_handlers), redis=app.redis, apologies=app.inbox_apologies
     )

@@ -71,6 +71,7 @@ async def start_channel(app: App, web_app: web.Application, channel: TelegramCha
     """Register the channel with the app and start receiving updates."""
     settings = app.settings
     app.senders["telegram"] = channel
+    app.telegram_bot = channel.api.bot  # staff pings leave through the same client
     app.inbox_handlers["telegram"] = channel.handle_item
     app.inbox_apologies["telegram"] = channel.answer_unreadable
     stop = asyncio.Event()

@@ -78,3 +78,20 @@ async def test_replies_an_outage_stopped_leave_from_the_record_when_the_item_run
         rows = list(await connection.execute(select(OutboundRow.status)))
     assert [row.status for row in rows] == ["sent"] * len(first_run)  # recorded once
     assert len(first_run) >= 2  # the welcome and the first question, once each
+
+
+async def test_a_sent_message_is_not_kept(
+    database: AsyncEngine, keyring: Keyring, engine: ConversationEngine
+) -> None:
+    phone = Phone()
+    turns = TurnRecords(
+        database, keyring, OutboundLog(database, keyring), engine.services.sessions
+    )
+    inbox = Inbox(database, keyring)
+    item = await taken(inbox, "m1", "/help")
+    await RecordedReplies(engine, turns, phone, "en").answer(
+        item, InboundMessage("sms", "+22370000003", text="/help")
+    )
+    async with database.connect() as connection:
+        rows = list(await connection.execute(select(OutboundRow.status, OutboundRow.payload_enc)))
+    assert [(row.status, bytes(row.payload_enc)) for row in rows] == [("sent", b"")]
