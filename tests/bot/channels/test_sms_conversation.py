@@ -14,6 +14,7 @@ from bot.channels.sms_segments import cost
 from nlu import Nlu
 from reports.models import OutboundRow
 from tests.bot.channels.sms_harness import PROVIDERS, sms_harness
+from tests.bot.channels.test_sms_webhook import eventually, sent_count
 from tests.fakes.sms_people import STORIES
 from tocsin.settings import Settings
 
@@ -57,12 +58,16 @@ async def test_whole_report_by_sms(
             *reporter.transcript,
             sep="\n  ",
         )
+        expected = len(reporter.transcript)
+        await eventually(lambda: sent_count(harness, expected))  # recorded after the send
         outbound = await harness.store.outbound()
-        assert len(outbound) == len(reporter.transcript)
         assert {row.status for row in outbound} == {"sent"}
-        async with harness.app.database.connect() as connection:
-            recorded = list(await connection.execute(select(OutboundRow.status)))
-        assert recorded and {row.status for row in recorded} == {"sent"}, "left from the record"
+        async def all_marked_sent() -> bool:
+            async with harness.app.database.connect() as connection:
+                recorded = list(await connection.execute(select(OutboundRow.status)))
+            return bool(recorded) and {row.status for row in recorded} == {"sent"}
+
+        await eventually(all_marked_sent)  # every reply left from the turn's record
     on_disk, logged = database_bytes(settings), caplog.text
     for secret in (NUMBER, NUMBER[1:], STORIES[language]):
         assert secret.encode() not in on_disk
