@@ -138,8 +138,12 @@ class TwilioClient(_HttpClient):
         if credentials.status_callback:
             form["StatusCallback"] = credentials.status_callback
         url = f"{self.base_url}/2010-04-01/Accounts/{credentials.account_sid}/Messages.json"
-        auth = aiohttp.BasicAuth(credentials.account_sid, credentials.auth_token)
-        status, data = await self._post(url, data=form, auth=auth)
+        auth = {
+            "Authorization": aiohttp.encode_basic_auth(
+                credentials.account_sid, credentials.auth_token
+            )
+        }
+        status, data = await self._post(url, data=form, headers=auth)
         if status in (200, 201) and isinstance(data, dict) and data.get("sid"):
             return str(data["sid"])
         code = data.get("code") if isinstance(data, dict) else None
@@ -151,9 +155,13 @@ class GatewayClient(_HttpClient):
     provider = "http"
 
     async def send(self, to: str, text: str) -> str:
-        auth = aiohttp.BasicAuth(self.credentials.username, self.credentials.api_key)
+        auth = {
+            "Authorization": aiohttp.encode_basic_auth(
+                self.credentials.username, self.credentials.api_key
+            )
+        }
         body = {"textMessage": {"text": text}, "phoneNumbers": [to]}
-        status, data = await self._post(f"{self.base_url}/message", json=body, auth=auth)
+        status, data = await self._post(f"{self.base_url}/message", json=body, headers=auth)
         if status in (200, 201, 202) and isinstance(data, dict) and data.get("id"):
             return str(data["id"])
         raise SmsSendError(f"http {status}", permanent=400 <= status < 500 and status != 429)

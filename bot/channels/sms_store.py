@@ -161,14 +161,6 @@ class SmsStore:
             person.sent_today += 1
             return True
 
-    async def forget_person(self, pseudonym: str) -> None:
-        """After DELETE: nothing of this number stays here, not even the notice flag."""
-        async with self._db() as session, session.begin():
-            await session.execute(delete(SmsPerson).where(SmsPerson.pseudonym == pseudonym))
-            await session.execute(
-                update(SmsOutbound).where(SmsOutbound.pseudonym == pseudonym).values(body_enc=None)
-            )
-
     # --- long messages delivered in parts ------------------------------------------------------
 
     async def add_part(self, sender_key: str, sms: IncomingSms) -> IncomingSms | None:
@@ -241,14 +233,21 @@ class SmsStore:
 
     async def record_sent(
         self,
-        *args: object,
-        **options: object,
+        provider: str,
+        message_id: str | None,
+        pseudonym: str,
+        recipient: str,
+        text: str,
+        segments: int,
+        *,
+        failed: str | None = None,
     ) -> bool:
         """`_record_sent`, run again when a delivery report inserted the same row meanwhile."""
+        arguments = (provider, message_id, pseudonym, recipient, text, segments)
         try:
-            return await self._record_sent(*args, **options)  # type: ignore[arg-type]
+            return await self._record_sent(*arguments, failed=failed)
         except IntegrityError:
-            return await self._record_sent(*args, **options)  # type: ignore[arg-type]
+            return await self._record_sent(*arguments, failed=failed)
 
     async def _record_sent(
         self,

@@ -215,7 +215,7 @@ class FakeSmsProvider:
         )
 
     async def _twilio(self, request: web.Request) -> web.Response:
-        expected = aiohttp.BasicAuth(TWILIO_SID, TWILIO_TOKEN).encode()
+        expected = aiohttp.encode_basic_auth(TWILIO_SID, TWILIO_TOKEN)
         if (
             request.match_info["sid"] != TWILIO_SID
             or request.headers.get("Authorization") != expected
@@ -257,7 +257,7 @@ class FakeSmsProvider:
         )
 
     async def _gateway(self, request: web.Request) -> web.Response:
-        expected = aiohttp.BasicAuth(GATEWAY_USER, GATEWAY_PASSWORD).encode()
+        expected = aiohttp.encode_basic_auth(GATEWAY_USER, GATEWAY_PASSWORD)
         if request.headers.get("Authorization") != expected:
             return web.json_response({"message": "Unauthorized"}, status=401)
         if self.unavailable:
