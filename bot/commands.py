@@ -6,26 +6,15 @@ with the engine; a handler gets the turn and the text after the command.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from rapidfuzz import distance, process
 
 from bot.flow.account import show_status
 from bot.flow.driver import advance, ask_step
-from bot.flow.turn import Turn
+from bot.flow.opening import welcome
+from bot.flow.turn import CommandHandler, Turn
 from reports.references import normalise_reference
 
-CommandHandler = Callable[[Turn, str], Awaitable[None]]
-
-
-def welcome(turn: Turn) -> None:
-    _ = turn._
-    turn.say(
-        _(
-            "Welcome. Here you can report abuses by soldiers, police or other armed forces, "
-            "safely and in your own language.\n"
-            "What you send is encrypted. We never share who you are: you can stay anonymous "
-            "and erase your data at any time with /delete. Send /help to see what I can do."
-        )
-    )
+__all__ = ["DEFAULT_COMMANDS", "CommandHandler", "welcome"]
 
 
 async def start(turn: Turn, argument: str) -> None:
@@ -74,18 +63,33 @@ async def change_language(turn: Turn, argument: str) -> None:
 
 
 async def status(turn: Turn, argument: str) -> None:
-    _ = turn._
     reference = normalise_reference(argument) if argument.strip() else None
     if argument.strip() and reference is None:
-        turn.say(
-            _(
-                "“{text}” is not a valid reference. It looks like TX-ABCD-EFGH.",
-                text=argument.strip()[:20],
-            )
-        )
+        await _not_a_reference(turn, argument.strip()[:20])
     else:
         await show_status(turn, reference)
     await _reask(turn)
+
+
+async def _not_a_reference(turn: Turn, text: str) -> None:
+    """A mistyped reference: suggest only one of this person's own reports, when one is
+    that close; never an example that looks like a real reference."""
+    _ = turn._
+    pseudonyms = turn.services.keyring.pseudonyms(turn.inbound.channel, turn.inbound.sender_id)
+    own = [view.reference for view in await turn.services.store.list_own(pseudonyms, limit=50)]
+    typed = text.upper().replace(" ", "")
+    close = process.extractOne(typed, own, scorer=distance.OSA.distance, score_cutoff=3)
+    if close is not None:
+        turn.say(
+            _(
+                "I found no report “{text}” sent from this chat. Did you mean {reference}? "
+                "Send /status {reference}",
+                text=text,
+                reference=close[0],
+            )
+        )
+    else:
+        turn.say(_("I found no report {reference} sent from this chat.", reference=text))
 
 
 async def add_details(turn: Turn, argument: str) -> None:

@@ -8,55 +8,48 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
-from bot.commands import DEFAULT_COMMANDS, CommandHandler, welcome
-from bot.flow.describe import MIN_WORDS, read_account
+from bot.commands import DEFAULT_COMMANDS
 from bot.flow.driver import advance, ask_step, finish_side_step
-from bot.flow.media import stage_media
-from bot.flow.places import describe_candidate, record_pin
-from bot.flow.registry import REPORT_STEPS, STEPS
-from bot.flow.turn import Outcome, Turn, resolve_reply
-from bot.messages import InboundMessage, OutboundMessage
-from bot.sessions import Session, SessionStore
+from bot.flow.registry import (
+    REPORT_STEP_NAMES,
+    RESUME_STEP,
+    STEPS,
+    begin,
+    impossible_location_text,
+    take_aside,
+)
+from bot.flow.turn import (
+    CommandHandler,
+    EngineServices,
+    Interceptor,
+    Outcome,
+    ProfileLookup,
+    Turn,
+    community_profile,
+    resolve_reply,
+)
+from bot.messages import IMPOSSIBLE_LOCATION, InboundMessage, OutboundMessage
+from bot.sessions import Session
 from bot.turn_records import TurnRecord
 from locales.i18n import Translator
-from nlu import Nlu
-from reports.crypto import Keyring
-from reports.storage import ReportStore
 from reports.unit import unit_of_work
 
 log = logging.getLogger(__name__)
 RECENT_IDS_KEPT = 20
-REPORT_STEP_NAMES = frozenset(step.name for step in REPORT_STEPS)
-
-
-# Looks at a message before the flow does; True means it was handled (e.g. a monitor's
-# one-message "#report" template or a file of reports).
-Interceptor = Callable[[Turn], Awaitable[bool]]
-# (reporter role, organisation) of a pseudonym: "community" unless enrolled as a monitor.
-ProfileLookup = Callable[[str], Awaitable[tuple[str, str | None]]]
-
-
-async def community_profile(pseudonym: str) -> tuple[str, str | None]:
-    return "community", None
-
-
-@dataclass
-class EngineServices:
-    """What steps may use: settings, NLU, storage, keys, sessions, and extensions."""
-
-    settings: Any
-    nlu: Nlu
-    store: ReportStore
-    keyring: Keyring
-    sessions: SessionStore
-    commands: dict[str, CommandHandler] = field(default_factory=lambda: dict(DEFAULT_COMMANDS))
-    interceptors: list[Interceptor] = field(default_factory=list)
-    reporter_profile: ProfileLookup = community_profile
+# Re-exported: channels, the app and extensions build the engine from these.
+__all__ = [
+    "CommandHandler",
+    "ConversationEngine",
+    "EngineServices",
+    "Interceptor",
+    "ProfileLookup",
+    "community_profile",
+    "split_command",
+]
 
 
 def split_command(text: str) -> tuple[str, str] | None:
@@ -72,6 +65,7 @@ class ConversationEngine:
     """Handles messages from any channel; safe to call concurrently for many senders."""
 
     def __init__(self, services: EngineServices) -> None:
+        services.commands = {**DEFAULT_COMMANDS, **services.commands}
         self.services = services
 
     def register_command(self, name: str, handler: CommandHandler) -> None:
@@ -104,6 +98,31 @@ class ConversationEngine:
             session.language_explicit = True
             await self.services.sessions.save(session)
 
+    @asynccontextmanager
+    async def _conversation(
+        self, inbound: InboundMessage, language: str | None = None
+    ) -> AsyncIterator[Turn]:
+        """The sender's session, locked for the turn and saved after it (or discarded when
+        the turn erased it); one way in for messages and for questions opened by staff."""
+        pseudonym = self.services.keyring.pseudonym(inbound.channel, inbound.sender_id)
+        async with self.services.sessions.lock(pseudonym):
+            session = await self.services.sessions.load(pseudonym) or Session(
+                pseudonym, language=language
+            )
+            if session.language is None and language:
+                spoken = language  # e.g. the language a report was sent in
+            else:
+                spoken = self._initial_language(session, inbound)
+            turn = Turn(inbound, session, self.services, Translator(spoken))
+            yield turn
+            if not turn.keep:
+                return
+            session.updated_at = time.time()
+            if session.context.pop("discard_session", False):
+                await self.services.sessions.delete(pseudonym)
+            else:
+                await self.services.sessions.save(session)
+
     async def handle(
         self, inbound: InboundMessage, record: TurnRecord | None = None
     ) -> list[OutboundMessage]:
@@ -112,18 +131,13 @@ class ConversationEngine:
         With a `record`, the turn's writes (a report, details, an erasure) and its outcome (the
         session after it, the replies) are committed in one transaction before the session
         store is written and before anything is sent (see `bot.turn_records`)."""
-        pseudonym = self.services.keyring.pseudonym(inbound.channel, inbound.sender_id)
-        async with self.services.sessions.lock(pseudonym):
-            session = await self.services.sessions.load(pseudonym) or Session(pseudonym)
-            turn = Turn(
-                inbound,
-                session,
-                self.services,
-                Translator(self._initial_language(session, inbound)),
-            )
+        async with self._conversation(inbound) as turn:
+            session = turn.session
+            pseudonym = session.pseudonym
             step_before = session.step
             if inbound.message_id and inbound.message_id in session.recent_message_ids:
                 log.info("duplicate message ignored channel=%s", inbound.channel)
+                turn.keep = False
                 return []
             database = self.services.store.engine
             async with unit_of_work(database) if record else nullcontext() as unit:
@@ -131,6 +145,7 @@ class ConversationEngine:
                     await self._dispatch(turn)
                 except Exception:
                     log.exception("turn failed channel=%s step=%s", inbound.channel, step_before)
+                    turn.keep = False
                     turn.outbound.clear()
                     _ = turn._
                     turn.say(_("Sorry, something went wrong on our side. Please send that again."))
@@ -146,13 +161,9 @@ class ConversationEngine:
                         *session.recent_message_ids[-(RECENT_IDS_KEPT - 1) :],
                         inbound.message_id,
                     ]
-                discard = bool(session.context.pop("discard_session", False))
                 if record is not None:
+                    discard = bool(session.context.get("discard_session"))
                     await record.write(unit, pseudonym, None if discard else session, turn.outbound)
-            if discard:
-                await self.services.sessions.delete(pseudonym)
-            else:
-                await self.services.sessions.save(session)
             log.info(
                 "turn channel=%s step=%s->%s replies=%d",
                 inbound.channel,
@@ -160,6 +171,23 @@ class ConversationEngine:
                 session.step,
                 len(turn.outbound),
             )
+        return turn.outbound
+
+    async def enter(
+        self,
+        channel: str,
+        sender_id: str,
+        step: str,
+        *,
+        language: str,
+        context: Mapping[str, Any] | None = None,
+    ) -> list[OutboundMessage]:
+        """Make `step` the person's current question, from outside the chat (e.g. a staff
+        question); returns the messages to send them. A report in progress is kept."""
+        inbound = InboundMessage(channel=channel, sender_id=sender_id)
+        async with self._conversation(inbound, language) as turn:
+            turn.session.context.update(context or {})
+            await ask_step(turn, step)
         return turn.outbound
 
     async def _dispatch(self, turn: Turn) -> None:
@@ -198,7 +226,7 @@ class ConversationEngine:
             and session.draft
             and idle > self.services.settings.session_resume_after_seconds
         ):
-            await ask_step(turn, "resume")
+            await ask_step(turn, RESUME_STEP)
             return
         await self._answer(turn)
 
@@ -219,43 +247,11 @@ class ConversationEngine:
 
     async def _begin(self, turn: Turn) -> None:
         """The first message of a conversation (or the first after a finished report)."""
-        session, inbound = turn.session, turn.inbound
-        text = (inbound.text or "").strip()
-        if inbound.unsupported:
+        if turn.inbound.unsupported:
             self._refuse_unsupported(turn)
             return
-        returning = session.language is not None
-        if text and len(text.split()) >= MIN_WORDS:
-            if not session.language_explicit:
-                code, _confidence = self.services.nlu.detect_language(text, inbound.language_hint)
-                if code in self.services.settings.languages:
-                    turn.set_language(code, explicit=False)
-            session.language = turn.language
-        if not returning:
-            welcome(turn)
-        if inbound.location is not None:
-            self._record_early_pin(turn)
-        if inbound.media is not None:  # a photo with a caption: both are kept
-            await stage_media(turn, inbound.media)
-        if text and len(text.split()) >= MIN_WORDS:
-            await read_account(turn, text)
-            session.answered.append("describe")
+        await begin(turn)
         await advance(turn)
-
-    def _record_early_pin(self, turn: Turn) -> None:
-        """A location shared before the place question answers it in advance."""
-        _ = turn._
-        location = turn.inbound.location
-        assert location is not None
-        nearest = self.services.nlu.reverse_geocode(location.lat, location.lon)
-        nearest_place = nearest.to_dict() if nearest else None
-        record_pin(turn.session.draft, location.lat, location.lon, nearest_place)
-        if "place" not in turn.session.answered:
-            turn.session.answered.append("place")
-        if nearest_place:
-            turn.say(
-                _("Noted: near {place}.", place=describe_candidate(nearest_place, turn.language))
-            )
 
     def _refuse_contact_card(self, turn: Turn) -> None:
         """A phone number or contact card is never kept: staff reach people only through
@@ -269,8 +265,24 @@ class ConversationEngine:
             )
         )
 
+    def _say_ambiguous(self, turn: Turn) -> None:
+        """Typed words that fit several choices: say what was understood, guess nothing."""
+        _ = turn._
+        labels = dict((choice_id, label) for choice_id, label in turn.session.pending_choices)
+        options = " / ".join(f"“{labels[choice_id]}”" for choice_id in turn.reply.ambiguous)
+        turn.say(
+            _(
+                "I understood “{text}”, which could mean {options}. Please choose one.",
+                text=turn.reply.heard or turn.reply.text or "",
+                options=options,
+            )
+        )
+
     def _refuse_unsupported(self, turn: Turn) -> None:
         _ = turn._
+        if turn.inbound.unsupported == IMPOSSIBLE_LOCATION:
+            turn.say(impossible_location_text(_))
+            return
         turn.say(
             _(
                 "Sorry, I cannot take that kind of message. Please send text, a location, "
@@ -282,7 +294,7 @@ class ConversationEngine:
         """Give the current step the person's reply and act on its outcome."""
         session = turn.session
         step = STEPS[session.step]
-        turn.reply = resolve_reply(turn.inbound, session.pending_choices)
+        turn.reply = resolve_reply(turn.inbound, session.pending_choices, step.reading(turn))
         _ = turn._
         if turn.reply.unsupported:
             self._refuse_unsupported(turn)
@@ -292,13 +304,11 @@ class ConversationEngine:
             turn.say(_("Please answer with one of the numbers shown."))
             await step.ask(turn)
             return
-        if turn.reply.location is not None and step.name in REPORT_STEP_NAMES - {"place"}:
-            self._record_early_pin(turn)
+        if turn.reply.ambiguous:
+            self._say_ambiguous(turn)
             await step.ask(turn)
             return
-        if turn.reply.media is not None and step.name not in ("media", "add_details"):
-            if session.step in REPORT_STEP_NAMES:
-                await stage_media(turn, turn.reply.media)
+        if await take_aside(turn, step.name, step.name in REPORT_STEP_NAMES):
             await step.ask(turn)
             return
         said = len(turn.outbound)
@@ -310,6 +320,11 @@ class ConversationEngine:
                 await advance(turn)
             else:
                 await finish_side_step(turn)
+        elif outcome is Outcome.NEXT:
+            if turn.next_step:
+                await ask_step(turn, turn.next_step)
+            else:
+                await advance(turn)
         elif outcome is Outcome.STAY:
             await step.ask(turn)
         elif outcome is Outcome.REPROMPT:

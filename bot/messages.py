@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 MEDIA_KINDS: tuple[str, ...] = ("photo", "voice", "audio", "video", "document")
+# InboundMessage.unsupported of a pin no place on Earth has (NaN, latitude 999...)
+IMPOSSIBLE_LOCATION = "impossible_location"
 
 
 def _now() -> datetime:
@@ -26,6 +28,12 @@ class Location:
     lat: float
     lon: float
     name: str | None = None
+
+    @property
+    def possible(self) -> bool:
+        """A point on Earth: finite, latitude within ±90 and longitude within ±180. Channels
+        refuse any other pin, which would be stored as an exact place with a broken map."""
+        return -90.0 <= self.lat <= 90.0 and -180.0 <= self.lon <= 180.0  # false for NaN
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.draft import Draft
 from reports.crypto import Keyring
 
 LOCK_PREFIX = "tocsin:lock:session:"
@@ -34,7 +35,7 @@ class Session:
     step: str | None = None
     mode: str | None = None  # a sub-state of the step (e.g. "pick" after "No" on a confirmation)
     pending_choices: list[str] = field(default_factory=list)
-    draft: dict[str, Any] = field(default_factory=dict)
+    draft: Draft = field(default_factory=Draft)
     answered: list[str] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
     failed_attempts: int = 0
@@ -42,9 +43,15 @@ class Session:
     # ids of the last messages handled, so a redelivered message is not answered twice
     recent_message_ids: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.draft, Draft):  # its saved (JSON) form
+            self.draft = Draft.from_dict(self.draft)
+
     def to_json(self) -> bytes:
         # vars(), not dataclasses.asdict: asdict deep-copies the draft on every save
-        return json.dumps(vars(self), separators=(",", ":"), default=str).encode()
+        state = dict(vars(self))
+        state["draft"] = self.draft.to_dict()
+        return json.dumps(state, separators=(",", ":"), default=str).encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> Session:
@@ -55,7 +62,7 @@ class Session:
         self.step = None
         self.mode = None
         self.pending_choices = []
-        self.draft = {}
+        self.draft = Draft()
         self.answered = []
         self.context = {}
         self.failed_attempts = 0

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from escalation import notices
 from escalation.cards import AlertCard, load_card, load_cards
 from escalation.clock import Clock, aware
 from escalation.digest import digest_text
@@ -93,6 +94,7 @@ class Dispatcher:
         """Read every job of a batch in one transaction; alerts shared by jobs are read once."""
         prepared: dict[int, Job | Exception | None] = {}
         async with self.sessions() as session, session.begin():
+            session.info["tocsin_batch"] = {row.id for row in rows}
             alert_ids = sorted({row.alert_id for row in rows if row.alert_id is not None})
             cards: dict[int, AlertCard | None] = dict(await load_cards(session, alert_ids))
             for row in rows:
@@ -172,6 +174,12 @@ class Dispatcher:
             since = datetime.fromisoformat(job.payload["since"])
             job.text = await digest_text(session, since, job.language)
         elif kind == "reporter":
+            if row.purpose == notices.PURPOSE:
+                turn = await notices.turn_of(session, row, session.info.get("tocsin_batch", ()))
+                if turn is notices.Turn.WAIT:
+                    raise NotReady()
+                if turn is notices.Turn.DROP:
+                    return None
             report = await session.get(Report, int(address))
             if report is None or report.erased:
                 return None

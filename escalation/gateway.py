@@ -104,20 +104,48 @@ class EscalationGateway:
         if action == "ask":
             return await self._open_question(channel, chat_id, user_id, alert_id)
         name = await self._staff_name(chat_id, user_id)
-        references = await self._apply(alert_id, action, name)
+        references = await self.act(alert_id, action, name, f"staff:{channel}:{user_id}")
         if references is None:
             return _("This alert no longer exists.")
-        actor = f"staff:{channel}:{user_id}"
-        for reference in references:
-            await self._move_report(reference, TARGET_STATUS[action], actor)
         log.info("staff action alert=%s action=%s user=%s", alert_id, action, user_id)
-        self.worker.waker.notify()
         return {
             "ack": _("Acknowledged."),
             "assign": _("Assigned to you."),
             "verify": _("Marked as verified."),
             "dismiss": _("Dismissed."),
         }[action]
+
+    async def act(self, alert_id: int, action: str, name: str, actor: str) -> list[str] | None:
+        """Acknowledge, assign, verify or dismiss an alert, from a button or the staff desk:
+        the alert changes, its reports move along their lifecycle, its pings are edited.
+        Returns the references of its reports, or None when the alert is gone."""
+        references = await self._apply(alert_id, action, name)
+        if references is None:
+            return None
+        for reference in references:
+            await self._move_report(reference, TARGET_STATUS[action], actor)
+        self.worker.waker.notify()
+        return references
+
+    async def ask_reporters(
+        self, alert_id: int, report_id: int, text: str, *, channel: str, asker: str, actor: str
+    ) -> list[str]:
+        """A question typed on the staff desk: relayed like a reply to "Ask reporter"; the
+        answer comes back as an addition to the report (shown on the desk)."""
+        async with self.worker.sessions() as session, session.begin():
+            question = StaffQuestion(
+                alert_id=alert_id,
+                report_id=report_id,
+                channel=channel,
+                chat_id=asker,
+                asked_by=asker,
+                state="awaiting_text",
+                created_at=self.worker.clock.now(),
+            )
+            session.add(question)
+        reached = await self._relay(question, text.strip(), actor)
+        self.worker.waker.notify()
+        return reached
 
     async def _pinged(self, alert_id: int, chat_id: str) -> bool:
         """Whether the alert was sent to this chat: a desk cannot act on a confidential alert

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from reports.models import Base, utcnow
 
-ALERT_KINDS: tuple[str, ...] = ("incident", "surge")
+ALERT_KINDS: tuple[str, ...] = ("incident", "surge", "unit")
 ALERT_STATES: tuple[str, ...] = ("open", "acknowledged", "verified", "dismissed")
 DELIVERY_STATES: tuple[str, ...] = ("pending", "sent", "failed", "skipped")
 

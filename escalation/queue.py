@@ -8,7 +8,6 @@ mid-delivery leaves rows that another worker takes once the lease has run out.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import weakref
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from escalation.models import Delivery
 from escalation.rules import DeliveryPolicy
 from escalation.statements import insert_deliveries, run_core
+from reports.group_commit import GroupCommit
 
 
 async def enqueue(
@@ -111,74 +111,59 @@ def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
     return min(policy.max_backoff, base) * random.uniform(0.8, 1.2)
 
 
-class _GroupCommit:
-    """Outcomes that finish together are written in one transaction (one fsync on SQLite);
-    each caller still returns only once its own outcome is committed."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[int, str, dict[str, Any], asyncio.Future[bool]]] = []
-        self.lock = asyncio.Lock()
-
-    async def write(
-        self, sessions: async_sessionmaker, delivery_id: int, worker_id: str, values: dict
-    ) -> bool:
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self.pending.append((delivery_id, worker_id, values, future))
-        async with self.lock:
-            if not future.done():
-                batch, self.pending = self.pending, []
-                try:
-                    await self._flush(sessions, batch)
-                except Exception as error:
-                    for *_rest, waiting in batch:
-                        if not waiting.done():
-                            waiting.set_exception(error)
-        return await future
-
-    @staticmethod
-    async def _flush(sessions: async_sessionmaker, batch: list) -> None:
-        """One transaction; outcomes with the same columns go as one executemany."""
-        shapes: dict[tuple[str, ...], list] = {}
-        for item in batch:
-            shapes.setdefault(tuple(sorted(item[2])), []).append(item)
-        results: list[tuple[asyncio.Future[bool], bool]] = []
-        async with sessions() as session, session.begin():
-            for columns, items in shapes.items():
-                statement = (
-                    update(Delivery.__table__)
-                    .where(
-                        Delivery.__table__.c.id == bindparam("row_id"),
-                        Delivery.__table__.c.claimed_by == bindparam("holder"),
-                    )
-                    .values(
-                        claimed_until=None, **{name: bindparam(f"v_{name}") for name in columns}
-                    )
-                )
-                parameters = [
-                    {"row_id": row_id, "holder": holder}
-                    | {f"v_{name}": value for name, value in values.items()}
-                    for row_id, holder, values, _waiting in items
-                ]
-                if len(parameters) == 1:
-                    result = await session.execute(statement, parameters[0])
-                    results.append((items[0][3], bool(result.rowcount)))
-                    continue
-                await session.execute(statement, parameters)
-                results.extend((waiting, True) for *_rest, waiting in items)
-        for waiting, held in results:  # only once committed
-            waiting.set_result(held)
+Settlement = tuple[int, str, dict[str, Any]]  # (delivery id, worker holding it, new values)
 
 
-# one group per session factory (so per worker and per event loop), dropped with it
-_GROUPS: weakref.WeakKeyDictionary[async_sessionmaker, _GroupCommit] = weakref.WeakKeyDictionary()
+async def _flush(sessions: async_sessionmaker, batch: list[Settlement]) -> list[bool]:
+    """One transaction for outcomes that finish together (one fsync on SQLite); outcomes with
+    the same columns go as one executemany. True where the worker still held the claim."""
+    shapes: dict[tuple[str, ...], list[int]] = {}
+    for index, (_row, _holder, values) in enumerate(batch):
+        shapes.setdefault(tuple(sorted(values)), []).append(index)
+    held = [True] * len(batch)
+    table = Delivery.__table__
+    async with sessions() as session, session.begin():
+        for columns, indexes in shapes.items():
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("row_id"), table.c.claimed_by == bindparam("holder"))
+                .values(claimed_until=None, **{name: bindparam(f"v_{name}") for name in columns})
+            )
+            parameters = [
+                {"row_id": batch[i][0], "holder": batch[i][1]}
+                | {f"v_{name}": value for name, value in batch[i][2].items()}
+                for i in indexes
+            ]
+            if len(parameters) == 1:
+                result = await session.execute(statement, parameters[0])
+                held[indexes[0]] = bool(result.rowcount)
+                continue
+            await session.execute(statement, parameters)
+    return held
+
+
+# one batched commit (reports.group_commit) per session factory, so per worker and per event
+# loop, dropped with it
+_GROUPS: weakref.WeakKeyDictionary[async_sessionmaker, GroupCommit[Settlement, bool]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def _settle(
     sessions: async_sessionmaker, delivery: Delivery, worker_id: str, **values: Any
 ) -> bool:
-    """Record an outcome, only if this worker still holds the claim."""
-    group = _GROUPS.setdefault(sessions, _GroupCommit())
-    return await group.write(sessions, delivery.id, worker_id, values)
+    """Record an outcome, only if this worker still holds the claim; returns once committed."""
+    group = _GROUPS.get(sessions)
+    if group is None:
+        factory = weakref.ref(sessions)
+
+        async def flush(batch: list[Settlement]) -> list[bool]:
+            live = factory()
+            assert live is not None, "settled after its session factory was dropped"
+            return await _flush(live, batch)
+
+        group = _GROUPS[sessions] = GroupCommit(flush)
+    return await group.submit((delivery.id, worker_id, values))
 
 
 async def mark_sent(

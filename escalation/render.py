@@ -121,6 +121,19 @@ def render_text(card: AlertCard, language: str, reminder_after: int | None = Non
         )
         lines.append(_state_line(card, _))
         return "\n".join(lines)
+    if card.kind == "unit":
+        lines.append(
+            "🪖 "
+            + _(
+                "Supported unit {unit} named in {count} reports in the window; its threshold "
+                "is {threshold}.",
+                unit=card.supported_unit or "-",
+                count=card.report_count,
+                threshold=f"{card.surge_expected or 0:.0f}",
+            )
+        )
+        lines.append(_state_line(card, _))
+        return "\n".join(lines)
     lines.append(_headline(card, _))
     references = card.references
     if references:
@@ -182,6 +195,10 @@ def email_subject(card: AlertCard, language: str) -> str:
     severity = label(SEVERITY_LABELS, card.severity, _)
     if card.kind == "surge":
         return "[Tocsin] " + _("Surge of reports in {area}", area=card.admin_area or "-")
+    if card.kind == "unit":
+        return "[Tocsin] " + _(
+            "Supported unit over its threshold: {unit}", unit=card.supported_unit or "-"
+        )
     if card.confidential:
         return "[Tocsin] " + _("Confidential report ({severity})", severity=severity)
     reference = card.references[0] if card.references else ""

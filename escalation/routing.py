@@ -17,14 +17,15 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from escalation import statements
+from escalation import notices, statements
 from escalation.clock import Clock
 from escalation.clustering import Placed, incident_candidates, pick_incident
 from escalation.models import Alert, AlertReport, StaffQuestion
 from escalation.queue import enqueue, enqueue_many
 from escalation.rules import AlertFacts, RuleSet, matching_rules
 from escalation.surge import SurgeReading, read_area, record_surge
-from escalation.units import UnitRegistry, fold
+from escalation.unit_threshold import record_unit_threshold
+from escalation.units import Unit, UnitRegistry, fold
 from nlu.taxonomy import SEVERITIES
 from reports.crypto import Keyring
 from reports.models import OutboxEvent, Report, ReportAddition
@@ -59,6 +60,9 @@ class Policy:
         perpetrator does not make "EUTM instructors were there" less confidential)."""
         rules = self.ruleset.confidentiality
         if row.category in rules.categories or row.perpetrator in rules.perpetrators:
+            return True
+        # the NLU's reading counts even when the person then picked another category
+        if row.confidential_reading or set(row.categories or ()) & set(rules.categories):
             return True
         for text in texts:
             folded = f" {fold(text or '')} "
@@ -98,6 +102,7 @@ def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
         category=alert.category,
         severity=alert.severity,
         confidential=alert.confidential,
+        categories=tuple(row.categories or ()) if row else (),
         immediate_danger=row.immediate_danger if row else None,
         country=alert.country,
         admin_area=alert.admin_area,
@@ -286,10 +291,13 @@ class EventProcessor:
         row = await session.get(Report, event.report_id)
         if row is None or row.erased or row.id in session.info.get("tocsin_routed", ()):
             return
+        if row.relevant is False:
+            log.info("report kept unrouted report=%s: read as not an incident", row.id)
+            return
         session.info.setdefault("tocsin_routed", set()).add(row.id)
         known = session.info.get("tocsin_texts", {}).get(row.id)
         perpetrator_text, description = known or self.policy.texts(row)
-        unit = self.policy.units.match(perpetrator_text or description, row.country)
+        unit = self.policy.units.match_any((perpetrator_text, description), row.country)
         confidential = self.policy.is_confidential(row, perpetrator_text, description)
         if confidential:
             session.info.setdefault("tocsin_confidential", set()).add(row.id)
@@ -324,6 +332,19 @@ class EventProcessor:
         )
         if not confidential:  # a surge alert is for non-confidential staff
             await self._check_surge(session, row, now)
+        if unit is not None and unit.threshold is not None and not confidential:
+            await self._check_unit(session, unit, now)
+
+    async def _check_unit(self, session: AsyncSession, unit: Unit, now: datetime) -> None:
+        recorded = await record_unit_threshold(session, unit, now)
+        if recorded is None:
+            return
+        alert, created = recorded
+        if created:
+            log.info("unit threshold alert=%s unit=%s", alert.id, unit.id)
+            await apply_rules(session, self.policy.ruleset, alert, None, now)
+        elif alert.version > 1:
+            await queue_updates(session, alert, now)
 
     @staticmethod
     def _new_alert(row: Report, confidential: bool, unit: str | None, now: datetime) -> Alert:
@@ -414,14 +435,12 @@ class EventProcessor:
         status = str(event.payload.get("status", ""))
         if row is None or row.erased or not row.consent_followup or not status:
             return
+        target, key = f"reporter:{row.id}", f"notice:{row.id}:{status}"
+        await notices.supersede_older(session, target, key, now)
         await enqueue(
-            session,
-            target=f"reporter:{row.id}",
-            purpose="notice",
-            dedupe_key=f"notice:{row.id}:{status}",
-            now=now,
+            session, target=target, purpose="notice", dedupe_key=key, now=now,
             payload={"status": status},
-        )
+        )  # fmt: skip
 
     async def on_updated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         if event.payload.get("kind") == "answer":
@@ -447,6 +466,9 @@ class EventProcessor:
             )
         ).scalar_one_or_none()
         if question is None:
+            return
+        if question.channel == "web":  # the staff desk shows answers on the case page
+            question.state = "answered"
             return
         additions = (
             await session.execute(

@@ -106,7 +106,7 @@ class Target(_Strict):
 class Match(_Strict):
     """Facts an alert must have for a rule to apply; an absent key matches anything."""
 
-    kind: Literal["incident", "surge"] = "incident"
+    kind: Literal["incident", "surge", "unit"] = "incident"
     categories: list[str] | None = None
     severity: list[str] | None = None
     min_severity: str | None = None
@@ -331,6 +331,8 @@ class AlertFacts:
     supported_unit: str | None = None
     cluster_size: int = 1
     source_reliability: str | None = None
+    # every category of the report that just joined (a story may tell several acts)
+    categories: tuple[str, ...] = ()
 
 
 def _in(value: str | None, allowed: list[str] | None, fold: bool = False) -> bool:
@@ -350,7 +352,8 @@ def rule_matches(rule: Rule, facts: AlertFacts) -> bool:
         return False
     rank = SEVERITIES.index
     checks = (
-        _in(facts.category, match.categories),
+        match.categories is None
+        or any(c in match.categories for c in (facts.category, *facts.categories)),
         _in(facts.severity, match.severity),
         match.min_severity is None or rank(facts.severity) >= rank(match.min_severity),
         match.immediate_danger is None or bool(facts.immediate_danger) == match.immediate_danger,

@@ -1,7 +1,8 @@
 """The registry of supported security-force units, and matching a report against it.
 
 Units that receive support (training, equipment, funding) must be watched closely: a report
-whose perpetrator description names one is flagged on its alert and can be routed by the rules.
+whose perpetrator detail or account names one is flagged on its alert and can be routed by the
+rules.
 Names are compared folded (case, accents, punctuation ignored) on word boundaries, so "8e
 GTIA" matches "les soldats du 8E GTIA" but "GTIA 8" does not match "GTIA 81".
 """
@@ -10,13 +11,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from escalation.loading import RulesError, describe
+from escalation.rules import Duration
+
+
+class Threshold(BaseModel):
+    """So many reports naming the unit within the window raise a staff alert of their own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reports: int = Field(ge=1)
+    window: Duration = timedelta(days=30)
 
 
 class Unit(BaseModel):
@@ -26,6 +39,7 @@ class Unit(BaseModel):
     name: str
     country: str | None = None
     aliases: list[str] = []
+    threshold: Threshold | None = None
 
 
 class _Registry(BaseModel):
@@ -64,6 +78,17 @@ class UnitRegistry:
             if unit.country and country and unit.country.upper() != country.upper():
                 continue
             if pattern.search(folded):
+                return unit
+        return None
+
+
+    def match_any(self, texts: Iterable[str | None], country: str | None = None) -> Unit | None:
+        """The first unit named in any of the texts: a person names a unit in the account
+        ("Soldiers of the 8e GTIA ...") as often as in the perpetrator detail or a monitor's
+        `who`, and the NLU may keep only "Soldiers" as the perpetrator."""
+        for text in texts:
+            unit = self.match(text, country)
+            if unit is not None:
                 return unit
         return None
 

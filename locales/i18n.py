@@ -34,8 +34,13 @@ def N_(message: str) -> str:
     return message
 
 
-def catalogue_path(language: str) -> Path:
-    return LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with plural forms for extraction; `Translator.plural` picks the form."""
+    return singular, plural
+
+
+def catalogue_path(language: str, domain: str = DOMAIN) -> Path:
+    return LOCALES_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def available_languages() -> list[str]:
@@ -45,9 +50,12 @@ def available_languages() -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def translations(language: str) -> gettext.NullTranslations:
-    """The compiled catalogue of `language`, or identity when there is none."""
-    path = catalogue_path(language)
+def translations(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The compiled catalogue of `language` in `domain`, or identity when there is none.
+
+    `messages` is the conversation's domain; the staff desk has its own (`staff`), with
+    fewer languages."""
+    path = catalogue_path(language, domain)
     if not path.exists():
         return gettext.NullTranslations()
     with path.open("rb") as handle:
@@ -61,9 +69,9 @@ def translations(language: str) -> gettext.NullTranslations:
 class Translator:
     """`_()` for one language, with named placeholders filled after translation."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, domain: str = DOMAIN) -> None:
         self.language = language
-        self._catalogue = translations(language)
+        self._catalogue = translations(language, domain)
 
     def __call__(self, message: str, **values: object) -> str:
         text = self._catalogue.gettext(message)

@@ -6,7 +6,7 @@ so a new language needs only a catalogue.
 
 from __future__ import annotations
 
-from locales.i18n import N_, Translator
+from locales.i18n import N_, N_plural, Translator
 
 CATEGORY_LABELS: dict[str, str] = {
     "killing": N_("Killing or wounding"),
@@ -74,6 +74,23 @@ GROUP_LABELS: dict[str, str] = {
     "journalist_hrd": N_("journalists or activists"),
 }
 
+# "{count} women" with the plural forms of each language (gettext's ngettext).
+GROUP_COUNTS: dict[str, tuple[str, str]] = {
+    "women": N_plural("{count} woman", "{count} women"),
+    "men": N_plural("{count} man", "{count} men"),
+    "children": N_plural("{count} child", "{count} children"),
+    "elderly": N_plural("{count} elderly person", "{count} elderly people"),
+    "disabled": N_plural("{count} person with disabilities", "{count} people with disabilities"),
+    "minority": N_plural("{count} member of a minority", "{count} members of a minority"),
+    "refugee_idp": N_plural(
+        "{count} refugee or displaced person", "{count} refugees or displaced people"
+    ),
+    "journalist_hrd": N_plural(
+        "{count} journalist or activist", "{count} journalists or activists"
+    ),
+}
+PEOPLE_COUNT = N_plural("{count} person", "{count} people")
+
 STATUS_LABELS: dict[str, str] = {
     "received": N_("received"),
     "triaged": N_("being reviewed"),
@@ -104,8 +121,11 @@ def describe_groups(groups: dict[str, int | None], victims: int | None, _: Trans
     """ "3 women, children" style summary of who was affected."""
     parts = []
     for group, count in groups.items():
-        name = label(GROUP_LABELS, group, _)
-        parts.append(f"{count} {name}" if count else name)
+        if count and group in GROUP_COUNTS:
+            parts.append(_.plural(*GROUP_COUNTS[group], count))
+        else:
+            name = label(GROUP_LABELS, group, _)
+            parts.append(f"{count} {name}" if count else name)
     if victims and not any(groups.values()):
-        parts.insert(0, _("{count} people", count=victims))
+        parts.insert(0, _.plural(*PEOPLE_COUNT, victims))
     return ", ".join(parts) if parts else _("not given")

@@ -131,3 +131,16 @@ def translated_names() -> dict[str, list[str]]:
                 if spelling not in spellings:
                     spellings.append(spelling)
     return names
+
+
+def translated_names_by_language() -> dict[str, list[tuple[str, str]]]:
+    """ISO alpha-2 -> (language, CLDR name) for each of NAME_LANGUAGES: what a country is
+    called in the person's own language ("Tchad" in French, "تشاد" in Arabic)."""
+    from babel import Locale
+
+    names: dict[str, list[tuple[str, str]]] = {}
+    for language in NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha():
+                names.setdefault(code, []).append((language, name.split(" - ")[0]))
+    return names

@@ -13,19 +13,26 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from nlu.classifier import LinearModel
+from nlu.extraction.nationality import is_foreign
 from nlu.extraction.perpetrator import parse_perpetrator as read_perpetrator
 from nlu.extraction.victims import parse_victims as read_victims
 from nlu.extraction.weapons import parse_weapons
 from nlu.extraction.when import parse_when as read_when
 from nlu.gazetteer import Gazetteer
+from nlu.gazetteer_import import imported_files
 from nlu.geotagger import Geotagger
 from nlu.language import LanguageDetector
 from nlu.models import load_classifier, load_common_words
+from nlu.place_names import LazyPlaceNames
 from nlu.precedence import apply_precedence
 from nlu.rasa import RasaClient
+from nlu.reading import read
 from nlu.result import Analysis, Classification, PlaceCandidate, TimeReading, VictimReading
+from nlu.text import fold
 
 DETECTION_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
+# Readings a named national force abroad turns into `foreign_forces` (nlu.extraction.nationality)
+NATIONAL_TYPES = frozenset({None, "army", "police", "unknown"})
 
 
 class Nlu:
@@ -37,6 +44,8 @@ class Nlu:
       - `cache_dir`: where trained artefacts and gazetteer indexes are cached by data hash.
       - `rasa_url`: an optional Rasa server asked first by `analyze`.
       - `extra_gazetteer`: an optional GeoNames-format TSV of extra places.
+      - `gazetteer_dir`: the directory `tocsin gazetteer import` writes (country files and
+        alternate names); absent or empty means the shipped gazetteer alone.
       - `warm_up`: load the k-d tree and dateparser in a background thread (default).
     """
 
@@ -48,13 +57,17 @@ class Nlu:
         cache_dir: Path | None = None,
         rasa_url: str | None = None,
         extra_gazetteer: Path | None = None,
+        gazetteer_dir: Path | None = None,
         warm_up: bool = True,
     ) -> None:
         self.languages = tuple(dict.fromkeys(code.lower() for code in languages))
         self.countries = tuple(c.upper() for c in countries) if countries else None
         self._language = LanguageDetector(self.languages)
         self._model: LinearModel = load_classifier(cache_dir)
-        gazetteer = Gazetteer.load(cache_dir, extra_gazetteer, self.countries)
+        dumps, names_files = imported_files(gazetteer_dir)
+        extras = [*dumps, *([extra_gazetteer] if extra_gazetteer else [])]
+        gazetteer = Gazetteer.load(cache_dir, extras, self.countries, names_files)
+        self._place_names = LazyPlaceNames(cache_dir, [*extras, *names_files])
         self._geotagger = Geotagger(
             gazetteer, countries=self.countries, common_words=load_common_words(cache_dir)
         )
@@ -65,8 +78,14 @@ class Nlu:
         if warm_up:
             threading.Thread(target=self._warm_up, name="nlu-warm-up", daemon=True).start()
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The loaded place index (for `tocsin gazetteer info`)."""
+        return self._geotagger.gazetteer
+
     def _warm_up(self) -> None:
         self._geotagger.gazetteer.build_spatial_index()
+        self._place_names.load()  # built once per data change (seconds), then a file read
         for language in self.languages:
             read_when("warm up", datetime.now(UTC), language)  # loads dateparser for `language`
 
@@ -92,6 +111,10 @@ class Nlu:
         if classification is None:
             classification = self._classify(text, weapons)
         perpetrator, perpetrator_text = self.parse_perpetrator(text, language=reading_language)
+        places = tuple(self.geotag(text, language=reading_language, near=near))
+        if perpetrator in NATIONAL_TYPES and places and is_foreign(text, places[0].country):
+            perpetrator = "foreign_forces"
+        classification, reading = read(fold(text), classification, perpetrator)
         victims = self.parse_victims(text, language=reading_language)
         return Analysis(
             language=language,
@@ -104,9 +127,13 @@ class Nlu:
             affected_groups=victims.groups,
             victims=victims.total,
             when=self.parse_when(text, language=reading_language, now=now),
-            places=tuple(self.geotag(text, language=reading_language, near=near)),
+            places=places,
             weapons=weapons,
             backend=backend,
+            categories=reading.categories,
+            confidential=reading.confidential,
+            relevant=reading.relevant,
+            relevance=reading.relevance,
         )
 
     async def aclose(self) -> None:
@@ -138,6 +165,14 @@ class Nlu:
         """Candidates for the places named in `text` (a bare place name or a sentence),
         best first, scored in [0, 1]."""
         return self._geotagger.geotag(text, near=near, limit=limit, language=language)
+
+    def place_names(self, place: PlaceCandidate, language: str) -> list[str]:
+        """The names of `place` in `language` (ISO 639-1), most usual first, e.g. ["تمبكتو"]
+        for Timbuktu in "ar" or ["Tombouctou"] in "fr"; [] when the data has none (show
+        `place.name` then). Found by the place's GeoNames id: shipped Arabic-script names,
+        country names in every shipped language, and imported alternateNames files
+        (`tocsin gazetteer import alternateNamesV2.txt`). The first call loads a small index."""
+        return self._place_names.names(place.geonameid, language)
 
     def reverse_geocode(self, lat: float, lon: float) -> PlaceCandidate | None:
         """The nearest populated place (with admin area and country) to a location pin."""

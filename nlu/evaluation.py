@@ -44,6 +44,12 @@ class Scores:
     language_hits: list[bool] = field(default_factory=list)
     geo_errors_km: list[float] = field(default_factory=list)
     perpetrator_hits: list[bool] = field(default_factory=list)
+    # (gold, read) of: confidentiality, "not relevant", sexual violence among the categories
+    confidential_pairs: list[tuple[bool, bool]] = field(default_factory=list)
+    irrelevant_pairs: list[tuple[bool, bool]] = field(default_factory=list)
+    sexual_pairs: list[tuple[bool, bool]] = field(default_factory=list)
+    # per record with gold `categories`: the share of them that the reading kept
+    categories_kept: list[float] = field(default_factory=list)
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # this process only: honest on a busy machine
     n: int = 0
@@ -60,6 +66,22 @@ class Scores:
             # Nothing named reads as "unknown", as in the taxonomy.
             read = analysis.perpetrator or "unknown"
             self.perpetrator_hits.append(read == record["perpetrator"])
+        self._add_reading(record, analysis)
+
+    def _add_reading(self, record: dict[str, Any], analysis: Analysis) -> None:
+        """Confidentiality, relevance and multi-label figures of one record."""
+        categories = set(analysis.categories or (analysis.category,))
+        gold = gold_categories(record)
+        if gold:
+            self.sexual_pairs.append(("sexual_violence" in gold, "sexual_violence" in categories))
+            found = len(gold & categories) / len(gold)
+            if record.get("categories"):
+                self.categories_kept.append(found)
+        confidential = gold_confidential(record)
+        if confidential is not None:
+            self.confidential_pairs.append((confidential, analysis.confidential))
+        if isinstance(record.get("relevant"), bool):
+            self.irrelevant_pairs.append((not record["relevant"], not analysis.relevant))
 
     def report(self) -> dict[str, Any]:
         """The figures, in the JSON shape of spec/interfaces.md (and a confusion matrix)."""
@@ -84,11 +106,51 @@ class Scores:
                 "n": len(self.perpetrator_hits),
                 "accuracy": _ratio(sum(self.perpetrator_hits), len(self.perpetrator_hits)),
             },
+            "confidential": binary_figures(self.confidential_pairs),
+            "sexual_violence": binary_figures(self.sexual_pairs),
+            "relevance": binary_figures(self.irrelevant_pairs),
+            "categories_kept": {
+                "n": len(self.categories_kept),
+                "mean_recall": _ratio(sum(self.categories_kept), len(self.categories_kept)),
+            },
             "texts_per_second": round(self.n / self.seconds, 1) if self.seconds else None,
             "texts_per_cpu_second": round(self.n / self.cpu_seconds, 1)
             if self.cpu_seconds
             else None,
         }
+
+
+def gold_categories(record: dict[str, Any]) -> set[str]:
+    """The record's categories: `categories` when given, else its one `category`."""
+    listed = record.get("categories")
+    if isinstance(listed, list) and listed:
+        return {str(c) for c in listed}
+    return {str(record["category"])} if record.get("category") is not None else set()
+
+
+def gold_confidential(record: dict[str, Any]) -> bool | None:
+    """An explicit `confidential`; else true for sexual violence or foreign / EU-mission
+    perpetrators (DESIGN's confidential route), false for other labelled incidents."""
+    if isinstance(record.get("confidential"), bool):
+        return bool(record["confidential"])
+    if record.get("category") is None:
+        return None
+    return "sexual_violence" in gold_categories(record) or record.get("perpetrator") == (
+        "foreign_forces"
+    )
+
+
+def binary_figures(pairs: list[tuple[bool, bool]]) -> dict[str, Any]:
+    """Precision and recall of the positive class; `n` records, `positives` in gold."""
+    tp = sum(1 for gold, read in pairs if gold and read)
+    predicted = sum(1 for _, read in pairs if read)
+    positives = sum(1 for gold, _ in pairs if gold)
+    return {
+        "n": len(pairs),
+        "positives": positives,
+        "precision": _ratio(tp, predicted),
+        "recall": _ratio(tp, positives),
+    }
 
 
 def _geo_error(record: dict[str, Any], analysis: Analysis) -> float:
@@ -166,6 +228,13 @@ async def evaluate(nlu: Any, records: Iterable[dict[str, Any]]) -> dict[str, Any
     return scores.report()
 
 
+def _binary_line(name: str, figures: dict[str, Any]) -> str:
+    return (
+        f"{name}: precision {figures['precision']}   recall {figures['recall']}"
+        f"   (n={figures['n']}, positives={figures['positives']})"
+    )
+
+
 def format_report(report: dict[str, Any]) -> str:
     """The figures as text, with the confusion matrix (rows gold, columns predicted)."""
     category = report["category"]
@@ -175,6 +244,10 @@ def format_report(report: dict[str, Any]) -> str:
         f"language accuracy: {report['language']['accuracy']}",
         f"perpetrator accuracy: {report['perpetrator']['accuracy']}"
         f"   (n={report['perpetrator']['n']})",
+        *(_binary_line(name, report[name]) for name in ("confidential", "sexual_violence")),
+        _binary_line("not relevant", report["relevance"]),
+        f"categories kept (records with several): {report['categories_kept']['mean_recall']}"
+        f"   (n={report['categories_kept']['n']})",
         f"geo (n={report['geo']['n']}): acc@161km {report['geo']['acc_161km']}"
         f"   median error {report['geo']['median_km']} km",
         f"texts per second: {report['texts_per_second']}"

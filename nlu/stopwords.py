@@ -38,6 +38,10 @@ leo usiku asubuhi jioni habari jambo asante sana ndiyo hapana mimi wewe yeye sis
 الى على عن مع هذا هذه ذلك تلك هو هي هم نحن انا انت قد لقد كان كانت تم الذي التي امس اليوم
 الليل صباح مساء قريه مدينه سوق مدرسه بيت منزل منازل الناس الجيش الشرطه جنود مرحبا شكرا
 السلام عليكم نعم لا
+border frontier checkpoint barracks prison jail bridge well mine frontiere caserne barrage
+prison pont puits mine frontera cuartel reten carcel puente pozo mina campamento fronteira
+quartel cadeia ponte poco acampamento mpaka kambi kizuizi gereza daraja kisima mgodi حدود
+الحدود معسكر المعسكر حاجز الحاجز ثكنه الثكنه سجن السجن جسر الجسر بئر البئر منجم المنجم
 """
 
 

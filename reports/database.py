@@ -2,12 +2,20 @@
 
 SQLite is the embedded default and must be as durable as PostgreSQL for what we promise
 (a report acknowledged to its reporter survives a crash), so it runs in WAL mode with full
-fsync and a busy timeout. Migrations are Alembic's, run from the packaged scripts.
+fsync and a busy timeout. Its file is created readable by its owner only (mode 600, as the
+key file; SQLite gives its journal files the same mode): sealed columns aside, a row still
+holds categories and places. Statement
+parameters never appear in an error (`hide_parameters`): an exception that reaches a log
+must not quote a message id or a pseudonym. Migrations are Alembic's, run from the packaged
+scripts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +23,24 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_FILE_MODE = 0o600
+
+
+def create_private_file(path: Path) -> None:
+    """Create the database file with mode 600 before SQLite opens it (SQLite would create
+    it 644); an existing file readable by others is reported, as the key file is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            log.warning(
+                "database file %s is readable by others (mode %o); chmod 600 it", path, mode
+            )
+        return
+    with contextlib.suppress(FileExistsError):  # another process created it meanwhile
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SQLITE_FILE_MODE))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -33,10 +58,11 @@ def is_sqlite(url: str) -> bool:
 
 def create_engine(url: str, **options: Any) -> AsyncEngine:
     """An async engine for `url` with the durability settings of its backend."""
+    options.setdefault("hide_parameters", True)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(database))
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -87,6 +87,13 @@ class Report(Base):
 
     category: Mapped[str] = mapped_column(String(64), index=True)
     category_confidence: Mapped[float | None] = mapped_column(Float)
+    # every category the NLU read, primary first, kept even when the person picked another
+    categories: Mapped[list[str] | None] = mapped_column(JSON)
+    # the NLU read sexual violence or foreign / EU-mission personnel in the text
+    confidential_reading: Mapped[bool | None] = mapped_column(Boolean)
+    # False: a greeting, test, advertisement or rumour with no act; kept, not escalated
+    relevant: Mapped[bool | None] = mapped_column(Boolean)
+    relevance: Mapped[float | None] = mapped_column(Float)
     perpetrator: Mapped[str | None] = mapped_column(String(32))
     perpetrator_detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     affected_groups: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -54,6 +54,12 @@ class ReportDraft:
     source_reliability: str | None = None
     info_credibility: str | None = None
     media: list[MediaUpload] = field(default_factory=list)
+    # The NLU's reading of the description (Analysis.categories, .confidential, .relevant,
+    # .relevance): kept whatever category the person then picks.
+    categories: list[str] = field(default_factory=list)
+    confidential_reading: bool | None = None
+    relevant: bool | None = None
+    relevance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,10 @@ class ReportView:
     updated_at: datetime
     media: tuple[MediaView, ...] = ()
     additions: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    confidential_reading: bool | None = None
+    relevant: bool | None = None
+    relevance: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object of `tocsin reports list --json` (spec/interfaces.md)."""
@@ -113,6 +123,10 @@ class ReportView:
             "language": self.language,
             "category": self.category,
             "category_confidence": self.category_confidence,
+            "categories": list(self.categories or (self.category,)),
+            "confidential_reading": self.confidential_reading,
+            "relevant": self.relevant,
+            "relevance": self.relevance,
             "perpetrator": self.perpetrator,
             "perpetrator_detail": self.perpetrator_detail,
             "affected_groups": dict(self.affected_groups),

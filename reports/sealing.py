@@ -17,6 +17,11 @@ def field_context(reference: str, column: str) -> str:
     return f"{reference}/{column}"
 
 
+def all_categories(chosen: str, read: list[str]) -> list[str]:
+    """The chosen category first, then every other category the NLU read."""
+    return [chosen, *(c for c in dict.fromkeys(read) if c != chosen)]
+
+
 def seal_report(keyring: Keyring, draft: ReportDraft, reference: str, severity: str) -> Report:
     """A new Report row; contact details are kept only with consent."""
 
@@ -33,6 +38,10 @@ def seal_report(keyring: Keyring, draft: ReportDraft, reference: str, severity: 
         language=draft.language,
         category=draft.category,
         category_confidence=draft.category_confidence,
+        categories=all_categories(draft.category, draft.categories),
+        confidential_reading=draft.confidential_reading,
+        relevant=draft.relevant,
+        relevance=draft.relevance,
         perpetrator=draft.perpetrator,
         perpetrator_detail_enc=seal("perpetrator_detail", draft.perpetrator_detail),
         affected_groups=dict(draft.affected_groups),
@@ -127,6 +136,10 @@ def open_report(
             MediaView(m.id, m.kind, m.mime_type, m.size_bytes, m.sha256) for m in (media or [])
         ),
         additions=tuple(additions or ()),
+        categories=tuple(row.categories or (row.category,)),
+        confidential_reading=row.confidential_reading,
+        relevant=row.relevant,
+        relevance=row.relevance,
     )
 
 

@@ -7,7 +7,9 @@ storage time from the report's own fields and never typed in by hand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+
+SEVERITY_ORDER = ("low", "medium", "high", "critical")
 
 _HIGH_CATEGORIES = frozenset(
     {
@@ -31,14 +33,31 @@ _MEDIUM_CATEGORIES = frozenset(
 
 
 def compute_severity(
-    category: str,
+    category: str | Sequence[str],
     *,
     victims: int | None = None,
     affected_groups: Mapping[str, int | None] | None = None,
     immediate_danger: bool | None = None,
     ongoing: bool = False,
 ) -> str:
-    """`low`, `medium`, `high` or `critical`."""
+    """`low`, `medium`, `high` or `critical`; for several categories (a story telling
+    several acts), the most severe of them."""
+    if not isinstance(category, str):
+        readings = [
+            _severity(c, victims, affected_groups, immediate_danger, ongoing)
+            for c in dict.fromkeys(category)
+        ]
+        return max(readings, key=SEVERITY_ORDER.index) if readings else "low"
+    return _severity(category, victims, affected_groups, immediate_danger, ongoing)
+
+
+def _severity(
+    category: str,
+    victims: int | None,
+    affected_groups: Mapping[str, int | None] | None,
+    immediate_danger: bool | None,
+    ongoing: bool,
+) -> str:
     groups = affected_groups or {}
     children = "children" in groups
     if immediate_danger or ongoing:

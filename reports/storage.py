@@ -56,7 +56,7 @@ class ReportStore:
         `reports.unit`) the commit is the turn's own, and the reference leaves only after it.
         """
         severity = draft.severity or compute_severity(
-            draft.category,
+            [draft.category, *draft.categories],
             victims=draft.victims,
             affected_groups=draft.affected_groups,
             immediate_danger=draft.immediate_danger,
@@ -200,14 +200,18 @@ class ReportStore:
         row.updated_at = now
 
     async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
-        """Newest first, decrypted for an operator; the read is audited."""
+        """Newest first, decrypted for an operator; the read is audited: one entry per report
+        read, so "who read this report" has an answer for listings as for single reads."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
             )
             rows = list(result.scalars())
             views = [await self._full_view(session, row) for row in rows]
-            session.add(AuditEntry(actor=actor, action="listed", detail=f"{len(rows)} reports"))
+            session.add_all(
+                AuditEntry(actor=actor, action="listed", report_id=row.id, detail=row.reference)
+                for row in rows
+            )
         return views
 
     async def get_report(self, reference: str, actor: str) -> ReportView | None:
@@ -252,6 +256,22 @@ class ReportStore:
             )
             return open_report(self.keyring, row)
 
+    async def set_relevant(self, reference: str, relevant: bool, actor: str) -> ReportView:
+        """Staff overrule the NLU's triage. A report marked relevant that was kept unrouted
+        is submitted to escalation now (its `report.submitted` event is queued again)."""
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                raise StatusChangeError(f"no report {reference}")
+            previous, row.relevant = row.relevant, relevant
+            row.updated_at = self.clock.now()
+            if relevant and previous is False:
+                session.add(self._event("report.submitted", row))
+            session.add(
+                AuditEntry(actor=actor, action="relevance", report_id=row.id, detail=f"{relevant}")
+            )
+            return open_report(self.keyring, row)
+
     @staticmethod
     async def _by_reference(
         session: AsyncSession, reference: str, lock: bool = False
@@ -277,3 +297,26 @@ class ReportStore:
         context = field_context(row.reference, "addition")
         texts = [self.keyring.decrypt_text(token, context=context) or "" for token in additions]
         return open_report(self.keyring, row, media, texts)
+
+    async def set_grading(
+        self, reference: str, reliability: str | None, credibility: str | None, actor: str
+    ) -> bool:
+        """Admiralty grading of a report by staff (source A..F, information 1..6); audited."""
+        if reliability not in (None, *"ABCDEF") or credibility not in (None, *"123456"):
+            raise ValueError("grading: reliability A..F, credibility 1..6")
+        async with self._sessions() as session, session.begin():
+            row = await self._by_reference(session, reference, lock=True)
+            if row is None:
+                return False
+            row.source_reliability, row.info_credibility = reliability, credibility
+            row.updated_at = self.clock.now()
+            session.add(self._event("report.updated", row, kind="grading"))
+            session.add(
+                AuditEntry(
+                    actor=actor,
+                    action="graded",
+                    report_id=row.id,
+                    detail=f"{reliability or '-'}{credibility or '-'}",
+                )
+            )
+        return True

@@ -80,6 +80,7 @@ def build_nlu(settings: Settings) -> Nlu:
         cache_dir=settings.resolved_cache_dir,
         rasa_url=settings.rasa_url,
         extra_gazetteer=settings.extra_gazetteer,
+        gazetteer_dir=settings.resolved_gazetteer_dir,
     )
 
 

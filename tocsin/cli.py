@@ -29,10 +29,20 @@ COMMAND_MODULES = (
 )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tocsin")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tocsin", description="Community early-warning bots: report, triage, escalate."
     )
+    parser.add_argument("--version", action="version", version=f"tocsin {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for module_name in COMMAND_MODULES:
@@ -54,9 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"tocsin: invalid setting {error}", file=sys.stderr)
         return 2
-    from tocsin.logs import configure_logging
+    from tocsin.logs import configure_logging, operator_values
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, keep=operator_values(settings))
     try:
         return int(args.handler(args, settings) or 0)
     except SettingsError as error:
@@ -64,6 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        from tocsin.failures import operator_message
+
+        message = operator_message(error)
+        if message is None:
+            raise
+        print(f"tocsin: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

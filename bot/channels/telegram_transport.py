@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from aiogram.methods import DeleteWebhook, SetMyCommands, SetWebhook
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
@@ -23,12 +24,21 @@ from aiohttp import ClientError, ClientTimeout, web
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_sender import DeliveryError
 from bot.channels.telegram_updates import ALLOWED_UPDATES
+from bot.channels.webhook_body import (
+    BodyRefused,
+    UnreadableBody,
+    clean_json,
+    dumps,
+    read_body,
+    read_json,
+)
 from locales.i18n import N_, Translator
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLL_TIMEOUT_SECONDS = 25
 MAX_POLL_BACKOFF = 30.0
+MAX_UPDATE_BYTES = 1024 * 1024  # updates are small JSON; files are fetched separately
 
 COMMAND_MENU = (
     ("start", N_("Start a new report")),
@@ -92,9 +102,11 @@ async def keep_trying(
 def webhook_handler(
     channel: TelegramChannel, secret: str
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """`POST /telegram/webhook`: 401 without the secret header, 403 with a wrong one, 200 once
-    the update is committed (or ignored), 500 when it could not be (Telegram redelivers). A
-    person's button press gets its answerCallbackQuery in the 200's body."""
+    """`POST /telegram/webhook`: 401 without the secret header, 403 with a wrong one (both
+    before the body is read), 413 for a body over the limit, 408 for one too slow to arrive,
+    200 once the update is committed (or ignored, or unreadable: Telegram would redeliver a
+    poison), 500 when it could not be stored (Telegram redelivers). A person's button press
+    gets its answerCallbackQuery in the 200's body."""
     expected = secret.encode()
 
     async def handle(request: web.Request) -> web.Response:
@@ -103,11 +115,18 @@ def webhook_handler(
             return web.Response(status=401)
         if not hmac.compare_digest(given.encode(), expected):
             return web.Response(status=403)
-        raw = await request.read()
         try:
-            update = json.loads(raw)
-        except ValueError:
-            return web.Response(status=400)
+            raw = await read_body(request, MAX_UPDATE_BYTES)
+        except BodyRefused as refused:
+            log.warning("telegram update refused: %s", refused.reason)
+            return web.Response(status=refused.status)
+        try:
+            update, repaired = read_json(raw)
+        except UnreadableBody as error:  # 200: Telegram would redeliver a poison for a day
+            log.warning("telegram update unreadable, nothing stored: %s", error)
+            return web.Response(status=200)
+        if repaired:
+            raw = dumps(update)
         try:
             await channel.accept(raw, update)
         except Exception:
@@ -117,6 +136,17 @@ def webhook_handler(
         return web.json_response(answer) if answer else web.Response(status=200)
 
     return handle
+
+
+async def _accept_polled(channel: TelegramChannel, update: Any) -> None:
+    """One polled update into the inbox, its strings repaired; one nested too deep to read is
+    passed over (with a log line) rather than stopping the poller on it forever."""
+    try:
+        update, _repaired = clean_json(update)
+    except UnreadableBody as error:
+        log.warning("telegram update unreadable, nothing stored: %s", error)
+        return
+    await channel.accept(dumps(update), update)
 
 
 async def poll_updates(channel: TelegramChannel, stop: asyncio.Event) -> None:
@@ -145,8 +175,10 @@ async def poll_updates(channel: TelegramChannel, stop: asyncio.Event) -> None:
                 retry_after = (answer.get("parameters") or {}).get("retry_after")
                 raise DeliveryError(f"getUpdates {status}", retry_after)
             for update in answer["result"]:
-                await channel.accept(json.dumps(update).encode(), update)
-                offset = int(update["update_id"]) + 1
+                await _accept_polled(channel, update)
+                update_id = update.get("update_id") if isinstance(update, dict) else None
+                if type(update_id) is int:
+                    offset = update_id + 1
             delay = first_delay
         except asyncio.CancelledError:
             raise

@@ -16,7 +16,7 @@ from aiogram import types
 from pydantic import ValidationError
 
 from bot.channels.telegram_keyboard import read_callback_data
-from bot.messages import InboundMessage, Location, MediaRef
+from bot.messages import IMPOSSIBLE_LOCATION, InboundMessage, Location, MediaRef
 
 CHANNEL = "telegram"
 # the updates the bot asks Telegram for (setWebhook / getUpdates `allowed_updates`)
@@ -48,19 +48,36 @@ class Route:
 IGNORED = Route("ignored")
 
 
+MAX_TELEGRAM_ID = 2**63  # update, chat and message ids are signed 64-bit integers
+
+
+def _telegram_id(value: Any) -> int | None:
+    """An id as Telegram sends it: an integer (not a boolean) that fits 64 bits."""
+    if type(value) is int and -MAX_TELEGRAM_ID < value < MAX_TELEGRAM_ID:
+        return value
+    return None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def route_update(update: Any, staff_chats: Collection[str]) -> Route:
-    """Keep private chats and configured staff chats; ignore everything else."""
-    if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+    """Keep private chats and configured staff chats; ignore everything else, including any
+    update whose envelope has a shape Telegram never sends."""
+    if not isinstance(update, dict):
         return IGNORED
-    update_id = update["update_id"]
+    update_id = _telegram_id(update.get("update_id"))
+    if update_id is None or update_id < 0:
+        return IGNORED
     if isinstance(update.get("message"), dict):
-        chat = update["message"].get("chat") or {}
+        chat = _dict(update["message"].get("chat"))
     elif isinstance(update.get("callback_query"), dict):
-        chat = (update["callback_query"].get("message") or {}).get("chat") or {}
+        chat = _dict(_dict(update["callback_query"].get("message")).get("chat"))
     else:
         return Route("ignored", update_id)
-    chat_id = chat.get("id")
-    if not isinstance(chat_id, int):
+    chat_id = _telegram_id(chat.get("id"))
+    if chat_id is None:
         return Route("ignored", update_id)
     if str(chat_id) in staff_chats:
         return Route("staff", update_id, str(chat_id))
@@ -176,6 +193,8 @@ def read_message(message: types.Message, update_id: int, download: Download) -> 
     location = _location(message)
     text = message.text or message.caption
     unsupported = _unsupported(message)
+    if location is not None and not location.possible:
+        location, unsupported = None, IMPOSSIBLE_LOCATION
     if not (text or media or location or contact or unsupported):
         unsupported = "other"
     inbound = InboundMessage(
@@ -242,35 +261,43 @@ def read_staff(update: types.Update) -> StaffAction | StaffMessage | None:
     return None
 
 
+def _loose_pin(message: dict[str, Any]) -> tuple[Location | None, str | None]:
+    """A location field read by hand: the pin, or why it cannot be taken."""
+    if "location" not in message:
+        return None, None
+    pin = _dict(message.get("location"))
+    lat, lon = pin.get("latitude"), pin.get("longitude")
+    if type(lat) not in (int, float) or type(lon) not in (int, float):
+        return None, "location"
+    location = Location(float(lat), float(lon))
+    return (location, None) if location.possible else (None, IMPOSSIBLE_LOCATION)
+
+
 def read_loosely(payload: dict[str, Any]) -> PersonUpdate | None:
     """A private message whose shape aiogram's types refuse (a field Telegram added or dropped
-    since): its text and location still count, anything else is politely refused."""
+    since, or one of the wrong type): its text and location still count, anything else is
+    politely refused."""
     message = payload.get("message")
     if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
         return None
     text = message.get("text") or message.get("caption")
     text = text if isinstance(text, str) else None
-    pin = message.get("location") or {}
-    location = None
-    if isinstance(pin.get("latitude"), int | float) and isinstance(
-        pin.get("longitude"), int | float
-    ):
-        location = Location(float(pin["latitude"]), float(pin["longitude"]))
-    unsupported = None
-    if not (text or location):
+    location, unsupported = _loose_pin(message)
+    if not (text or location or unsupported):
         unsupported = next((name for name in UNSUPPORTED_FIELDS if name in message), "other")
-    user = message.get("from") or {}
+    user = _dict(message.get("from"))
+    language = user.get("language_code")
     inbound = InboundMessage(
         channel=CHANNEL,
         sender_id=str(message["chat"].get("id")),
         text=text,
         location=location,
         unsupported=unsupported,
-        language_hint=user.get("language_code"),
+        language_hint=language if isinstance(language, str) else None,
         message_id=str(payload.get("update_id")),
     )
-    number = message.get("message_id")
-    return PersonUpdate(inbound.sender_id, number if isinstance(number, int) else None, inbound)
+    number = _telegram_id(message.get("message_id"))
+    return PersonUpdate(inbound.sender_id, number, inbound)
 
 
 def parse_update(payload: dict[str, Any], bot: Any = None) -> types.Update | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.messages import InboundMessage, Location
+from bot.messages import IMPOSSIBLE_LOCATION, InboundMessage, Location
 
 CHANNEL = "whatsapp"
 BSUID_PATTERN = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$")
@@ -30,6 +30,12 @@ MEDIA_TYPES: dict[str, str] = {
     "document": "document",
 }
 STATUS_VALUES = frozenset({"sent", "delivered", "read", "failed"})
+KIND_PATTERN = re.compile(r"^[a-z_]{1,40}$")
+MAX_WAMID_CHARS = 128  # the outbound ledger's wamid column
+
+
+def _is_kind(value: Any) -> bool:
+    return isinstance(value, str) and KIND_PATTERN.match(value) is not None
 
 
 class PayloadError(ValueError):
@@ -105,14 +111,16 @@ class IncomingItem:
 
     @property
     def kind(self) -> str:
-        return str(self.message.get("type") or "unknown")
+        """The message type Meta names (a short lower-case word), else `unknown`."""
+        kind = self.message.get("type")
+        return kind if _is_kind(kind) else "unknown"
 
     @property
     def sent_at(self) -> datetime:
         """When the person sent it (Meta's timestamp), which opens the 24-hour window."""
         try:
             return datetime.fromtimestamp(int(self.message["timestamp"]), UTC)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
             return datetime.now(UTC)
 
 
@@ -170,55 +178,76 @@ def _message_sender(message: dict[str, Any], contacts: list[dict[str, Any]]) -> 
     return Sender(phone, bsuid)
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one: a field of the wrong type reads as
+    absent instead of failing the whole delivery."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _status(raw: dict[str, Any]) -> StatusUpdate | None:
     wamid, status = _text(raw.get("id")), raw.get("status")
-    if not wamid or status not in STATUS_VALUES:
-        return None
+    if not wamid or status not in STATUS_VALUES or len(wamid) > MAX_WAMID_CHARS:
+        return None  # an id longer than any we record cannot be one of our messages
     code = None
-    for error in raw.get("errors") or []:
-        if isinstance(error, dict) and isinstance(error.get("code"), int):
-            code = error["code"]
+    for error in _list(raw.get("errors")):
+        if isinstance(error, dict) and type(error.get("code")) is int:
+            code = error["code"] if abs(error["code"]) < 2**31 else None
             break
     return StatusUpdate(wamid, status, code)
 
 
+def _read_change(change: dict[str, Any], phone_number_id: str, delivery: Delivery) -> None:
+    value = _dict(change.get("value"))
+    metadata = _dict(value.get("metadata"))
+    if change.get("field") != "messages" or metadata.get("phone_number_id") != phone_number_id:
+        delivery.ignored += 1
+        return
+    contacts = [c for c in _list(value.get("contacts")) if isinstance(c, dict)]
+    for message in _list(value.get("messages")):
+        sender = _message_sender(message, contacts) if isinstance(message, dict) else None
+        wamid = _text(message.get("id")) if sender else None
+        if sender is None or wamid is None:
+            delivery.ignored += 1
+            continue
+        delivery.messages.append(IncomingItem(wamid, sender, phone_number_id, message))
+    for raw_status in _list(value.get("statuses")):
+        update = _status(raw_status) if isinstance(raw_status, dict) else None
+        if update is None:
+            delivery.ignored += 1
+        else:
+            delivery.statuses.append(update)
+
+
 def read_delivery(body: Any, phone_number_id: str) -> Delivery:
-    """The messages and statuses for `phone_number_id` in a parsed webhook body."""
+    """The messages and statuses for `phone_number_id` in a parsed webhook body.
+
+    Raises PayloadError only when the body is not a WhatsApp webhook at all; any part of the
+    wrong shape inside one is counted as ignored, the rest is read.
+    """
     if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":
         raise PayloadError("not a whatsapp_business_account webhook")
+    if not isinstance(body.get("entry"), list):
+        raise PayloadError("entry is not a list")
     delivery = Delivery()
-    for entry in body.get("entry") or []:
-        for change in (entry or {}).get("changes") or []:
-            value = (change or {}).get("value") or {}
-            metadata = value.get("metadata") or {}
-            if change.get("field") != "messages" or metadata.get("phone_number_id") != (
-                phone_number_id
-            ):
+    for entry in body["entry"]:
+        for change in _list(_dict(entry).get("changes")):
+            if isinstance(change, dict):
+                _read_change(change, phone_number_id, delivery)
+            else:
                 delivery.ignored += 1
-                continue
-            contacts = [c for c in value.get("contacts") or [] if isinstance(c, dict)]
-            for message in value.get("messages") or []:
-                sender = _message_sender(message, contacts) if isinstance(message, dict) else None
-                wamid = _text(message.get("id")) if sender else None
-                if sender is None or wamid is None:
-                    delivery.ignored += 1
-                    continue
-                delivery.messages.append(IncomingItem(wamid, sender, phone_number_id, message))
-            for raw_status in value.get("statuses") or []:
-                update = _status(raw_status) if isinstance(raw_status, dict) else None
-                if update is None:
-                    delivery.ignored += 1
-                else:
-                    delivery.statuses.append(update)
     return delivery
 
 
 def media_part(message: dict[str, Any]) -> MediaPart | None:
     """The file of an image, audio/voice, video or document message."""
     kind = message.get("type")
-    if kind not in MEDIA_TYPES:
+    if not isinstance(kind, str) or kind not in MEDIA_TYPES:
         return None
-    media = message.get(kind) or {}
+    media = _dict(message.get(kind))
     media_id = _text(media.get("id"))
     if media_id is None:
         return None
@@ -237,53 +266,64 @@ def media_part(message: dict[str, Any]) -> MediaPart | None:
 def _shared_contacts(message: dict[str, Any]) -> str:
     """A contact card as short text (names and numbers), for a flow that asks consent first."""
     cards = []
-    for card in message.get("contacts") or []:
-        name = ((card or {}).get("name") or {}).get("formatted_name") or ""
+    for card in _list(message.get("contacts")):
+        name = _text(_dict(_dict(card).get("name")).get("formatted_name")) or ""
         phones = ", ".join(
-            phone.get("phone") or phone.get("wa_id") or ""
-            for phone in card.get("phones") or []
+            _text(phone.get("phone")) or _text(phone.get("wa_id")) or ""
+            for phone in _list(_dict(card).get("phones"))
             if isinstance(phone, dict)
         )
         cards.append(f"{name}: {phones}".strip(": "))
     return "\n".join(cards)
 
 
-def to_inbound(item: IncomingItem, **extra: Any) -> InboundMessage:
-    """The channel-neutral message; `extra` carries what parsing cannot know (e.g. media)."""
-    message, kind = item.message, item.kind
-    fields: dict[str, Any] = {}
+def _pin(message: dict[str, Any]) -> dict[str, Any]:
+    """A location message's fields: its pin, or why it cannot be taken."""
+    location = _dict(message.get("location"))
+    try:
+        pin = Location(
+            float(location["latitude"]), float(location["longitude"]), _text(location.get("name"))
+        )
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return {"unsupported": "location"}
+    return {"location": pin} if pin.possible else {"unsupported": IMPOSSIBLE_LOCATION}
+
+
+def _content(message: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The InboundMessage fields of one message, whatever shape its parts have."""
     if message.get("errors") or kind in ("unsupported", "unknown"):
-        fields["unsupported"] = kind
-    elif kind == "text":
-        fields["text"] = _text((message.get("text") or {}).get("body"))
-    elif kind == "interactive":
-        interactive = message.get("interactive") or {}
-        reply = interactive.get(interactive.get("type") or "") or {}
-        if interactive.get("type") in ("button_reply", "list_reply") and _text(reply.get("id")):
-            fields["choice"] = reply["id"]
-        else:
-            fields["unsupported"] = f"interactive:{interactive.get('type')}"
-    elif kind == "button":  # a quick-reply button of a template message
-        fields["text"] = _text((message.get("button") or {}).get("text"))
-    elif kind == "location":
-        location = message.get("location") or {}
-        try:
-            fields["location"] = Location(
-                float(location["latitude"]),
-                float(location["longitude"]),
-                _text(location.get("name")),
-            )
-        except (KeyError, TypeError, ValueError):
-            fields["unsupported"] = "location"
-    elif kind in MEDIA_TYPES:
-        fields["text"] = _text((message.get(kind) or {}).get("caption"))
-    elif kind == "contacts":
-        fields["shared_contact"] = _shared_contacts(message) or None
-        fields["unsupported"] = "contacts"  # taken only where a flow asks for consent
-    elif kind == "request_welcome":  # the person opened the chat for the first time
-        fields["text"] = "/start"
-    else:  # reaction, sticker, order, system, and whatever Meta adds next
-        fields["unsupported"] = kind
+        return {"unsupported": kind}
+    if kind == "text":
+        return {"text": _text(_dict(message.get("text")).get("body"))}
+    if kind == "interactive":
+        interactive = _dict(message.get("interactive"))
+        reply_type = interactive.get("type")
+        reply = _dict(interactive.get(reply_type)) if isinstance(reply_type, str) else {}
+        if reply_type in ("button_reply", "list_reply") and _text(reply.get("id")):
+            return {"choice": reply["id"]}
+        shown = (
+            reply_type if isinstance(reply_type, str) and KIND_PATTERN.match(reply_type) else "?"
+        )
+        return {"unsupported": f"interactive:{shown}"}
+    if kind == "button":  # a quick-reply button of a template message
+        return {"text": _text(_dict(message.get("button")).get("text"))}
+    if kind == "location":
+        return _pin(message)
+    if kind in MEDIA_TYPES:
+        return {"text": _text(_dict(message.get(kind)).get("caption"))}
+    if kind == "contacts":  # taken only where a flow asks for consent
+        return {"shared_contact": _shared_contacts(message) or None, "unsupported": "contacts"}
+    if kind == "request_welcome":  # the person opened the chat for the first time
+        return {"text": "/start"}
+    return {"unsupported": kind}  # reaction, sticker, order, system, and what comes next
+
+
+def to_inbound(item: IncomingItem, **extra: Any) -> InboundMessage:
+    """The channel-neutral message; `extra` carries what parsing cannot know (e.g. media).
+
+    Total over every message shape: a part of the wrong type is read as absent or as content
+    the bot cannot take, so the person is always answered."""
+    fields = _content(item.message, item.kind)
     fields.update(extra)
     return InboundMessage(
         channel=CHANNEL,

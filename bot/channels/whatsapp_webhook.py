@@ -1,7 +1,11 @@
 """The WhatsApp webhook: Meta's subscription handshake and its signed deliveries.
 
 A delivery is trusted only after its `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with
-the app secret) matches in constant time; nothing is parsed before that. It is acknowledged
+the app secret) matches in constant time; nothing is parsed before that, and a request without
+a well-formed signature header is refused before its body is read. A signed body that cannot be
+read (not JSON, nested absurdly deep, a shape Meta never sends) is answered 200 with nothing
+stored and a log line: any error status would make Meta deliver the same poison for days. An
+error status is kept for what a retry can fix (the database did not answer). It is acknowledged
 with 200 only once every message in it is committed to the durable inbox and every status is
 recorded, so a crash before the answer makes Meta deliver again, and a redelivery is a no-op
 (the inbox is unique on the wamid). The conversation itself runs later, from the inbox.
@@ -11,11 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
+import re
 
 from aiohttp import web
 
+from bot.channels.webhook_body import (
+    READ_TIMEOUT_SECONDS,
+    BodyRefused,
+    UnreadableBody,
+    fixed_key,
+    read_body,
+    read_json,
+)
 from bot.channels.whatsapp_payloads import CHANNEL, PayloadError, read_delivery
 from bot.channels.whatsapp_store import WhatsAppLedger
 from bot.inbox import Inbox
@@ -25,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 MAX_BODY_BYTES = 1024 * 1024  # Meta's deliveries are small JSON; media is fetched separately
+SIGNATURE_SHAPE = re.compile(r"^sha256=[0-9a-fA-F]{64}$")
 
 
 def signature(body: bytes, app_secret: str) -> str:
@@ -35,18 +48,6 @@ def signature(body: bytes, app_secret: str) -> str:
 def signature_matches(body: bytes, header: str, app_secret: str) -> bool:
     """Constant-time comparison of the received header with the expected signature."""
     return hmac.compare_digest(signature(body, app_secret).encode(), header.strip().encode())
-
-
-async def read_limited(request: web.Request, limit: int) -> bytes | None:
-    """The raw body, or None when it is larger than `limit` (read no further than that)."""
-    if request.content_length is not None and request.content_length > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.content.iter_chunked(64 * 1024):
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 class WhatsAppWebhook:
@@ -62,6 +63,7 @@ class WhatsAppWebhook:
         ledger: WhatsAppLedger,
         keyring: Keyring,
         max_body_bytes: int = MAX_BODY_BYTES,
+        read_timeout: float = READ_TIMEOUT_SECONDS,
     ) -> None:
         self._app_secret = app_secret
         self._verify_token = verify_token
@@ -70,6 +72,7 @@ class WhatsAppWebhook:
         self._ledger = ledger
         self._keyring = keyring
         self._max_body_bytes = max_body_bytes
+        self._read_timeout = read_timeout
 
     def add_routes(self, app: web.Application, path: str = "/whatsapp/webhook") -> None:
         app.router.add_get(path, self.handshake)
@@ -88,26 +91,34 @@ class WhatsAppWebhook:
 
     async def receive(self, request: web.Request) -> web.Response:
         """Check the signature on the raw body, then accept every message before answering."""
-        body = await read_limited(request, self._max_body_bytes)
-        if body is None:
-            log.warning("whatsapp delivery refused: too large")
-            return web.Response(status=413, text="too large")
-        header = request.headers.get(SIGNATURE_HEADER)
+        header = (request.headers.get(SIGNATURE_HEADER) or "").strip()
         if not header:
             log.warning("whatsapp delivery refused: no signature")
             return web.Response(status=401, text="signature required")
+        if not SIGNATURE_SHAPE.match(header):
+            log.warning("whatsapp delivery refused: malformed signature")
+            return web.Response(status=403, text="bad signature")
+        try:
+            body = await read_body(request, self._max_body_bytes, self._read_timeout)
+        except BodyRefused as refused:
+            log.warning("whatsapp delivery refused: %s", refused.reason)
+            return web.Response(status=refused.status, text=refused.reason)
         if not signature_matches(body, header, self._app_secret):
             log.warning("whatsapp delivery refused: bad signature")
             return web.Response(status=403, text="bad signature")
         try:
-            delivery = read_delivery(json.loads(body), self._phone_number_id)
-        except (ValueError, PayloadError) as error:
-            log.warning("whatsapp delivery unreadable: %s", type(error).__name__)
-            return web.Response(status=400, text="unreadable")
+            parsed, _repaired = read_json(body)
+            delivery = read_delivery(parsed, self._phone_number_id)
+        except (UnreadableBody, PayloadError) as error:
+            log.warning("whatsapp delivery unreadable, nothing stored: %s", error)
+            return web.Response(text="ok")
+        if delivery.ignored:
+            log.info("whatsapp delivery parts ignored count=%d", delivery.ignored)
         try:
             for item in delivery.messages:
                 pseudonym = self._keyring.pseudonym(CHANNEL, item.sender.id)
-                await self._inbox.accept(CHANNEL, item.wamid, pseudonym, item.to_json())
+                key = fixed_key(item.wamid)
+                await self._inbox.accept(CHANNEL, key, pseudonym, item.to_json())
             if delivery.statuses:
                 await self._ledger.record_statuses(delivery.statuses)
         except Exception:

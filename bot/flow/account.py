@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from babel.dates import format_date
 
 from bot.flow.media import download_media
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import NO, SKIP
 from bot.messages import Choice
 from locales.labels import CATEGORY_LABELS, STATUS_LABELS, label
 from reports.records import MediaUpload
@@ -50,6 +54,8 @@ class AddDetailsStep(Step):
     """After `/add REF`: every text or file is appended to that report until "Done"."""
 
     name = "add_details"
+    meanings: ClassVar[Mapping[str, str]] = {SKIP: "done"}
+    takes_free_text = True
 
     def needed(self, session: object) -> bool:
         return False
@@ -100,6 +106,7 @@ class EraseStep(Step):
     """After `/delete`: confirm, then erase every report and the conversation itself."""
 
     name = "erase"
+    meanings: ClassVar[Mapping[str, str]] = {NO: "keep"}
 
     def needed(self, session: object) -> bool:
         return False

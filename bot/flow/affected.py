@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
+from bot.flow.counts import read_count
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import UNKNOWN
 from bot.messages import Choice
 
 MAX_ATTEMPTS = 2
@@ -12,6 +17,9 @@ MAX_ATTEMPTS = 2
 class AffectedStep(Step):
     name = "affected"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {UNKNOWN: "unknown"}
+    numbers_are_answers = True
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
@@ -27,16 +35,22 @@ class AffectedStep(Step):
         _ = turn._
         reply, draft = turn.reply, turn.draft
         if reply.choice == "unknown":
-            draft.update(affected_groups={}, victims=None)
+            draft.affected_groups, draft.victims = {}, None
             return Outcome.DONE
         if not reply.text:
             return Outcome.REPROMPT
         reading = turn.services.nlu.parse_victims(reply.text, language=turn.language)
         if reading.groups or reading.total:
-            draft.update(affected_groups=dict(reading.groups), victims=reading.total)
+            draft.affected_groups, draft.victims = dict(reading.groups), reading.total
+            return Outcome.DONE
+        count = read_count(reply.text)
+        if count is not None:
+            draft.affected_groups, draft.victims = count.groups, count.total
+            draft.affected_text = reply.text if count.vague else None
             return Outcome.DONE
         if turn.session.failed_attempts + 1 >= MAX_ATTEMPTS:
-            draft.update(affected_groups={}, victims=None, affected_text=reply.text)
+            draft.affected_groups, draft.victims = {}, None
+            draft.affected_text = reply.text
             return Outcome.DONE
         turn.say(_("Sorry, I could not read who or how many in that."))
         return Outcome.REPROMPT

@@ -17,18 +17,18 @@ class CategoryStep(Step):
 
     def _confident(self, turn: Turn) -> bool:
         draft = turn.draft
-        confidence = draft.get("category_confidence") or 0.0
+        confidence = draft.category_confidence or 0.0
         return (
-            draft.get("category") not in (None, "other")
+            draft.category not in (None, "other")
             and confidence >= turn.services.nlu.confidence_threshold
         )
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
         if turn.session.mode != PICK and self._confident(turn):
-            phrase = CATEGORY_PHRASES[turn.draft["category"]]
+            phrase = CATEGORY_PHRASES[turn.draft.category or "other"]
             incident = _(phrase)
-            force = PERPETRATOR_PHRASES.get(turn.draft.get("perpetrator") or "")
+            force = PERPETRATOR_PHRASES.get(turn.draft.perpetrator or "")
             if force:
                 text = _(
                     "It sounds like {incident} {by_force}. Is that right?",
@@ -53,7 +53,7 @@ class CategoryStep(Step):
                 return Outcome.STAY
             return Outcome.REPROMPT
         if choice and choice.startswith("cat:") and choice[4:] in CATEGORIES:
-            turn.draft["category"] = choice[4:]
-            turn.draft["category_confidence"] = 1.0
+            turn.draft.category = choice[4:]
+            turn.draft.category_confidence = 1.0
             return Outcome.DONE
         return Outcome.REPROMPT

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import NO, YES
 from bot.messages import Choice
 
 
 class ContactStep(Step):
     name = "contact"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {YES: "contact", NO: "anonymous"}
+
+    def needed(self, session: object) -> bool:
+        """Consent is given with the send choice in the summary; this question is asked
+        only when the person chooses "Follow-up" there."""
+        return False
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
@@ -27,5 +37,5 @@ class ContactStep(Step):
     async def answer(self, turn: Turn) -> Outcome:
         if turn.reply.choice not in ("contact", "anonymous"):
             return Outcome.REPROMPT
-        turn.draft["consent_followup"] = turn.reply.choice == "contact"
+        turn.draft.consent_followup = turn.reply.choice == "contact"
         return Outcome.DONE

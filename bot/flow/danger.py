@@ -12,14 +12,20 @@ class DangerStep(Step):
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
-        turn.ask(_("Is anyone in danger right now?"), yes_no(_, unknown=True))
+        turn.ask(
+            _(
+                "Is anyone in danger right now?\n(If you have photos, videos, voice messages "
+                "or documents about it, you can send them now too.)"
+            ),
+            yes_no(_, unknown=True),
+        )
 
     async def answer(self, turn: Turn) -> Outcome:
         _ = turn._
         answers = {"yes": True, "no": False, "unknown": None}
         if turn.reply.choice not in answers:
             return Outcome.REPROMPT
-        turn.draft["immediate_danger"] = answers[turn.reply.choice]
+        turn.draft.immediate_danger = answers[turn.reply.choice]
         if turn.reply.choice == "yes":
             turn.say(
                 _(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from bot.draft import Draft
+from bot.flow.review import offer_review
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
 from nlu import Analysis
@@ -14,22 +15,22 @@ PREFILLED_BY_ANALYSIS = ("when", "affected", "force")
 MIN_WORDS = 3
 
 
-def apply_analysis(draft: dict[str, Any], answered: list[str], analysis: Analysis) -> None:
+def apply_analysis(draft: Draft, answered: list[str], analysis: Analysis) -> None:
     """Copy what the NLU read into the draft, never over an answer the person gave."""
-    draft["category"] = analysis.category
-    draft["category_confidence"] = analysis.confidence
-    draft["place_candidates"] = [place.to_dict() for place in analysis.places[:5]]
+    draft.category = analysis.category
+    draft.category_confidence = analysis.confidence
+    draft.place_candidates = [place.to_dict() for place in analysis.places[:5]]
     if "force" not in answered and analysis.perpetrator and analysis.perpetrator != "unknown":
-        draft["perpetrator"] = analysis.perpetrator
-        draft["perpetrator_detail"] = analysis.perpetrator_text
+        draft.perpetrator = analysis.perpetrator
+        draft.perpetrator_detail = analysis.perpetrator_text
         answered.append("force")
     if "affected" not in answered and (analysis.affected_groups or analysis.victims):
-        draft["affected_groups"] = dict(analysis.affected_groups)
-        draft["victims"] = analysis.victims
+        draft.affected_groups = dict(analysis.affected_groups)
+        draft.victims = analysis.victims
         answered.append("affected")
     if "when" not in answered and analysis.when is not None:
-        draft["occurred_at"] = analysis.when.at.isoformat()
-        draft["occurred_precision"] = analysis.when.precision
+        draft.occurred_at = analysis.when.at.isoformat()
+        draft.occurred_precision = analysis.when.precision
         answered.append("when")
 
 
@@ -39,15 +40,17 @@ async def read_account(turn: Turn, text: str) -> None:
     analysis = await turn.services.nlu.analyze(
         text, language_hint=turn.language, now=received, near=None
     )
-    turn.draft["description"] = text
+    turn.draft.description = text
     apply_analysis(turn.draft, turn.session.answered, analysis)
     if "category" in turn.session.answered:
         turn.session.answered.remove("category")  # a new account is confirmed again
+    offer_review(turn)
 
 
 class DescribeStep(Step):
     name = "describe"
     editable = True
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._

@@ -8,9 +8,13 @@ the reporter never sees who asked. A report in progress is resumed after the ans
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any, ClassVar, Protocol
+
+from bot.direction import isolate_left_to_right
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
-from bot.messages import Choice, InboundMessage, OutboundMessage
+from bot.messages import Choice, OutboundMessage
 from bot.sessions import Session
 from locales.i18n import Translator
 from locales.labels import STATUS_LABELS, label
@@ -22,6 +26,8 @@ class StaffQuestionStep(Step):
     """Shows the staff question and takes one answer (or a refusal)."""
 
     name = STEP_NAME
+    meanings: ClassVar[Mapping[str, str]] = {}  # "I don't know" is an answer for the staff to read
+    takes_free_text = True
 
     def needed(self, session: object) -> bool:
         return False
@@ -68,36 +74,36 @@ def _forget(session: Session) -> None:
     session.context.pop("question_reference", None)
 
 
+class QuestionOpener(Protocol):
+    """The conversation engine's own entry for a question asked from outside the chat."""
+
+    async def enter(
+        self,
+        channel: str,
+        sender_id: str,
+        step: str,
+        *,
+        language: str,
+        context: Mapping[str, Any] | None = None,
+    ) -> list[OutboundMessage]: ...
+
+
 async def open_staff_question(
-    services: object,
+    engine: QuestionOpener,
     channel: str,
     raw_id: str,
     reference: str,
     question: str,
     language: str,
 ) -> list[OutboundMessage]:
-    """Make the question the reporter's current step; returns the messages to send them.
-
-    `services` is the conversation engine's `EngineServices` (sessions, keys, store).
-    """
-    from bot.flow.driver import ask_step  # the registry imports this module
-
-    keyring = services.keyring  # type: ignore[attr-defined]
-    sessions = services.sessions  # type: ignore[attr-defined]
-    pseudonym = keyring.pseudonym(channel, raw_id)
-    async with sessions.lock(pseudonym):
-        session = await sessions.load(pseudonym) or Session(pseudonym, language=language)
-        session.context["question_reference"] = reference
-        session.context["staff_question"] = question
-        turn = Turn(
-            InboundMessage(channel=channel, sender_id=raw_id),
-            session,
-            services,  # type: ignore[arg-type]
-            Translator(session.language or language),
-        )
-        await ask_step(turn, STEP_NAME)
-        await sessions.save(session)
-    return turn.outbound
+    """Make the question the reporter's current step; returns the messages to send them."""
+    return await engine.enter(
+        channel,
+        raw_id,
+        STEP_NAME,
+        language=language,
+        context={"question_reference": reference, "staff_question": question},
+    )
 
 
 def status_notice(reference: str, status: str, language: str) -> list[OutboundMessage]:
@@ -108,4 +114,55 @@ def status_notice(reference: str, status: str, language: str) -> list[OutboundMe
         reference=reference,
         status=label(STATUS_LABELS, status, _),
     )
+    if _.right_to_left:
+        text = isolate_left_to_right(text)
     return [OutboundMessage(text=text, language=language, right_to_left=_.right_to_left)]
+
+
+MAILBOX_KEY = "mailbox"
+
+
+async def post_to_mailbox(
+    services: object, channel: str, raw_id: str, messages: list[OutboundMessage]
+) -> None:
+    """Keep messages for a person whose channel has no sender in this process (the console
+    of `tocsin shell` runs elsewhere): they wait in the person's session until their
+    channel looks (`take_mailbox`)."""
+    keyring = services.keyring  # type: ignore[attr-defined]
+    sessions = services.sessions  # type: ignore[attr-defined]
+    pseudonym = keyring.pseudonym(channel, raw_id)
+    async with sessions.lock(pseudonym):
+        session = await sessions.load(pseudonym) or Session(pseudonym)
+        box = session.context.setdefault(MAILBOX_KEY, [])
+        for message in messages:
+            box.append(
+                {
+                    "text": message.text,
+                    "choices": [[choice.id, choice.label] for choice in message.choices],
+                    "language": message.language,
+                    "rtl": message.right_to_left,
+                }
+            )
+        await sessions.save(session)
+
+
+async def take_mailbox(services: object, channel: str, raw_id: str) -> list[OutboundMessage]:
+    """The messages kept for this person, removed from their session."""
+    keyring = services.keyring  # type: ignore[attr-defined]
+    sessions = services.sessions  # type: ignore[attr-defined]
+    pseudonym = keyring.pseudonym(channel, raw_id)
+    async with sessions.lock(pseudonym):
+        session = await sessions.load(pseudonym)
+        if session is None or not session.context.get(MAILBOX_KEY):
+            return []
+        box = session.context.pop(MAILBOX_KEY)
+        await sessions.save(session)
+    return [
+        OutboundMessage(
+            text=item["text"],
+            choices=tuple(Choice(value, label) for value, label in item.get("choices", [])),
+            language=item.get("language", "en"),
+            right_to_left=bool(item.get("rtl")),
+        )
+        for item in box
+    ]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import UNKNOWN
 from bot.messages import Choice
 from locales.labels import PERPETRATOR_LABELS
 from nlu.taxonomy import PERPETRATORS
@@ -12,6 +16,8 @@ from nlu.taxonomy import PERPETRATORS
 class ForceStep(Step):
     name = "force"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {UNKNOWN: "force:unknown"}
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
@@ -24,7 +30,7 @@ class ForceStep(Step):
             perpetrator = reply.choice[6:]
             if perpetrator not in PERPETRATORS:
                 return Outcome.REPROMPT
-            draft.update(perpetrator=perpetrator, perpetrator_detail=None)
+            draft.perpetrator, draft.perpetrator_detail = perpetrator, None
             return Outcome.DONE
         if not reply.text:
             return Outcome.REPROMPT
@@ -32,5 +38,5 @@ class ForceStep(Step):
             reply.text, language=turn.language
         )
         # a unit's own name is worth keeping even when its type is not recognised
-        draft.update(perpetrator=perpetrator or "unknown", perpetrator_detail=reply.text)
+        draft.perpetrator, draft.perpetrator_detail = perpetrator or "unknown", reply.text
         return Outcome.DONE

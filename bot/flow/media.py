@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import base64
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import ClassVar
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import NO, SKIP
 from bot.messages import Choice, MediaRef
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ async def download_media(turn: Turn, media: MediaRef) -> bytes | None:
 async def stage_media(turn: Turn, media: MediaRef) -> bool:
     """Keep a file for the report in progress; False when it was refused."""
     _ = turn._
-    staged: list[dict[str, Any]] = turn.draft.setdefault("media", [])
+    staged = turn.draft.media
     if len(staged) >= MAX_FILES:
         turn.say(
             _("You have already sent {count} files, the most one report can take.", count=MAX_FILES)
@@ -64,10 +66,16 @@ async def stage_media(turn: Turn, media: MediaRef) -> bool:
 class MediaStep(Step):
     name = "media"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {NO: "done", SKIP: "done"}
+
+    def needed(self, session: object) -> bool:
+        """Files are invited with the danger question and taken at any step; this question
+        is asked only when the person chooses "Files" in the summary."""
+        return False
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
-        if turn.draft.get("media"):
+        if turn.draft.media:
             turn.ask(_("Send another file, or choose “Done”."), [Choice("done", _("Done"))])
             return
         turn.ask(

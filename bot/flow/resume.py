@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import YES
 from bot.messages import Choice
 
 
 class ResumeStep(Step):
     name = "resume"
+    meanings: ClassVar[Mapping[str, str]] = {YES: "continue"}
 
     def needed(self, session: object) -> bool:
         return False
@@ -24,9 +29,6 @@ class ResumeStep(Step):
         if turn.reply.choice == "continue":
             return Outcome.DONE
         if turn.reply.choice == "restart":
-            from bot.flow.driver import advance  # the driver imports every step
-
             turn.session.reset_report()
-            await advance(turn)
-            return Outcome.WAIT
+            return Outcome.NEXT
         return Outcome.REPROMPT

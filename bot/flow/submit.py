@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Any
 
+from bot.draft import Draft
 from bot.flow.turn import Turn
 from reports.records import MediaUpload, ReportDraft, ReportView
 
 
-def _description(draft: dict[str, Any]) -> str | None:
-    text = draft.get("description")
-    extra = draft.get("affected_text")
+def _description(draft: Draft) -> str | None:
+    text = draft.description
+    extra = draft.affected_text
     if extra:
         text = f"{text}\n\n[affected] {extra}" if text else f"[affected] {extra}"
     return text
@@ -27,33 +27,33 @@ def build_draft(
 ) -> ReportDraft:
     """A ReportDraft from the session's answers."""
     draft = turn.draft
-    occurred = draft.get("occurred_at")
-    consent = bool(draft.get("consent_followup"))
+    occurred = draft.occurred_at
+    consent = bool(draft.consent_followup)
     return ReportDraft(
         channel=turn.inbound.channel,
         reporter_pseudonym=turn.session.pseudonym,
         reporter_role=role,
         organisation=organisation,
         language=turn.language,
-        category=draft.get("category") or "other",
-        category_confidence=draft.get("category_confidence"),
+        category=draft.category or "other",
+        category_confidence=draft.category_confidence,
         description=_description(draft),
-        perpetrator=draft.get("perpetrator"),
-        perpetrator_detail=draft.get("perpetrator_detail"),
-        affected_groups=dict(draft.get("affected_groups") or {}),
-        victims=draft.get("victims"),
+        perpetrator=draft.perpetrator,
+        perpetrator_detail=draft.perpetrator_detail,
+        affected_groups=dict(draft.affected_groups),
+        victims=draft.victims,
         occurred_at=datetime.fromisoformat(occurred) if occurred else None,
-        occurred_precision=draft.get("occurred_precision"),
-        occurred_text=draft.get("occurred_text"),
-        lat=draft.get("lat"),
-        lon=draft.get("lon"),
-        place=draft.get("place"),
-        admin_area=draft.get("admin_area"),
-        country=draft.get("country"),
-        location_precision=draft.get("location_precision"),
-        location_source=draft.get("location_source"),
-        location_text=draft.get("location_text"),
-        immediate_danger=draft.get("immediate_danger"),
+        occurred_precision=draft.occurred_precision,
+        occurred_text=draft.occurred_text,
+        lat=draft.lat,
+        lon=draft.lon,
+        place=draft.place,
+        admin_area=draft.admin_area,
+        country=draft.country,
+        location_precision=draft.location_precision,
+        location_source=draft.location_source,
+        location_text=draft.location_text,
+        immediate_danger=draft.immediate_danger,
         consent_followup=consent,
         contact=f"{turn.inbound.channel}:{turn.inbound.sender_id}" if consent else None,
         media=[
@@ -62,7 +62,7 @@ def build_draft(
                 content=base64.b64decode(item["content"]),
                 mime_type=item.get("mime_type"),
             )
-            for item in draft.get("media", [])
+            for item in draft.media
         ],
     )
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from typing import ClassVar
 
-from babel.dates import format_date, format_datetime
-
+from bot.draft import Draft
+from bot.flow.moments import format_when
 from bot.flow.places import describe_location
 from bot.flow.step import Step
 from bot.flow.submit import submit_report
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import YES
 from bot.messages import Choice
 from locales.i18n import N_, Translator
 from locales.labels import CATEGORY_LABELS, PERPETRATOR_LABELS, describe_groups, label
@@ -29,47 +31,50 @@ EDITABLE_FIELDS: dict[str, str] = {
 PREVIEW_CHARS = 300
 
 
-def format_when(occurred: str | None, precision: str | None, _: Translator) -> str:
-    if not occurred:
-        return _("not given")
-    moment = datetime.fromisoformat(occurred)
-    if precision in ("minute", "hour"):
-        return format_datetime(moment, format="medium", locale=_.language)
-    return format_date(moment, format="long", locale=_.language)
+def _who(draft: Draft, _: Translator) -> str:
+    """Counted people, else the person's own words ("beaucoup"), else "not given"."""
+    if not draft.affected_groups and draft.victims is None and draft.affected_text:
+        return draft.affected_text
+    return describe_groups(draft.affected_groups, draft.victims, _)
 
 
 def summary_text(turn: Turn) -> str:
     _ = turn._
     draft = turn.draft
-    description = draft.get("description") or ""
+    description = draft.description or ""
     if len(description) > PREVIEW_CHARS:
         description = description[:PREVIEW_CHARS] + "…"
-    force = label(PERPETRATOR_LABELS, draft.get("perpetrator"), _)
-    if draft.get("perpetrator_detail"):
-        force = f"{force} ({draft['perpetrator_detail']})"
-    danger = {True: _("Yes"), False: _("No")}.get(draft.get("immediate_danger"), _("I don't know"))
-    follow_up = _("You may be contacted") if draft.get("consent_followup") else _("Anonymous")
-    when = format_when(draft.get("occurred_at"), draft.get("occurred_precision"), _)
+    force = label(PERPETRATOR_LABELS, draft.perpetrator, _)
+    if draft.perpetrator_detail:
+        force = f"{force} ({draft.perpetrator_detail})"
+    danger = {True: _("Yes"), False: _("No")}.get(draft.immediate_danger, _("I don't know"))
+    follow_up = _("You may be contacted") if draft.consent_followup else _("Anonymous")
+    when = format_when(draft.occurred_at, draft.occurred_precision, _)
     lines = [
         _("Here is your report:"),
         f"• {_('What happened')}: {description}",
-        f"• {_('Kind of incident')}: {label(CATEGORY_LABELS, draft.get('category'), _)}",
+        f"• {_('Kind of incident')}: {label(CATEGORY_LABELS, draft.category, _)}",
         f"• {_('Who did it')}: {force}",
-        f"• {_('Where')}: {describe_location(draft, _)}",
+        f"• {_('Where')}: {describe_location(draft, _, turn.services.nlu)}",
         f"• {_('When')}: {when}",
-        f"• {_('Who was affected')}: "
-        f"{describe_groups(draft.get('affected_groups') or {}, draft.get('victims'), _)}",
+        f"• {_('Who was affected')}: {_who(draft, _)}",
         f"• {_('Danger now')}: {danger}",
-        f"• {_('Files')}: {len(draft.get('media') or [])}",
-        f"• {_('Follow-up')}: {follow_up}",
-        "",
-        _("Shall I send it?"),
+        f"• {_('Files')}: {len(draft.media)}",
     ]
-    return "\n".join(lines)
+    if draft.consent_followup is None:
+        question = _(
+            "Shall I send it? Monitoring staff may want to ask you questions about it through "
+            "this chat; they never see your name or number."
+        )
+    else:
+        lines.append(f"• {_('Follow-up')}: {follow_up}")
+        question = _("Shall I send it?")
+    return "\n".join([*lines, "", question])
 
 
 class SummaryStep(Step):
     name = "summary"
+    meanings: ClassVar[Mapping[str, str]] = {YES: "send"}
 
     def needed(self, session: object) -> bool:
         return True
@@ -80,10 +85,17 @@ class SummaryStep(Step):
             choices = [Choice(f"edit:{step}", _(title)) for step, title in EDITABLE_FIELDS.items()]
             turn.ask(_("What would you like to change?"), choices)
             return
+        if turn.draft.consent_followup is None:  # consent asked with the send choice
+            send = [
+                Choice("send", _("Send, anonymously")),
+                Choice("send_contact", _("Send; staff may ask me questions here")),
+            ]
+        else:
+            send = [Choice("send", _("Send the report"))]
         turn.ask(
             summary_text(turn),
             [
-                Choice("send", _("Send the report")),
+                *send,
                 Choice("change", _("Change something")),
                 Choice("cancel", _("Cancel the report")),
             ],
@@ -99,10 +111,13 @@ class SummaryStep(Step):
             if step in turn.session.answered:
                 turn.session.answered.remove(step)
             if step == "place":
-                turn.draft.pop("place_candidates", None)  # ask afresh rather than re-offer
+                turn.draft.place_candidates = []  # ask afresh rather than re-offer
             turn.session.mode = None
-            return Outcome.DONE
-        if choice == "send":
+            turn.next_step = step
+            return Outcome.NEXT
+        if choice in ("send", "send_contact"):
+            if turn.draft.consent_followup is None:
+                turn.draft.consent_followup = choice == "send_contact"
             await submit_report(turn)
             return Outcome.WAIT
         if choice == "change":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import ClassVar
 
 from bot.flow.step import Step
 from bot.flow.turn import Outcome, Turn
+from bot.flow.words import UNKNOWN
 from bot.messages import Choice
 
 MAX_ATTEMPTS = 2  # after this many unreadable answers the words are kept as they are
@@ -15,6 +18,8 @@ FUTURE_TOLERANCE = timedelta(hours=1)
 class WhenStep(Step):
     name = "when"
     editable = True
+    meanings: ClassVar[Mapping[str, str]] = {UNKNOWN: "unknown"}
+    takes_free_text = True
 
     async def ask(self, turn: Turn) -> None:
         _ = turn._
@@ -33,10 +38,10 @@ class WhenStep(Step):
         now = turn.inbound.received_at
         if reply.choice in ("today", "yesterday"):
             day = now if reply.choice == "today" else now - timedelta(days=1)
-            draft.update(occurred_at=day.isoformat(), occurred_precision="day")
+            draft.occurred_at, draft.occurred_precision = day.isoformat(), "day"
             return Outcome.DONE
         if reply.choice == "unknown":
-            draft.update(occurred_at=None, occurred_precision=None)
+            draft.occurred_at = draft.occurred_precision = None
             return Outcome.DONE
         if not reply.text:
             return Outcome.REPROMPT
@@ -46,13 +51,12 @@ class WhenStep(Step):
             return Outcome.REPROMPT
         if reading is None:
             if turn.session.failed_attempts + 1 >= MAX_ATTEMPTS:
-                draft.update(occurred_at=None, occurred_precision=None, occurred_text=reply.text)
+                draft.occurred_at = draft.occurred_precision = None
+                draft.occurred_text = reply.text
                 return Outcome.DONE
             turn.say(_("Sorry, I could not read a date or time in that."))
             return Outcome.REPROMPT
-        draft.update(
-            occurred_at=reading.at.isoformat(),
-            occurred_precision=reading.precision,
-            occurred_text=reply.text,
-        )
+        draft.occurred_at = reading.at.isoformat()
+        draft.occurred_precision = reading.precision
+        draft.occurred_text = reply.text
         return Outcome.DONE

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from babel.dates import format_date, format_time
 
+from bot.draft import Draft
 from bot.flow.places import describe_location
 from bot.monitors.template import Fault
 from bot.monitors.words import display_key
@@ -50,13 +51,13 @@ def summary(draft: ReportDraft, given: Sequence[str], _: Translator) -> str:
             who += f" (“{draft.perpetrator_detail}”)"
         parts.append(f"{display_key('who', language)}: {who}")
     where = describe_location(
-        {
-            "place": draft.place,
-            "admin_area": draft.admin_area,
-            "country": draft.country,
-            "lat": draft.lat,
-            "lon": draft.lon,
-        },
+        Draft(
+            place=draft.place,
+            admin_area=draft.admin_area,
+            country=draft.country,
+            lat=draft.lat,
+            lon=draft.lon,
+        ),
         _,
     )
     parts.append(f"{display_key('where', language)}: {where}")

@@ -17,7 +17,12 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "(?:soldiers|troops|forces); minusma; monusco; amisom; atmis; minusca; unmiss; "
         "casques? bleus?; peacekeepers?; un troops; eutm; forces? etrangeres?; foreign "
         "(?:troops|forces|soldiers); فاغنر; الروس; روس; مرتزقه; قوات اجنبيه; قوات حفظ "
-        "السلام; tropas estrangeiras; tropas extranjeras; mamluki; askari wa kigeni"
+        "السلام; tropas estrangeiras; tropas extranjeras; mamluki; askari wa kigeni; "
+        "wanajeshi wa kigeni; فاجنر; الفيلق الافريقي; مينوسما; eucap; eumpm; eufor; eulex; "
+        "eu (?:mission|trainers|soldiers|personnel|instructors); mission de l'ue; "
+        "instructeurs (?:russes|europeens); coalition (?:forces|airstrikes?|aircraft|warplanes|"
+        "jets|troops); saudi-led coalition; us-led coalition; التحالف; قوات التحالف; "
+        "forces de la coalition; takuba; operation barkhane; foreign military"
     ),
     "gendarmerie": words(
         "gendarmes?; gendarmerie; gendarmeria; gendarmería; guardia civil; gnr; درك; "
@@ -28,7 +33,11 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "polisi; askari polisi; askari wa polisi; gsu; riot police; crs; commissariat; "
         "policia; policías?; polícias?; brimob; شرطه; شرطي; الشرطه; البوليس; بوليس; "
         "الامن العام; police nationale; agents? de police; anti[- ]?riot; compagnie "
-        "republicaine"
+        "republicaine; law enforcement(?: officers| agents)?; security agents; police agents; "
+        "forces de l'ordre; agents de l'ordre; policia militar; policiais militares; "
+        "carabineros; rapid action battalion; rab; sars; niss; nss; dss; anr; dgsi; "
+        "intelligence (?:agents|officers|services); services de renseignement; "
+        "المخابرات; الاستخبارات; agentes de (?:policia|seguridad)"
     ),
     "army": words(
         "soldiers?; army; military; militaires?; soldats?; armee; armées?; fama; fds; "
@@ -37,7 +46,11 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "; ejercito; ejército; soldados?; militares?; exercito; exército; fuerzas armadas "
         "; forcas armadas; جيش; الجيش; جنود; جندي; عسكر; عساكر; عسكري; العسكر; القوات "
         "المسلحه; قوات النظام; الحرس الجمهوري; marines?; navy; air force; commandos?; "
-        "bir; fanci"
+        "bir; fanci; security forces; military forces; forces de (?:defense et de )?securite; "
+        "forces armees \\w+; قوات الامن; الاجهزه الامنيه; fuerzas de seguridad; forcas de "
+        "seguranca; vyombo vya usalama; sspdf; spla; jtf; operation \\w+ \\w+ troops; regime "
+        "forces; government forces; forces gouvernementales; القوات الحكوميه; fuerzas del "
+        "gobierno; forcas governamentais; majeshi ya serikali"
     ),
     "militia": words(
         "koglweogo; kogl[ -]?weogo; vdp; volontaires? pour la defense de la patrie; dozos? "
@@ -45,7 +58,17 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "milicianos?; vigilantes?; vigilance group; cjtf; imbonerakure; janjaweed; "
         "wanamgambo; mgambo; ميليشيا; مليشيا; ميليشيات; مليشيات; الحشد; شبيحه; الشبيحه "
         "; الجنجويد; groupe d'autodefense; auto[- ]?defense; self[- ]?defen[cs]e "
-        "(?:group|militia); home guards?; rondas? campesinas?"
+        "(?:group|militia); home guards?; rondas? campesinas?; (?:ethnic|communal|clan|tribal|"
+        "community) (?:militias?|militiamen|fighters|gunmen); clan militias?; tribesmen; "
+        "clansmen; (?:cattle )?raiders; cattle rustlers; armed (?:herdsmen|herders|"
+        "pastoralists|youths); (?:fulani|peul|peuls|dogon|hema|lendu|nuer|dinka|murle|pokot|"
+        "turkana|borana|afar|afari|issa|garre|marehan|tiv|jukun|bororo|misseriya|masalit|"
+        "rizeigat|toposa|mundari|twa|bambara|mossi|zarma|tuareg|daoussahak|gurage|oromo|amhara"
+        "|somali|gedeo|gumuz|qemant|agaw|kikuyu|kalenjin|luo|kisii|maasai|samburu) "
+        "(?:gunmen|militias?|militiamen|armed men|youths?|fighters|herders|herdsmen|raiders|"
+        "attackers|assailants|hunters|vigilantes|community members|elements); "
+        "ethnic (?:gunmen|armed men); milices? (?:communautaires|ethniques|d'autodefense); "
+        "ميليشيات قبليه; ميليشيا قبليه; مسلحون قبليون"
     ),
     "private_security": words(
         "security guards?; private security; guards? of the (?:mine|company|farm); "

@@ -28,11 +28,25 @@ async def at_step(engine: ConversationEngine, step: str, sender: str) -> Person:
 
 
 async def test_sticker_is_refused_politely_at_every_step(engine: ConversationEngine) -> None:
-    for step in ("describe", "category", "danger", "media", "contact", "summary"):
+    for step in ("describe", "review", "danger", "summary"):
         person = await at_step(engine, step, f"sticker-{step}")
         replies = await person.send(unsupported="sticker")
         assert "cannot take that kind of message" in replies[0].text
         assert person.step == step
+
+
+async def test_impossible_typed_coordinates_get_a_clear_answer_and_are_not_kept(
+    engine: ConversationEngine,
+) -> None:
+    person = await at_step(engine, "place", "impossible-coordinates")
+    for typed in ("999, 999", "-91,181"):
+        replies = await person.send(typed)
+        assert "cannot be right" in replies[0].text
+        assert person.step == "place"
+    pseudonym = engine.services.keyring.pseudonym(person.channel, person.sender_id)
+    session = await engine.services.sessions.load(pseudonym)
+    assert session is not None and session.draft.get("lat") is None
+    assert session.draft.get("location_text") is None
 
 
 async def test_out_of_range_number_is_re_asked(engine: ConversationEngine) -> None:
@@ -45,10 +59,10 @@ async def test_out_of_range_number_is_re_asked(engine: ConversationEngine) -> No
 
 
 async def test_stale_button_of_an_older_question_is_re_asked(engine: ConversationEngine) -> None:
-    person = await at_step(engine, "contact", "stale")
+    person = await at_step(engine, "summary", "stale")
     replies = await person.send(choice="lang:fr")
     assert "one of the numbers" in replies[0].text
-    assert person.step == "contact"
+    assert person.step == "summary"
 
 
 async def test_a_label_typed_instead_of_pressed_is_understood(engine: ConversationEngine) -> None:

@@ -50,7 +50,21 @@ async def test_status_shows_own_reports_only(engine: ConversationEngine) -> None
     assert "found no report" in replies[0].text
     mistyped = reference[:-1] + ("B" if reference[-1] != "B" else "C")
     replies = await stranger.send(f"/status {mistyped}")
-    assert "not a valid reference" in replies[0].text
+    assert "found no report" in replies[0].text
+    assert reference not in replies[0].text and "TX-ABCD-EFGH" not in replies[0].text
+
+
+async def test_a_mistyped_reference_is_matched_only_to_the_persons_own_reports(
+    engine: ConversationEngine,
+) -> None:
+    owner = Person(engine, sender_id="typist")
+    reference = await submitted(owner)
+    mistyped = reference[:-1] + ("B" if reference[-1] != "B" else "C")
+    replies = await owner.send(f"/status {mistyped}")
+    assert f"Did you mean {reference}?" in replies[0].text
+    replies = await owner.send("/status TX-AAAA-BBBB")
+    assert "found no report TX-AAAA-BBBB" in replies[0].text
+    assert "TX-ABCD-EFGH" not in replies[0].text and reference not in replies[0].text
 
 
 async def test_status_without_reference_lists_recent_reports(engine: ConversationEngine) -> None:

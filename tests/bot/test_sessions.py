@@ -36,7 +36,7 @@ async def test_saved_session_loads_back(session_store) -> None:
     await session_store.save(session)
     loaded = await session_store.load(pseudonym)
     assert loaded.language == "fr" and loaded.step == "place"
-    assert loaded.draft == {"description": "x"}
+    assert loaded.draft.to_dict() == {"description": "x"}
     await session_store.delete(pseudonym)
     assert await session_store.load(pseudonym) is None
 

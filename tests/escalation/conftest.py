@@ -67,6 +67,9 @@ rules:
   - name: surge
     match: {kind: surge}
     chain: [{notify: [desk]}]
+  - name: unit-threshold
+    match: {kind: unit}
+    chain: [{notify: [desk]}]
   - name: confidential
     confidential: true
     chain: [{notify: [seah]}]
@@ -88,6 +91,7 @@ units:
     name: GTIA 8
     country: ML
     aliases: ["8e GTIA", "GTIA-8"]
+    threshold: {reports: 3, window: 30d}
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,11 @@ class RecordingSender:
     channel: str = "telegram"
     sent: list[tuple[str, list[OutboundMessage]]] = field(default_factory=list)
 
+    slow: str | None = None  # messages with these words take a while to go out
+
     async def send(self, recipient_id: str, messages: Sequence[OutboundMessage]) -> None:
+        if self.slow and any(self.slow in message.text for message in messages):
+            await asyncio.sleep(0.3)
         self.sent.append((recipient_id, list(messages)))
 
     def texts(self) -> list[str]:
@@ -125,6 +130,26 @@ async def test_the_reporter_hears_when_staff_change_the_status(
     await bench.run()
     news = [text for text in sender.texts() if text.startswith("News about your report")]
     assert news[-1] == f"News about your report {reference}: it is now verified."
+
+
+async def test_status_news_reaches_the_reporter_in_the_order_of_the_changes(
+    relayed: Bench, channels: Channels
+) -> None:
+    """Verified from "triaged" passes through "being verified": that notice, even when it
+    is slower to send, never arrives after "verified" (it is sent first, or not at all)."""
+    bench, sender = relayed, channels.senders["telegram"]
+    sender.slow = "being verified"
+    reference = await _submit_contactable(bench)
+    await bench.press("ack", reference)
+    await bench.run()
+    await bench.press("verify", reference)
+    await bench.run()
+    news = [text for text in sender.texts() if text.startswith("News about your report")]
+    assert news[-1] == f"News about your report {reference}: it is now verified.", news
+    assert len(news) == len(set(news)), "each status is told once"
+    order = ["being reviewed", "being verified", "verified"]
+    told = [next(s for s in reversed(order) if text.endswith(f"now {s}.")) for text in news]
+    assert told == sorted(told, key=order.index), told
 
 
 async def test_a_reporter_who_stayed_anonymous_cannot_be_asked(relayed: Bench) -> None:

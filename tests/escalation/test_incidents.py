@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from escalation.models import Alert
@@ -100,6 +101,31 @@ async def test_a_supported_unit_is_flagged_and_routed_by_its_rule(bench: Bench) 
         victims=1,
         affected_groups={},
         perpetrator_detail="les militaires du 8E GTIA",
+    )
+    await bench.run()
+    ping = only(bench.bot_api.chat(HEAD))
+    assert view.reference in ping.text
+    assert "Supported unit implicated: GTIA 8" in ping.text
+
+
+@pytest.mark.parametrize(
+    ("perpetrator_detail", "description"),
+    [
+        ("Soldiers", "Soldiers of the 8e GTIA took two men from the market"),
+        ("GTIA-8", "They took two men from the market"),
+        (None, "Soldiers of the 8e GTIA took two men from the market"),
+    ],
+    ids=["named in the description", "named as the monitor's who", "no perpetrator detail"],
+)
+async def test_a_supported_unit_is_found_wherever_the_reporter_names_it(
+    bench: Bench, perpetrator_detail: str | None, description: str
+) -> None:
+    view = await bench.submit(
+        category="arbitrary_detention",
+        victims=2,
+        affected_groups={},
+        perpetrator_detail=perpetrator_detail,
+        description=description,
     )
     await bench.run()
     ping = only(bench.bot_api.chat(HEAD))

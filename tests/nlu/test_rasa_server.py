@@ -71,10 +71,25 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("rasa-project")
     export_rasa(project, options=ExportOptions(languages=["en", "fr"], per_intent=8, epochs=2))
     subprocess.run(
-        [str(rasa), "train", "nlu", "--nlu", "data", "--config", "config.yml", "--out",
-         "models", "--fixed-model-name", "tocsin"],
-        cwd=project, env={**os.environ, **RASA_ENV}, check=True, timeout=900,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(rasa),
+            "train",
+            "nlu",
+            "--nlu",
+            "data",
+            "--config",
+            "config.yml",
+            "--out",
+            "models",
+            "--fixed-model-name",
+            "tocsin",
+        ],
+        cwd=project,
+        env={**os.environ, **RASA_ENV},
+        check=True,
+        timeout=900,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     model = project / "models" / "tocsin.tar.gz"
     assert model.is_file()
@@ -85,9 +100,20 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rasa_server(trained_model: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     port = _free_port()
     server = subprocess.Popen(
-        [str(RASA_HOME / "bin" / "rasa"), "run", "--enable-api", "--model", str(trained_model),
-         "--interface", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, **RASA_ENV}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(RASA_HOME / "bin" / "rasa"),
+            "run",
+            "--enable-api",
+            "--model",
+            str(trained_model),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env={**os.environ, **RASA_ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -66,9 +66,7 @@ async def test_sensitive_columns_are_sealed_in_the_row(
     )
     view = await store.submit(draft)
     async with database.connect() as connection:
-        row = (
-            await connection.execute(select(Report.__table__).where(Report.id == view.id))
-        ).one()
+        row = (await connection.execute(select(Report.__table__).where(Report.id == view.id))).one()
         media = (await connection.execute(text("SELECT content_enc FROM report_media"))).all()
     assert b"Gendarmes took" not in row.description_enc
     assert b"amina-contact" not in row.contact_enc
@@ -136,9 +134,7 @@ async def test_audit_log_is_append_only(
     view = await store.submit(make_draft(keyring))
     await store.list_reports(actor="cli:operator")
     async with database.connect() as connection:
-        actions = (
-            await connection.execute(select(AuditEntry.actor, AuditEntry.action))
-        ).all()
+        actions = (await connection.execute(select(AuditEntry.actor, AuditEntry.action))).all()
         assert ("cli:operator", "listed") in actions
         with pytest.raises(DBAPIError, match="append-only"):
             await connection.execute(text("UPDATE audit_log SET actor = 'x'"))
@@ -147,6 +143,24 @@ async def test_audit_log_is_append_only(
             await connection.execute(
                 text("DELETE FROM audit_log WHERE report_id = :id"), {"id": view.id}
             )
+
+
+async def test_a_listing_audits_which_references_were_read(
+    store: ReportStore, database: AsyncEngine, keyring: Keyring
+) -> None:
+    first = await store.submit(make_draft(keyring))
+    second = await store.submit(make_draft(keyring))
+    await store.list_reports(actor="cli:operator", limit=1)
+    async with database.connect() as connection:
+        entries = (
+            await connection.execute(
+                select(AuditEntry.report_id, AuditEntry.detail).where(
+                    AuditEntry.actor == "cli:operator", AuditEntry.action == "listed"
+                )
+            )
+        ).all()
+    assert entries == [(second.id, second.reference)]  # the newest only, not "1 reports"
+    assert first.id not in {report_id for report_id, _detail in entries}
 
 
 async def test_list_reports_is_newest_first(store: ReportStore, keyring: Keyring) -> None:

@@ -30,7 +30,6 @@ from reports.storage import ReportStore
 from tests.bot.channels.telegram_harness import REFERENCE, SECRET, TelegramPerson, complete_report
 from tests.conftest import TEST_SECRET
 from tests.fakes.telegram import FakeTelegram
-from tests.tocsin.test_telegram_run import wait_healthy
 
 STORY = "Soldiers beat three men at the market in Gao yesterday evening"
 STAFF_CHAT = "-5001"
@@ -67,10 +66,17 @@ class Supervised:
         if self.health_url:
             await self._healthy()
 
-    async def _healthy(self) -> None:
+    async def _healthy(self, seconds: float = 300) -> None:
+        """Until it answers /healthz: a start loads the NLU, minutes on a busy machine."""
+        deadline = time.monotonic() + seconds
         async with aiohttp.ClientSession() as http:
-            log = self.folder / f"{self.command}-{self.starts}.log"
-            await wait_healthy(http, str(self.health_url), self.process, log)
+            while time.monotonic() < deadline and self.process.returncode is None:
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(f"{self.health_url}/healthz") as response:
+                        if response.status == 200:
+                            return
+                await asyncio.sleep(0.2)
+        raise AssertionError(f"tocsin {self.command} did not start (see {self.folder})")
 
     async def revive(self) -> bool:
         """Start it again if it died (a kill counted); True when it had."""

@@ -142,3 +142,32 @@ def test_a_missing_deployment_gazetteer_is_named(
     monkeypatch.setenv("TOCSIN_EXTRA_GAZETTEER", str(tmp_path / "absent.tsv"))
     assert main(["nlu", "analyze", "hello"]) == 2
     assert "TOCSIN_EXTRA_GAZETTEER" in capsys.readouterr().err
+
+
+def test_analyze_json_reads_every_category_and_confidentiality(
+    nlu_env: None, capsys: pytest.CaptureFixture
+) -> None:
+    text = "Militia attacked the settlement, raped women and destroyed property."
+    assert main(["nlu", "analyze", "--json", text]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["categories"][0] == data["category"] == "sexual_violence"
+    assert "property_destruction_looting" in data["categories"]
+    assert data["confidential"] is True and data["relevant"] is True
+    assert 0.5 <= data["relevance"] <= 1.0
+
+
+def test_eval_json_has_confidential_and_relevance_figures(
+    nlu_env: None, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    rows = [
+        {"text": "a soldier raped a girl at the checkpoint", "category": "sexual_violence"},
+        {"text": "police beat the students in Nairobi", "category": "physical_assault"},
+        {"text": "hello, is this working?", "relevant": False},
+        {"text": "soldiers burned the market", "relevant": True},
+    ]
+    path = tmp_path / "reading.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    assert main(["nlu", "eval", "--json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["confidential"] == {"n": 2, "positives": 1, "precision": 1.0, "recall": 1.0}
+    assert report["relevance"] == {"n": 2, "positives": 1, "precision": 1.0, "recall": 1.0}

@@ -35,6 +35,9 @@ def test_comma_lists_are_read_from_the_environment(monkeypatch: pytest.MonkeyPat
         ("TOCSIN_DEFAULT_LANGUAGE", "de", "TOCSIN_DEFAULT_LANGUAGE"),
         ("TOCSIN_TELEGRAM_WEBHOOK_URL", "https://x.example/hook", "TOCSIN_TELEGRAM_WEBHOOK_SECRET"),
         ("TOCSIN_WHATSAPP_TOKEN", "token", "TOCSIN_WHATSAPP_APP_SECRET"),
+        ("TOCSIN_LOG_LEVEL", "LOUD", "TOCSIN_LOG_LEVEL"),
+        ("TOCSIN_LANGUAGES", "en,zz", "TOCSIN_LANGUAGES"),
+        ("TOCSIN_COUNTRIES", "ML,XX", "TOCSIN_COUNTRIES"),
     ],
 )
 def test_invalid_setting_names_itself(
@@ -52,3 +55,16 @@ def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".env").write_text("TOCSIN_DEFAULT_LANGUAGE=fr\n")
     monkeypatch.chdir(tmp_path)
     assert load_settings().default_language == "fr"
+
+
+def test_a_language_without_a_catalogue_is_refused_naming_what_is_shipped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TOCSIN_LANGUAGES", "en,zz")
+    with pytest.raises(SettingsError, match=r"TOCSIN_LANGUAGES: no catalogue for zz \(shipped: "):
+        load_settings(_env_file=None)
+
+
+def test_log_levels_are_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOCSIN_LOG_LEVEL", "warning")
+    assert load_settings(_env_file=None).log_level == "WARNING"

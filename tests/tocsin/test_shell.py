@@ -21,27 +21,18 @@ REFERENCE = re.compile(r"TX-[A-Z0-9]{4}-[A-Z0-9]{4}")
 SCRIPTS = {
     "en": [
         "Soldiers beat three men with sticks at the market in Mopti yesterday evening",
-        "1",  # It sounds like a beating by soldiers: Yes
-        "1",  # Did it happen in Mopti, Mali? Yes
+        "1",  # I understood: a beating by soldiers, in Mopti, Mali, yesterday evening: Yes
         "2",  # Is anyone in danger right now? No
-        "1",  # Files: Skip
-        "2",  # Follow-up: No, keep me anonymous
-        "1",  # Send the report
+        "1",  # Send, anonymously
     ],
     "fr": [
         "Des militaires ont frappé trois hommes au marché de Mopti hier soir",
-        "1",
-        "1",
-        "2",
         "1",
         "2",
         "1",
     ],
     "ar": [
         "قام جنود بضرب ثلاثة رجال في سوق موبتي مساء أمس",
-        "1",
-        "1",
-        "2",
         "1",
         "2",
         "1",

@@ -67,6 +67,7 @@ def build_nlu(settings: Any) -> Any:
         cache_dir=settings.resolved_cache_dir,
         rasa_url=settings.rasa_url,
         extra_gazetteer=settings.extra_gazetteer,
+        gazetteer_dir=settings.resolved_gazetteer_dir,
         warm_up=False,  # one-shot commands: no chat waits for a pin
     )
 
@@ -88,6 +89,9 @@ def run_analyze(args: argparse.Namespace, settings: Any) -> int:
         return 0
     print(f"language:    {analysis.language} ({analysis.language_confidence:.2f})")
     print(f"category:    {analysis.category} ({analysis.confidence:.2f})")
+    print(f"categories:  {', '.join(analysis.categories or (analysis.category,))}")
+    print(f"confidential: {'yes' if analysis.confidential else 'no'}")
+    print(f"relevant:    {'yes' if analysis.relevant else 'no'} ({analysis.relevance:.2f})")
     print(f"perpetrator: {analysis.perpetrator or '-'} {analysis.perpetrator_text or ''}".rstrip())
     groups = ", ".join(
         f"{k}={'?' if v is None else v}" for k, v in analysis.affected_groups.items()
@@ -119,6 +123,10 @@ def run_eval(args: argparse.Namespace, settings: Any) -> int:
 def run_export(args: argparse.Namespace, settings: Any) -> int:
     from nlu.rasa_export import ExportError, ExportOptions, export_rasa
 
+    if args.directory.exists() and not args.directory.is_dir():
+        message = f"{args.directory} is a file, not a directory"
+        print(f"tocsin: cannot export the Rasa project: {message}", file=sys.stderr)
+        return 1
     languages = [code.strip() for code in args.languages.split(",")] if args.languages else None
     options = ExportOptions(
         epochs=args.epochs,

@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import os
+import sys
+from pathlib import Path
+from typing import TextIO
 
 from bot.channels.console import ConsoleChannel
 from tocsin.app import build_app
+from tocsin.logs import configure_logging, operator_values
 from tocsin.settings import Settings, SettingsError
+
+LOG_FILE_NAME = "shell.log"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,10 +38,36 @@ async def _shell(settings: Settings, language: str | None, user: str) -> None:
         await app.close()
 
 
+def same_terminal(first: TextIO, second: TextIO) -> bool:
+    """Whether two streams write to one terminal (then logs would land in the chat)."""
+    try:
+        if not (first.isatty() and second.isatty()):
+            return False
+        return os.path.samestat(os.fstat(first.fileno()), os.fstat(second.fileno()))
+    except (OSError, ValueError):
+        return False
+
+
+def log_file(settings: Settings) -> Path:
+    return settings.resolved_cache_dir / LOG_FILE_NAME
+
+
+def route_logs(settings: Settings, stdout: TextIO, stderr: TextIO) -> None:
+    """The chat shows only the conversation: logs go to standard error when it is not the
+    chat's terminal, else to a log file, whose name is said once before the chat starts."""
+    level = settings.log_level if "TOCSIN_LOG_LEVEL" in os.environ else "WARNING"
+    keep = operator_values(settings)
+    if not same_terminal(stdout, stderr):
+        configure_logging(level, keep=keep, stream=stderr)
+        return
+    path = log_file(settings)
+    configure_logging(level, keep=keep, file=path)
+    stderr.write(f"(logs: {path})\n")
+    stderr.flush()
+
+
 def run_shell(args: argparse.Namespace, settings: Settings) -> int:
-    if "TOCSIN_LOG_LEVEL" not in os.environ:
-        # the terminal is the conversation: only warnings may interrupt it
-        logging.getLogger().setLevel(logging.WARNING)
+    route_logs(settings, sys.stdout, sys.stderr)
     if args.lang and args.lang not in settings.languages:
         raise SettingsError(f"--lang {args.lang}: not one of {','.join(settings.languages)}")
     asyncio.run(_shell(settings, args.lang, args.user or getpass.getuser()))

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from bot.flow.followup import open_staff_question, status_notice
+from bot.flow.followup import open_staff_question, post_to_mailbox, status_notice
 from bot.messages import OutboundMessage
 from escalation.gateway import EscalationGateway
 from escalation.loading import RulesError, load_rules
 from escalation.notifiers.telegram import TelegramNotifier
-from escalation.worker import build_worker
+from escalation.worker import EscalationWorker, build_worker
 from tocsin.app import App
 from tocsin.components import Stopper
 from tocsin.settings import SettingsError
@@ -25,17 +25,25 @@ from tocsin.settings import SettingsError
 log = logging.getLogger(__name__)
 
 
+# channels that run in another process (`tocsin shell`): reached through the session store
+MAILBOX_CHANNELS = frozenset({"console"})
+
+
 class AppRelay:
-    """Reaches reporters through whichever channels this process runs."""
+    """Reaches reporters through whichever channels this process runs, and console users
+    through their session (their `tocsin shell` shows what waits there)."""
 
     def __init__(self, app: App) -> None:
         self.app = app
 
     def serves(self, channel: str) -> bool:
-        return channel in self.app.senders
+        return channel in self.app.senders or channel in MAILBOX_CHANNELS
 
     async def _send(self, channel: str, raw_id: str, messages: Sequence[OutboundMessage]) -> bool:
         sender = self.app.senders.get(channel)
+        if sender is None and channel in MAILBOX_CHANNELS:
+            await post_to_mailbox(self.app.conversation.services, channel, raw_id, list(messages))
+            return True
         if sender is None:
             return False
         await sender.send(raw_id, messages)
@@ -47,7 +55,7 @@ class AppRelay:
         if not self.serves(channel):
             return False
         messages = await open_staff_question(
-            self.app.conversation.services, channel, raw_id, reference, question, language
+            self.app.conversation, channel, raw_id, reference, question, language
         )
         return await self._send(channel, raw_id, messages)
 
@@ -57,8 +65,8 @@ class AppRelay:
         return await self._send(channel, raw_id, status_notice(reference, status, language))
 
 
-async def start(app: App, web_app: web.Application) -> Stopper | None:
-    """Start the worker; escalation always runs in `tocsin run` (rules decide who hears)."""
+def build_gateway(app: App) -> tuple[EscalationWorker, EscalationGateway]:
+    """The worker and the staff gateway that Telegram buttons and the staff desk share."""
     try:
         ruleset = load_rules(app.settings)
     except RulesError as error:
@@ -76,13 +84,19 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         bot=app.telegram_bot,
     )
     telegram = worker.notifiers.get("telegram")
-    app.staff_gateway = EscalationGateway(
+    gateway = EscalationGateway(
         worker,
         app.store,
         telegram if isinstance(telegram, TelegramNotifier) else None,
         relay,
         ruleset.staff_telegram_users or list(app.settings.staff_telegram_users),
     )
+    return worker, gateway
+
+
+async def start(app: App, web_app: web.Application) -> Stopper | None:
+    """Start the worker; escalation always runs in `tocsin run` (rules decide who hears)."""
+    worker, app.staff_gateway = build_gateway(app)
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop))
 

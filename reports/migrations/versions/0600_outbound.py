@@ -1,14 +1,14 @@
 """One outbound path: a turn's recorded outcome on its inbox item, and the outbound table.
 
 Revision ID: 0600
-Revises: 0002, 0100, 0300, 0400
+Revises: 0500
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0600"
-down_revision = ("0002", "0100", "0300", "0400")
+down_revision = "0500"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """SMS: opt-outs and daily counts per pseudonym, parts of long messages, delivery records.
 
 Revision ID: 0900
-Revises: 0002, 0100, 0300, 0400
+Revises: 0800
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0900"
-down_revision = ("0002", "0100", "0300", "0400")
+down_revision = "0800"
 branch_labels = None
 depends_on = None
 

@@ -79,14 +79,17 @@ async def test_the_webhook_is_registered_with_its_secret(bot: RunningBot) -> Non
 
 
 async def test_the_command_menu_is_published_in_each_language(bot: RunningBot) -> None:
-    await bot.until(lambda: len(bot.fake.commands) == 4)
-    assert set(bot.fake.commands) == {"en", "fr", "ar", None}
+    await bot.until(lambda: len(bot.fake.commands) == 7)
+    assert set(bot.fake.commands) == {"en", "fr", "ar", "es", "pt", "sw", None}
     names = [c["command"] for c in bot.fake.commands["fr"]]
     assert names == ["start", "help", "status", "add", "language", "delete", "cancel"]
     english = {c["command"]: c["description"] for c in bot.fake.commands["en"]}
     french = {c["command"]: c["description"] for c in bot.fake.commands["fr"]}
     arabic = {c["command"]: c["description"] for c in bot.fake.commands["ar"]}
     assert english["delete"] != french["delete"] != arabic["delete"]
+    others = {language: bot.fake.commands[language] for language in ("es", "pt", "sw")}
+    assert len({commands[5]["description"] for commands in others.values()}) == 3
+    assert all(english["delete"] not in str(commands) for commands in others.values())
     assert bot.fake.commands[None] == bot.fake.commands["en"]  # the default language
 
 

@@ -23,8 +23,9 @@ from sqlalchemy import func, select
 
 from bot.channels.whatsapp_store import WhatsAppLedger
 from nlu import Nlu
-from reports.database import upgrade_schema_sync
+from reports.database import create_engine, upgrade_schema_sync
 from reports.models import InboundItem
+from tests.conftest import truncate_all
 from tests.fakes.whatsapp import FakeGraphAPI, Person, message_webhook, new_wamid, sign
 from tests.fakes.whatsapp_people import Reporter
 from tocsin.app import App, build_app
@@ -93,7 +94,15 @@ _migrated: list[Path] = []
 
 
 async def migrated_database(database_url: str) -> None:
-    """Put a freshly migrated SQLite database at `database_url` (migrated once per run)."""
+    """Put a freshly migrated SQLite database at `database_url` (migrated once per run); a
+    PostgreSQL database (migrated by its fixture) is emptied instead."""
+    if not database_url.startswith("sqlite"):
+        engine = create_engine(database_url)
+        try:
+            await truncate_all(engine)
+        finally:
+            await engine.dispose()
+        return
     if not _migrated:
         folder = Path(tempfile.mkdtemp(prefix="tocsin-whatsapp-"))
         atexit.register(shutil.rmtree, folder, True)

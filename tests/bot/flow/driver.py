@@ -9,6 +9,7 @@ from tests.bot.conversation import Person
 # What a cooperative person answers at each step unless the test says otherwise.
 DEFAULT_PLAN: dict[str, Any] = {
     "language": ("choice", "lang:en"),
+    "review": ("choice", "yes"),
     "category": ("choice", "yes"),
     "place": ("text", "Mopti"),
     "when": ("choice", "yesterday"),
@@ -30,6 +31,10 @@ async def answer_one(person: Person, plan: dict[str, Any] | None = None) -> None
         kind, value = steps.get("place_confirm", ("choice", "yes"))
     elif step == "place" and first.startswith("place:"):
         kind, value = steps.get("place_pick", ("choice", "place:0"))
+    elif step == "summary" and first.startswith("send") and steps["summary"] == ("choice", "send"):
+        # consent is given with the send choice when it was not asked on its own
+        consent = steps["contact"] == ("choice", "contact")
+        kind, value = "choice", "send_contact" if consent else "send"
     else:
         kind, value = steps[step]
     if kind == "choice":

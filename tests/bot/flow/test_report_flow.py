@@ -43,7 +43,7 @@ async def test_a_well_read_report_takes_at_most_eight_answers(
 async def test_first_message_can_be_the_story_itself(person: Person, store: ReportStore) -> None:
     await person.send("Des gendarmes ont arrêté mon frère à Ouagadougou hier")
     assert person.last.language == "fr"
-    assert person.step == "category"
+    assert person.step == "review"  # the reading is confirmed in one question
     await answer_until_submitted(person, {})
     [report] = await store.list_reports(actor="test")
     assert report.category == "arbitrary_detention"
@@ -65,7 +65,10 @@ async def test_person_can_reject_the_reading_and_pick_the_category(
     await person.send("/start")
     await person.pick("lang:en")
     await person.send("Police officers came to our house in Kayes last night and took our goats")
-    assert person.step == "category"
+    assert person.step in ("review", "category")
+    if person.step == "review":  # "I understood: …": the kind of incident is what is wrong
+        await person.pick("no")
+        await person.pick("fix:category")
     if [c.id for c in person.last.choices] == ["yes", "no"]:
         await person.pick("no")
     assert any(c.id == "cat:extortion_corruption" for c in person.last.choices)

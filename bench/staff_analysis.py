@@ -1,0 +1,121 @@
+"""Benchmark of the staff desk's analysis: exports and accountability figures at scale.
+
+On a fresh PostgreSQL database, 100,000 reports with their incidents, acknowledgements,
+reporter notices and pings are written; then, as a `confidential` reader (every report
+visible, descriptions decrypted):
+
+(a) the GeoJSON export of every report, through the same reader and writer as
+    `GET /staff/exports/reports.geojson`: wall time and the growth of the process's peak
+    memory (RSS) while it runs; target <= 10 s and <= 100 MB;
+(b) the accountability figures (`GET /staff/api/metrics`) over all of them, five runs:
+    target <= 500 ms.
+
+    .venv/bin/python bench/staff_analysis.py [--reports 100000] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.harness import drop_database, fresh_database
+from reports.crypto import Keyring
+from reports.database import create_engine
+from staff.analysis.columns import Visibility
+from staff.analysis.metrics import accountability
+from staff.analysis.source import Scope, stream_records
+from staff.analysis.writers import geojson_chunks
+from staff.filters import CaseFilter, base_query
+from tests.staff.analysis.seeding import T0, random_seeds, seed_reports
+
+SECRET = b"bench-secret-key-for-tocsin-0123456789"
+NOW = T0 + timedelta(days=100)
+
+
+def rss_kb(field: str) -> int:
+    """VmRSS (now) or VmHWM (peak) of this process, in kB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def reset_peak() -> None:
+    """Linux: writing 5 to clear_refs resets the peak RSS to the current RSS."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+async def run(reports: int, keep: bool) -> None:
+    url = await fresh_database("tocsin_bench_analysis")
+    engine = create_engine(url)
+    keyring = Keyring([SECRET])
+    try:
+        started = time.perf_counter()
+        await seed_reports(engine, keyring, random_seeds(reports))
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("ANALYZE")
+        print(f"seeded {reports} reports in {time.perf_counter() - started:.1f} s")
+        scope = Scope(
+            base_query(CaseFilter(), "confidential", NOW),
+            Visibility(free_text=True, confidential=True),
+        )
+        await export_geojson(engine, keyring, scope)
+        await figures(engine, scope)
+    finally:
+        await engine.dispose()
+        if not keep:
+            await drop_database(url)
+
+
+async def export_geojson(engine, keyring, scope) -> None:
+    reset_peak()
+    before = rss_kb("VmRSS")
+    started, cpu = time.perf_counter(), time.process_time()
+    size = features = 0
+    async for chunk in geojson_chunks(
+        stream_records(engine, scope, keyring), scope.visibility.record_fields()
+    ):
+        size += len(chunk)
+        features += chunk.count(b'"Feature"')
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    growth_mb = (rss_kb("VmHWM") - before) / 1024
+    print(
+        f"GeoJSON export: {features} features, {size / 1e6:.1f} MB in {elapsed:.2f} s "
+        f"(this process's CPU {cpu:.2f} s; target <= 10 s); "
+        f"peak memory growth {growth_mb:.1f} MB (target <= 100 MB)"
+    )
+
+
+async def figures(engine, scope) -> None:
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        table = await accountability(engine, scope, NOW)
+        timings.append((time.perf_counter() - started) * 1000)
+    overall = table["all"][0]
+    print(
+        f"accountability figures over {overall.reports} reports: median "
+        f"{statistics.median(timings):.0f} ms, worst {max(timings):.0f} ms of 5 runs "
+        f"(target <= 500 ms); ack median {overall.ack_median:.0f} s, "
+        f"feedback share {overall.with_feedback / overall.reports:.2f}"
+    )
+    print(f"machine load average while measuring: {Path('/proc/loadavg').read_text().split()[0]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+    asyncio.run(run(args.reports, args.keep))
+
+
+if __name__ == "__main__":
+    main()

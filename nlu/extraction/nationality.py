@@ -1,0 +1,100 @@
+"""National forces acting abroad: "Turkish forces" in Iraq, "Rwandan troops" in Congo.
+
+A country's own army is `army`; the same army across a border is `foreign_forces`, which the
+escalation rules route confidentially. The words alone cannot tell: the text's place can.
+So the reading looks for a nationality followed by a word for forces, and calls them foreign
+when the text's best place lies in another country.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.text import fold
+
+NATIONALITIES: dict[str, str] = {
+    "TR": "turkish; turques?; turcs?; turcas?; التركي\\w*; تركي\\w*",
+    "RU": "russian; russes?; rusos?; rusas?; russos?; الروسي\\w*; روسي\\w*",
+    "FR": "french; francais\\w*; franceses; francesas; الفرنسي\\w*; فرنسي\\w*",
+    "US": "u\\.s\\.; us-led; american; americains?; estadounidenses?; norte-americanos?; "
+    "الامريكي\\w*; امريكي\\w*",
+    "IL": "israeli; israeliens?; israelies?; الاسرائيلي\\w*; اسرائيلي\\w*",
+    "SA": "saudi(?:-led)?; saoudien\\w*; السعودي\\w*; سعودي\\w*",
+    "AE": "emirati; emiratis; الاماراتي\\w*; اماراتي\\w*",
+    "IR": "iranian; iraniens?; الايراني\\w*; ايراني\\w*",
+    "ET": "ethiopian; ethiopiens?; الاثيوبي\\w*",
+    "ER": "eritrean; erythreens?; الاريتري\\w*",
+    "KE": "kenyan; kenyans?",
+    "RW": "rwandan; rwandais\\w*",
+    "UG": "ugandan; ougandais\\w*",
+    "BI": "burundian; burundais\\w*",
+    "TD": "chadian; tchadiens?; التشادي\\w*",
+    "NG": "nigerian",
+    "SD": "sudanese; soudanais\\w*; السوداني\\w*",
+    "EG": "egyptian; egyptiens?; المصري\\w*",
+    "ZA": "south african; sud-africain\\w*",
+    "IN": "indian; indiens?",
+    "PK": "pakistani",
+    "CM": "cameroonian; camerounais\\w*",
+    "ML": "malian; maliens?; maliennes?",
+    "BF": "burkinabe",
+    "NE": "nigerien; nigeriens?",
+}
+FORCE_WORDS = (
+    "forces?|troops?|soldiers|military|army|armed forces|airstrikes?|air ?strikes?|drones?|"
+    "warplanes|jets|aircraft|navy|border guards?|soldats|militaires|armee|troupes|frappes?|"
+    "tropas|soldados|militares|fuerzas|forcas|wanajeshi|jeshi|(?:ال)?قوات|(?:ال)?جيش|"
+    "(?:ال)?جنود|(?:ال)?طائرات|(?:ال)?غارات|(?:ال)?مسيرات"
+)
+
+
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    alternatives = []
+    for country, spellings in NATIONALITIES.items():
+        names = "|".join(s.strip() for s in spellings.split(";") if s.strip())
+        alternatives.append(f"(?P<{country}>{names})")
+    nationality = "|".join(alternatives)
+    # "Turkish forces" and "forces turques" / "القوات التركية"
+    return (
+        re.compile(
+            rf"(?<!\w)(?:{nationality})(?!-backed|-supported|-allied|-trained)[- ](?:\w+ )?"
+            rf"(?:{FORCE_WORDS})(?!\w)"
+        ),
+        re.compile(rf"(?<!\w)(?:{FORCE_WORDS}) (?:\w+ )?(?:{nationality})(?!\w)"),
+    )
+
+
+_PATTERNS = _patterns()
+# "US" in capitals only: in lower case it is the pronoun ("they beat us soldiers' wives").
+_US = re.compile(rf"(?<!\w)US[- ](?i:(?:\w+ )?(?:{FORCE_WORDS}))(?!\w)")
+
+
+# Substrings one of which every nationality above contains: most texts name none, and a
+# substring test costs a fraction of the patterns.
+STEMS = (
+    "turk", "turq", "turc", "russ", "rus", "franc", "french", "u.s.", "us-", "US", "americ",
+    "estadoun", "israel", "saudi", "saoud", "emirat", "iran", "ethiop", "eritre", "erythr",
+    "kenya", "rwand", "ugand", "ougand", "burund", "chad", "tchad", "nigeri", "sudan",
+    "soudan", "egypt", "afric", "india", "indie", "pakistan", "camero", "malian", "malien",
+    "burkinabe", "تركي", "روسي", "فرنسي", "امريكي", "اسرائيلي", "سعودي", "امارات", "ايراني",
+    "اثيوبي", "اريتري", "تشادي", "سوداني", "مصري",
+)  # fmt: skip
+
+
+def force_nationalities(text: str) -> set[str]:
+    """The countries whose forces the text names ("Turkish drones" -> {"TR"})."""
+    folded = fold(text)
+    if not any(stem in folded or stem in text for stem in STEMS):
+        return set()
+    found = {"US"} if _US.search(text) else set()
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(folded):
+            found.update(name for name, value in match.groupdict().items() if value)
+    return found
+
+
+def is_foreign(text: str, place_country: str | None) -> bool:
+    """True when the text names another country's forces than the country of its place."""
+    if not place_country:
+        return False
+    return any(country != place_country for country in force_nationalities(text))

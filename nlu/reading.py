@@ -1,0 +1,136 @@
+"""From one category to a reading: every act a text tells, confidentiality, relevance.
+
+The classifier weighs the whole text and names its main category; the act words of
+nlu.cues find every other act the text names. Together they give `categories` (primary
+first). Sexual violence, when the text names it in so many words, becomes the primary: it
+is the act that decides who may see the report, and in a story of several acts the analyst
+codes it first (spec/taxonomy.md gives SEAH its own route). `confidential` follows from the
+categories and from foreign or EU-mission personnel named anywhere in the text.
+
+Relevance is triage: a greeting, a test, an advertisement or a rumour that tells no act is
+kept but not escalated. The score mixes the classifier's belief that the text is "other"
+(its training data holds such messages in six languages) with the evidence of act words and
+of named forces, so a short "soldiers beat my brother" is never archived as chatter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nlu.cues import ACTS, FOREIGN, SEXUAL
+from nlu.extraction.lexicon import Lexicon, words
+from nlu.result import Classification
+
+SEXUAL_VIOLENCE = "sexual_violence"
+OTHER = "other"
+RELEVANCE_THRESHOLD = 0.5
+# A category the classifier gives this much joins the reading even without an act word.
+SECONDARY_PROBABILITY = 0.25
+# A message this short that names no act is an acknowledgement ("ok", "sawa", "حسنا").
+SHORT_WORDS = 2
+
+# Messages that are about the service or sell something: never an incident on their own.
+CHATTER = Lexicon(
+    {
+        "chatter": words(
+            r"test(?:ing)?; just testing; is this working; ceci est un test; c'est un test; "
+            r"esto es una prueba; isto e um teste; hii ni majaribio; majaribio; تجربه; اختبار; "
+            r"promo\w*; discount; offer valid; buy now; click (?:here|the link); subscribe; "
+            r"follow (?:us|my page); whatsapp me for; call now; prix special; achetez; "
+            r"abonnez[- ]vous; oferta; compre ja; descuento; suscribete; punguzo; nunua sasa; "
+            r"تخفيض\w*; عرض خاص; اشترك\w*; free (?:data|airtime|credit); gagnez; ganhe; gana; "
+            r"forward (?:this|to) \w+; partagez a tous vos contacts; "
+            r"https?://\S+; www\.\S+"
+        )
+    }
+)
+
+
+# "Violación", "violation", "violação" name rape and also the breach of a right or a truce; the
+# classifier learnt the first sense. Followed by a right, a law or a truce, it is the second.
+BREACH = Lexicon(
+    {
+        "breach": words(
+            r"violaci(?:on|ones) (?:de|a) (?:los |las |la |el )?(?:derechos?|ley|leyes|"
+            r"acuerdo|tregua|alto el fuego|cese al fuego|soberania|espacio); violations? "
+            r"(?:des |de la |du |de l'|of )?(?:droits?|rights|loi|law|accord|treve|truce|"
+            r"cessez-le-feu|ceasefire|sovereignty|espace|airspace); violac(?:ao|oes) (?:dos |"
+            r"das |da |do |de )?(?:direitos?|lei|acordo|tregua|cessar-fogo|soberania)"
+        )
+    }
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reading adds to the classification."""
+
+    categories: tuple[str, ...]
+    confidential: bool
+    relevant: bool
+    relevance: float
+
+
+def read(
+    folded: str, classification: Classification, perpetrator: str | None
+) -> tuple[Classification, Reading]:
+    """The classification (primary possibly changed) and the reading of a folded text."""
+    probabilities = dict(classification.ranked)
+    acts = {match.label for match in ACTS.find(folded)}
+    likely = {
+        label
+        for label, probability in classification.ranked
+        if probability >= SECONDARY_PROBABILITY and label != OTHER
+    }
+    primary = classification.category
+    if primary == SEXUAL_VIOLENCE and SEXUAL_VIOLENCE not in acts and BREACH.first(folded):
+        primary = next(
+            (label for label, _ in classification.ranked if label != SEXUAL_VIOLENCE), OTHER
+        )
+        probabilities[SEXUAL_VIOLENCE] = 0.0
+        likely.discard(SEXUAL_VIOLENCE)
+    if SEXUAL_VIOLENCE in acts:
+        primary = SEXUAL_VIOLENCE
+    elif primary == OTHER and acts:
+        primary = max(acts, key=lambda label: probabilities.get(label, 0.0))
+    if primary != classification.category:
+        classification = Classification(
+            category=primary,
+            confidence=probabilities.get(primary, 0.0)
+            if primary != SEXUAL_VIOLENCE
+            else max(probabilities.get(primary, 0.0), classification.confidence),
+            ranked=classification.ranked,
+        )
+    others = sorted((acts | likely) - {primary}, key=lambda label: -probabilities.get(label, 0.0))
+    categories = (primary, *others)
+    foreign = perpetrator == "foreign_forces" or FOREIGN.first(folded) is not None
+    confidential = SEXUAL_VIOLENCE in categories or foreign
+    relevance = relevance_score(folded, probabilities.get(OTHER, 0.0), acts, perpetrator)
+    reading = Reading(
+        categories=categories,
+        confidential=confidential,
+        relevant=relevance >= RELEVANCE_THRESHOLD,
+        relevance=round(relevance, 4),
+    )
+    return classification, reading
+
+
+def relevance_score(
+    folded: str, other_probability: float, acts: set[str], perpetrator: str | None
+) -> float:
+    """How likely the text reports an incident, in [0, 1] (see the module's doc)."""
+    score = 1.0 - other_probability
+    if acts:
+        score = max(score, 0.9)
+    elif perpetrator is not None and perpetrator != "unknown":
+        score = max(score, 0.6)
+    if not acts and CHATTER.first(folded) is not None:
+        score = min(score, 0.2)
+    elif not acts and len(folded.split()) <= SHORT_WORDS:
+        score = min(score, 0.4)
+    return score
+
+
+def is_sexual_violence(folded: str) -> bool:
+    """True when the folded text names sexual violence or exploitation."""
+    return SEXUAL.first(folded) is not None

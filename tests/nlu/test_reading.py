@@ -1,0 +1,148 @@
+"""Multi-label reading, confidentiality and relevance, in the six shipped languages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from nlu import Analysis, Nlu
+from nlu.evaluation import evaluate, read_records
+
+EVAL = Path(__file__).parent / "eval"
+
+
+def _read(nlu: Nlu, text: str) -> Analysis:
+    return asyncio.run(nlu.analyze(text))
+
+
+MULTI_EVENT = [
+    (
+        "Militia attacked the settlement, raped women and destroyed property.",
+        {"sexual_violence", "property_destruction_looting"},
+    ),
+    (
+        "Les soldats ont arrêté trois hommes puis ont incendié leurs maisons.",
+        {"arbitrary_detention", "property_destruction_looting"},
+    ),
+    ("قتل المسلحون راعيا ونهبوا الماشية", {"killing", "property_destruction_looting"}),
+    (
+        "Los soldados golpearon a los vecinos y secuestraron al alcalde.",
+        {"physical_assault", "abduction_disappearance"},
+    ),
+    (
+        "Os polícias espancaram os jovens e prenderam dois deles.",
+        {"physical_assault", "arbitrary_detention"},
+    ),
+    (
+        "Wanajeshi walimpiga mzee na kuchoma nyumba yake.",
+        {"physical_assault", "property_destruction_looting"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MULTI_EVENT)
+def test_a_story_of_several_acts_keeps_every_category(
+    shared_nlu: Nlu, text: str, expected: set[str]
+) -> None:
+    reading = _read(shared_nlu, text)
+    assert expected <= set(reading.categories)
+    assert reading.categories[0] == reading.category
+    assert reading.to_dict()["categories"] == list(reading.categories)
+
+
+CONFIDENTIAL = [
+    "A soldier raped a girl at the checkpoint.",
+    "They abused her at the barracks and told her to keep quiet.",
+    "The commander makes girls sleep with him before they can pass.",
+    "Les militaires ont violé deux femmes au puits.",
+    "Ils ont déshabillé les femmes devant tout le monde au contrôle.",
+    "اغتصب عناصر الميليشيا فتاة في القرية",
+    "عروا النساء عند الحاجز",
+    "Un policía abusó de mi hermana en la estación.",
+    "Los soldados desnudaron a las mujeres en el retén.",
+    "Os soldados estupraram uma menina perto do rio.",
+    "Obrigaram as mulheres a se despir no posto.",
+    "Askari walimbaka msichana kando ya barabara.",
+    "Askari waliwavua nguo wanawake kwenye kizuizi.",
+    "Mwalimu alimnajisi mwanafunzi.",
+    # foreign and EU-mission personnel, whatever the act
+    "Two EUTM instructors were with the soldiers who beat the detainees.",
+    "Les mercenaires de Wagner ont arrêté le chef du village.",
+    "عناصر فاغنر اعتقلوا ثلاثة رجال",
+    "Turkish forces shelled houses in Dohuk.",
+]
+
+
+@pytest.mark.parametrize("text", CONFIDENTIAL)
+def test_confidential_phrasing_is_caught(shared_nlu: Nlu, text: str) -> None:
+    assert _read(shared_nlu, text).confidential
+
+
+NOT_CONFIDENTIAL = [
+    "Soldiers beat two herders near the well.",
+    "La police a arrêté des manifestants à Niamey.",
+    "قتلت الشرطة شابين أمس",
+    "La violación de derechos humanos por la policía continúa.",
+    "A polícia prendeu dois jornalistas.",
+    "Polisi waliwakamata vijana watano.",
+    "The Malian army arrested two traders in Mopti.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CONFIDENTIAL)
+def test_other_violations_are_not_confidential(shared_nlu: Nlu, text: str) -> None:
+    assert not _read(shared_nlu, text).confidential
+
+
+def test_messages_that_are_not_incidents_are_read_as_not_relevant(shared_nlu: Nlu) -> None:
+    for text in ("hello", "ceci est un test", "شكرا جزيلا", "Promoção: ganhe saldo grátis"):
+        reading = _read(shared_nlu, text)
+        assert not reading.relevant and reading.relevance < 0.5, text
+    short_report = _read(shared_nlu, "askari walimpiga kaka yangu")
+    assert short_report.relevant and short_report.relevance >= 0.5
+
+
+def test_relevance_on_the_own_set_of_six_languages(shared_nlu: Nlu) -> None:
+    """tests/nlu/eval/relevance.jsonl: 42 messages that report nothing, 60 that do."""
+    report = asyncio.run(evaluate(shared_nlu, read_records(EVAL / "relevance.jsonl")))
+    figures = report["relevance"]
+    assert figures["positives"] == 42 and {r["lang"] for r in _records("relevance")} == {
+        "en",
+        "fr",
+        "ar",
+        "es",
+        "pt",
+        "sw",
+    }
+    assert figures["precision"] >= 0.9 and figures["recall"] >= 0.85
+
+
+def test_confidentiality_and_categories_on_the_own_chat_set(shared_nlu: Nlu) -> None:
+    report = asyncio.run(evaluate(shared_nlu, read_records(EVAL / "chat-messages.jsonl")))
+    assert report["confidential"]["recall"] >= 0.98
+    assert report["confidential"]["precision"] >= 0.8
+    assert report["categories_kept"]["mean_recall"] >= 0.8
+    assert report["perpetrator"]["accuracy"] >= 0.85
+
+
+def _records(name: str) -> list[dict]:
+    lines = (EVAL / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("los soldados nos detuvieron en la frontera", "es"),
+        ("اعتقلونا في المعسكر", "ar"),
+        ("ils nous ont frappés au barrage", "fr"),
+        ("walitukamata kwenye kizuizi", "sw"),
+    ],
+)
+def test_common_words_that_are_also_towns_are_not_places(
+    shared_nlu: Nlu, text: str, language: str
+) -> None:
+    assert shared_nlu.geotag(text, language=language) == []
