@@ -55,6 +55,15 @@ QUESTIONS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         N_("Send your report?"),
         {"send": N_("Send"), "change": N_("Change"), "cancel": N_("Cancel")},
     ),
+    ("summary", "cancel change send send_contact"): (
+        N_("Send your report?"),
+        {
+            "send": N_("Send"),
+            "send_contact": N_("Send, staff may ask"),
+            "change": N_("Change"),
+            "cancel": N_("Cancel"),
+        },
+    ),
     ("summary", "edit"): (N_("What to change?"), {}),
     ("resume", "continue restart"): (N_("Continue your unfinished report?"), {}),
     ("erase", "erase keep"): (
@@ -63,12 +72,15 @@ QUESTIONS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ),
     ("language", "lang"): (N_("Language?"), {}),
 }
+SUMMARY = QUESTIONS[("summary", "cancel change send")]
+
 # Questions an SMS cannot ask: what the phone cannot send (files), and confirmations of what
 # was read from the person's words, which the SMS may not show back (a blind "is that right?"
 # tells nothing). The channel answers them with this choice; the reading stays marked as the
 # NLU's (its confidence, "gazetteer" as the place's source) for staff to verify, and the
 # person can still change it from the summary.
 AUTOMATIC: dict[tuple[str, str], str] = {
+    ("review", "no yes"): "yes",  # "I understood: <what was read>. Is that right?"
     ("media", "done"): "done",
     ("category", "no yes"): "yes",
     ("place", "no yes"): "yes",
@@ -129,6 +141,8 @@ class SmsRenderer:
     def question(self, message: OutboundMessage, _: Translator) -> str:
         key = (message.step or "", _kind(message.choices))
         known = QUESTIONS.get(key)
+        if known is None and key[0] == "summary" and not key[1].startswith("edit"):
+            known = SUMMARY  # whatever its choices, the summary itself is never shown
         if known is None:
             text = self.plain(message.text, _)
             if not message.choices:

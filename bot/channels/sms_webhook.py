@@ -42,7 +42,7 @@ from bot.channels.sms_payloads import (
     twilio_status,
 )
 from bot.channels.sms_store import Clock, SmsStore, utc_now
-from bot.channels.whatsapp_webhook import read_limited
+from bot.channels.webhook_body import BodyRefused, read_body
 from bot.inbox import Inbox
 from reports.crypto import Keyring
 
@@ -67,6 +67,14 @@ def twilio_signature(url: str, fields: list[tuple[str, str]], auth_token: str) -
 def gateway_signature(body: bytes, timestamp: str, secret: str) -> str:
     """What the Android SMS Gateway puts in X-Signature."""
     return hmac.new(secret.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+
+
+async def read_limited(request: web.Request, limit: int) -> bytes | None:
+    """The raw body, or None when it is larger than `limit` or too slow to arrive."""
+    try:
+        return await read_body(request, limit)
+    except BodyRefused:
+        return None
 
 
 def _same(received: str, expected: str) -> bool:
