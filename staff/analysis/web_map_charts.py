@@ -29,7 +29,7 @@ from staff.analysis.mapdata import map_points
 from staff.analysis.scope import read_filter, reader_scope
 from staff.analysis.trends import OVER_TIME, Chart, mark_surges, over_time, surge_markers
 from staff.analysis.web_exports import stream_file
-from staff.auth import audit, require_role, staff_context
+from staff.auth import LANGUAGE, audit, require_role, staff_context
 from staff.security import CSP
 
 routes = web.RouteTableDef()
@@ -53,7 +53,7 @@ async def map_page(request: web.Request) -> web.StreamResponse:
     settings = analysis_settings(request)
     values = filter_context(request)
     values["tiles_url"] = settings.tiles_url if settings.tiles_origin else None
-    words = Translator(request["lang"])
+    words = Translator(request[LANGUAGE])
     values["category_names"] = {code: label(CATEGORY_LABELS, code, words) for code in CATEGORIES}
     response = aiohttp_jinja2.render_template("analysis/map.html", request, values)
     if settings.tiles_origin:
@@ -94,7 +94,7 @@ async def read_charts(request: web.Request) -> list[Chart]:
 @require_role()
 async def charts_page(request: web.Request) -> web.StreamResponse:
     charts = await read_charts(request)
-    words = Translator(request["lang"])
+    words = Translator(request[LANGUAGE])
     values = filter_context(request)
     await audit(request, "charts_read", detail=json.dumps(values["query"], sort_keys=True))
     names = {chart.id: series_names(chart, words) for chart in charts}

@@ -28,9 +28,11 @@ from tests.escalation.conftest import (  # noqa: F401  (fixtures used through `b
     Bench,
     bench,
     bot_api,
+    clock,
     hooks,
     smtp,
     smtp_server,
+    store,
 )
 
 PASSWORD = "a long enough pass phrase"
