@@ -2,14 +2,14 @@
 the first group of each new invite code, so `tocsin monitors list` can show open invites.
 
 Revision ID: 0950
-Revises: 0800
+Revises: 0900
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0950"
-down_revision = "0800"
+down_revision = "0900"
 branch_labels = None
 depends_on = None
 
