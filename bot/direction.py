@@ -20,6 +20,17 @@ _LATIN = "A-Za-z0-9\u00c0-\u024f\u1e00-\u1eff"
 _RUN = re.compile(rf"[/(\[#+\-]*[{_LATIN}](?:[{_LATIN}\s.,:;/_@#+\-()\[\]'’%]*[{_LATIN})\]])?")
 
 
+_MARKS = dict.fromkeys(
+    map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
+)
+
+
+def without_direction_marks(text: str) -> str:
+    """What a person typed, without the direction marks a copied bot message carries (an
+    example pasted back from `/template` must read as the example)."""
+    return text.translate(_MARKS)
+
+
 def isolate_left_to_right(text: str) -> str:
     """`text` with every left-to-right run isolated; text already isolated is left alone."""
     if LRI in text:

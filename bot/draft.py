@@ -36,6 +36,12 @@ class Draft:
     description: str | None = None
     category: str | None = None
     category_confidence: float | None = None
+    # the NLU's reading of the account, kept whatever category the person then picks, so a
+    # story that tells of sexual violence is routed confidentially even if another act is chosen
+    categories: list[str] = field(default_factory=list)
+    confidential_reading: bool | None = None
+    relevant: bool | None = None
+    relevance: float | None = None
     # places read in the account or the typed answer, offered for confirmation or choice
     place_candidates: list[PlaceCandidate] = field(default_factory=list)
     perpetrator: str | None = None

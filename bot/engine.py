@@ -10,9 +10,11 @@ import logging
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, nullcontext
+from dataclasses import replace
 from typing import Any
 
 from bot.commands import DEFAULT_COMMANDS
+from bot.direction import without_direction_marks
 from bot.flow.driver import advance, ask_step, finish_side_step
 from bot.flow.registry import (
     REPORT_STEP_NAMES,
@@ -131,6 +133,8 @@ class ConversationEngine:
         With a `record`, the turn's writes (a report, details, an erasure) and its outcome (the
         session after it, the replies) are committed in one transaction before the session
         store is written and before anything is sent (see `bot.turn_records`)."""
+        if inbound.text:
+            inbound = replace(inbound, text=without_direction_marks(inbound.text))
         async with self._conversation(inbound) as turn:
             session = turn.session
             pseudonym = session.pseudonym

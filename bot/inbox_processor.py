@@ -68,7 +68,9 @@ class InboxProcessor:
             received = item.received_at
             if received.tzinfo is None:  # SQLite gives back naive UTC times
                 received = received.replace(tzinfo=UTC)
-            overdue = self.clock() - received >= ANSWER_WITHIN
+            # a remote failure is always tried once more; one still failing well after the
+            # message arrived is answered and parked
+            overdue = item.attempts >= 2 and self.clock() - received >= ANSWER_WITHIN
             if (is_transient(error) and not overdue) or not await self._park(item, error):
                 log.warning(
                     "inbox item failed id=%s channel=%s error=%s attempt=%d",
@@ -168,11 +170,11 @@ class InboxProcessor:
         """Keep up to `concurrency` items running, claiming more as soon as a slot frees, so
         one slow turn never holds the others back."""
         listener = asyncio.create_task(self._listen_for_wakeups()) if self._redis else None
+        self.inbox.attach(self)
         try:
             await self.inbox.take_back_leases()
         except Exception as error:  # the database is still starting: the leases run out
             log.warning("leases not taken back error=%s", type(error).__name__)
-        self.inbox.attach(self)
         try:
             while not self._stopping.is_set():
                 # cleared before claiming: an item accepted while the claim runs wakes the

@@ -31,18 +31,20 @@ from pydantic import (
 from nlu.taxonomy import CATEGORIES, PERPETRATORS, SEVERITIES
 
 ALL_TARGETS = "all"
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 
 
 def parse_duration(value: object) -> timedelta:
-    """`10m`, `2h`, `45s`, `1d` or a number of seconds."""
+    """`45s`, `10m`, `2h`, `1d`, `2w` or a number of seconds: the one reading of a duration,
+    in the rules file as on the command line (`monitors invite --expires`)."""
     if isinstance(value, timedelta):
         return value
     match = _DURATION.match(str(value))
     if not match:
-        raise ValueError(f"{value!r} is not a duration like 30s, 10m, 2h or 1d")
-    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+        raise ValueError(f"{value!r} is not a duration like 30s, 10m, 2h, 1d or 2w")
+    unit = match.group(2).lower() if match.group(2) else None
+    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[unit])
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import escalation.erasure  # noqa: F401  (what erasure does to escalation tables)
 from escalation.clock import Clock, SystemClock
 from escalation.dispatch import Dispatcher
 from escalation.loading import load_rules

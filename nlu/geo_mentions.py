@@ -39,6 +39,23 @@ AREA_WORDS = folded_words(
     cercle commune municipality division zone région préfecture département provincia
     departamento estado mkoa wilaya kaunti محافظه ولايه منطقه اقليم قضاء"""
 )
+# A capitalised word after a title or a common first name is part of a person's name, not a
+# place ("Ibrahim Keita" is no village Keïta, "Colonel Kaya" no town Kaya). Words that also
+# begin place names (saint, san, sidi, el, port, mount) are deliberately not titles.
+PERSON_CUES = folded_words(
+    """
+    mr mrs ms miss dr doctor m mme mlle monsieur madame sir madam colonel col captain capt
+    capitaine lieutenant lt sergeant sgt sergent general gen général commandant major corporal
+    caporal chief chef imam sheikh cheikh pastor pasteur father pere père president président
+    minister ministre mayor maire hon honourable sr sra senhor senhora bwana mzee السيد الشيخ
+    الامام العقيد الرقيب
+    ibrahim ibrahima moussa musa mamadou amadou ousmane oumar omar ali abdoulaye abdou
+    abdullahi boubacar seydou souleymane issa yacouba hamidou aliou bakary modibo sekou salif
+    idrissa ismael ismail hassan hussein mohamed mohammed muhammad mahamat ahmed ahmad yusuf
+    youssouf fatoumata aminata mariam mariama awa kadiatou aissata hawa oumou fatima khadija
+    aisha zeinab joseph jean pierre paul john mary peter james samuel daniel grace esther
+    """
+)
 # French elisions before a name ("d'Abidjan", "l'Ouémé") and the English possessive
 # ("Nairobi's"): the name is the part after, or before, the apostrophe.
 ELISIONS = frozenset({"d", "l", "qu", "jusqu", "lorsqu", "puisqu"})
@@ -146,7 +163,9 @@ class MentionFinder:
         i, count = 0, len(words)
         while i < count:
             mention = (
-                self._mention_at(words, originals, infos, i, bare) if infos[i].useful else None
+                self._mention_at(words, originals, infos, i, bare)
+                if infos[i].useful and not after_person_cue(words, originals, i)
+                else None
             )
             if mention is None:
                 i += 1
@@ -277,6 +296,14 @@ class MentionFinder:
                 owners = [(entry, 2) for entry, _ in found]
                 return [Mention(i, 1, originals[i], owners, False, cued=True)]
         return []
+
+
+def after_person_cue(words: list[str], originals: list[str], i: int) -> bool:
+    """Whether word `i` continues a person's name: a capitalised word after a capitalised
+    title or first name ("Ibrahim Keita", "Colonel Kaya"), or one more such word."""
+    if i == 0 or not originals[i][:1].isupper() or not originals[i - 1][:1].isupper():
+        return False
+    return words[i - 1] in PERSON_CUES or (i > 1 and words[i - 2] in PERSON_CUES)
 
 
 def says_area(words: list[str], start: int, size: int) -> bool:

@@ -17,6 +17,9 @@ def field_context(reference: str, column: str) -> str:
     return f"{reference}/{column}"
 
 
+MAPPED_SOURCES = frozenset({"pin", "gazetteer"})
+
+
 def all_categories(chosen: str, read: list[str]) -> list[str]:
     """The chosen category first, then every other category the NLU read."""
     return [chosen, *(c for c in dict.fromkeys(read) if c != chosen)]
@@ -29,6 +32,11 @@ def seal_report(keyring: Keyring, draft: ReportDraft, reference: str, severity: 
         return keyring.encrypt_text(value, context=field_context(reference, column))
 
     contact = draft.contact if draft.consent_followup else None
+    # a place name is kept in clear only when it came from the gazetteer or a pin; anything
+    # else is the person's own words, kept sealed with the rest of what they wrote
+    mapped = draft.location_source in MAPPED_SOURCES
+    place, admin_area = (draft.place, draft.admin_area) if mapped else (None, None)
+    location_text = draft.location_text or (None if mapped else draft.place)
     return Report(
         reference=reference,
         channel=draft.channel,
@@ -51,12 +59,12 @@ def seal_report(keyring: Keyring, draft: ReportDraft, reference: str, severity: 
         occurred_text_enc=seal("occurred_text", draft.occurred_text),
         lat=draft.lat,
         lon=draft.lon,
-        place=draft.place,
-        admin_area=draft.admin_area,
+        place=place,
+        admin_area=admin_area,
         country=draft.country,
         location_precision=draft.location_precision,
         location_source=draft.location_source,
-        location_text_enc=seal("location_text", draft.location_text),
+        location_text_enc=seal("location_text", location_text),
         description_enc=seal("description", draft.description),
         severity=severity,
         immediate_danger=draft.immediate_danger,

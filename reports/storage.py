@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from reports.clock import Clock, SystemClock
 from reports.crypto import Keyring
 from reports.database import session_factory
+from reports.erasers import ERASED  # noqa: F401  (registers the reports tables' erasers)
+from reports.erasure import Subject, erase
 from reports.models import (
     STATUS_TRANSITIONS,
     AuditEntry,
@@ -153,51 +155,31 @@ class ReportStore:
             session.add(AuditEntry(actor="reporter", action=f"added_{kind}", report_id=row.id))
         return True
 
-    async def erase_reporter(self, pseudonyms: Sequence[str]) -> int:
-        """Erase every report of a reporter: sealed text, media, contact and exact place.
+    async def erase_reporter(
+        self,
+        pseudonyms: Sequence[str],
+        *,
+        channel: str | None = None,
+        inbox_keys: Sequence[str] = (),
+    ) -> int:
+        """Erase every report of a reporter and every copy of what they sent, in one
+        transaction: each table registered in `reports.erasure` (alerts, outbound logs,
+        inbox items, sessions, follow-up threads, media) is erased by its owner's eraser.
 
-        The row stays, marked erased, so staff see that it was erased rather than a gap.
+        The report row stays, marked erased, so staff see that it was erased, not a gap.
         """
+        subject = Subject(tuple(pseudonyms), tuple(inbox_keys), channel, self.clock.now())
         async with writing(self.engine, self._sessions) as session:
-            result = await session.execute(
-                select(Report).where(
-                    Report.reporter_pseudonym.in_(list(pseudonyms)), Report.erased.is_(False)
-                )
-            )
-            rows = list(result.scalars())
-            for row in rows:
-                self._wipe(row)
-                await session.execute(
-                    ReportMedia.__table__.delete().where(ReportMedia.report_id == row.id)
-                )
-                await session.execute(
-                    ReportAddition.__table__.delete().where(ReportAddition.report_id == row.id)
-                )
-                session.add(self._event("report.erased", row))
-                session.add(AuditEntry(actor="reporter", action="erased", report_id=row.id))
-        return len(rows)
+            await erase(session, subject)
+        log.info("reporter erased reports=%d", len(subject.report_ids))
+        return len(subject.report_ids)
 
-    def _wipe(self, row: Report) -> None:
-        now = self.clock.now()
-        for column in (
-            "description_enc",
-            "perpetrator_detail_enc",
-            "occurred_text_enc",
-            "location_text_enc",
-            "contact_enc",
-            "lat",
-            "lon",
-            "place",
-            "admin_area",
-            "organisation",
-        ):
-            setattr(row, column, None)
-        row.reporter_pseudonym = "erased"
-        row.affected_groups = {}
-        row.consent_followup = False
-        row.erased = True
-        row.erased_at = now
-        row.updated_at = now
+    async def erase_person(self, channel: str, sender_id: str) -> int:
+        """`/delete`: erase the person writing from `sender_id` on `channel`, under every key
+        (their inbox items are queued under the channel's `-inbox` pseudonym as well)."""
+        pseudonyms = self.keyring.pseudonyms(channel, sender_id)
+        inbox_keys = [*pseudonyms, *self.keyring.pseudonyms(f"{channel}-inbox", sender_id)]
+        return await self.erase_reporter(pseudonyms, channel=channel, inbox_keys=inbox_keys)
 
     async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
         """Newest first, decrypted for an operator; the read is audited: one entry per report

@@ -60,6 +60,7 @@ async def language_middleware(request: web.Request, handler: Any) -> web.StreamR
     """Pick the page language; `?lang=` also sets the cookie for the next pages."""
     language = request_language(request, request.config_dict[CONTEXT].default_language)
     request[LANGUAGE] = language
+    request["lang"] = language  # the seam the analysis pages read (kept stable)
     request[TRANSLATE] = translator(language)
     response = await handler(request)
     if request.query.get("lang") == language and not response.prepared:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reports.erasure import keeps
 from reports.models import Base, utcnow
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "confidential", "admin")
@@ -62,3 +63,7 @@ class SignInAttempt(Base):
         Index("ix_staff_signins_email_at", "email", "at"),
         Index("ix_staff_signins_client_at", "client", "at"),
     )
+
+
+# Erasure of a reporter (`/delete`) never concerns staff accounts; said once, for the registry.
+keeps("staff_accounts", "staff accounts, not reporters: a reporter's erasure never reads them")

@@ -89,3 +89,13 @@ def test_rasa_trains_on_what_tocsin_exports() -> None:
     rasa = COMPOSE["services"]["rasa"]
     assert f"{project_volume}:{rasa['working_dir']}" in rasa["volumes"]
     assert rasa["depends_on"]["rasa-export"]["condition"] == "service_completed_successfully"
+
+
+def test_the_image_copies_every_package_it_installs() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    packages = re.search(r"^include = \[(.*)\]$", pyproject, re.M)
+    assert packages is not None
+    names = {name.strip(' "*') for name in packages[1].split(",")}
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    missing = {name for name in names if f"COPY {name} {name}" not in dockerfile}
+    assert not missing, f"the Dockerfile does not copy {missing}"

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import bot.channels.whatsapp_erasure  # noqa: F401  (registers what erasure does to its tables)
+import escalation.erasure  # noqa: F401  (registers what erasure does to its tables)
 from bot.channels import ChannelSender, StaffGateway
 from bot.engine import ConversationEngine, EngineServices
 from bot.inbox import Handler as InboxHandler

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -83,6 +83,21 @@ class Settings(BaseSettings):
 
     rasa_url: str | None = None
 
+    # SMS: africastalking | twilio | http (a local gateway); unset = no SMS channel
+    sms_provider: Literal["africastalking", "twilio", "http"] | None = None
+    sms_api_url: str | None = None  # the provider's base URL (its real one when unset)
+    sms_username: str | None = None
+    sms_api_key: str | None = Field(default=None, repr=False)
+    sms_account_sid: str | None = None
+    sms_auth_token: str | None = Field(default=None, repr=False)
+    sms_sender: str | None = None
+    sms_webhook_secret: str | None = Field(default=None, repr=False)
+    sms_max_segments: int = Field(default=4, ge=1, le=10)  # per reply
+    sms_daily_cap: int = Field(default=30, ge=1)  # SMS sent to one person a day
+    sms_messages_per_second: float = Field(default=10.0, gt=0)
+    # the external base URL (Twilio signs the exact URL it calls)
+    public_url: str | None = None
+
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     # the external base URL of this server (the staff desk sets Secure cookies when https)
@@ -111,6 +126,12 @@ class Settings(BaseSettings):
         "confidential_telegram_chats",
         mode="before",
     )(_split_commas)
+
+    @field_validator("sms_provider", "sms_api_url", "public_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """`TOCSIN_SMS_PROVIDER=` (as docker-compose passes an unset variable) means none."""
+        return None if value == "" else value
 
     @field_validator("database_url")
     @classmethod
@@ -175,7 +196,29 @@ class Settings(BaseSettings):
             ]
             if missing:
                 raise ValueError(f"{', '.join(missing)} required with the WhatsApp channel")
+        self._sms_complete()
         return self
+
+    def _sms_complete(self) -> None:
+        needed = {
+            "africastalking": (
+                ("TOCSIN_SMS_USERNAME", self.sms_username),
+                ("TOCSIN_SMS_API_KEY", self.sms_api_key),
+                ("TOCSIN_SMS_WEBHOOK_SECRET", self.sms_webhook_secret),
+            ),
+            "twilio": (
+                ("TOCSIN_SMS_ACCOUNT_SID", self.sms_account_sid),
+                ("TOCSIN_SMS_AUTH_TOKEN", self.sms_auth_token),
+                ("TOCSIN_SMS_SENDER", self.sms_sender),
+                ("TOCSIN_PUBLIC_URL", self.public_url),
+            ),
+            "http": (("TOCSIN_SMS_WEBHOOK_SECRET", self.sms_webhook_secret),),
+        }.get(self.sms_provider or "", ())
+        missing = [name for name, value in needed if not value]
+        if missing:
+            raise ValueError(
+                f"{', '.join(missing)} required with TOCSIN_SMS_PROVIDER={self.sms_provider}"
+            )
 
     @property
     def resolved_cache_dir(self) -> Path:

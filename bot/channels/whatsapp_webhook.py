@@ -20,6 +20,7 @@ import re
 
 from aiohttp import web
 
+import bot.channels.whatsapp_erasure  # noqa: F401  (what erasure does to its tables)
 from bot.channels.webhook_body import (
     READ_TIMEOUT_SECONDS,
     BodyRefused,

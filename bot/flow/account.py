@@ -128,7 +128,8 @@ class EraseStep(Step):
             return Outcome.DONE
         if turn.reply.choice != "erase":
             return Outcome.REPROMPT
-        count = await turn.services.store.erase_reporter(_pseudonyms(turn))
+        inbound = turn.inbound
+        count = await turn.services.store.erase_person(inbound.channel, inbound.sender_id)
         turn.session.reset_report()
         turn.session.context["discard_session"] = True
         turn.say(

@@ -19,6 +19,10 @@ def apply_analysis(draft: Draft, answered: list[str], analysis: Analysis) -> Non
     """Copy what the NLU read into the draft, never over an answer the person gave."""
     draft.category = analysis.category
     draft.category_confidence = analysis.confidence
+    draft.categories = list(analysis.categories or (analysis.category,))
+    draft.confidential_reading = analysis.confidential
+    draft.relevant = analysis.relevant
+    draft.relevance = analysis.relevance
     draft.place_candidates = [place.to_dict() for place in analysis.places[:5]]
     if "force" not in answered and analysis.perpetrator and analysis.perpetrator != "unknown":
         draft.perpetrator = analysis.perpetrator

@@ -22,6 +22,12 @@ def _description(draft: Draft) -> str | None:
     return text
 
 
+def _categories(draft: Draft) -> list[str]:
+    """The person's pick first, then every other act the NLU read in the account."""
+    chosen = draft.category or "other"
+    return [chosen, *(c for c in draft.categories if c != chosen)]
+
+
 def build_draft(
     turn: Turn, *, role: str = "community", organisation: str | None = None
 ) -> ReportDraft:
@@ -37,6 +43,10 @@ def build_draft(
         language=turn.language,
         category=draft.category or "other",
         category_confidence=draft.category_confidence,
+        categories=_categories(draft),
+        confidential_reading=draft.confidential_reading,
+        relevant=draft.relevant,
+        relevance=draft.relevance,
         description=_description(draft),
         perpetrator=draft.perpetrator,
         perpetrator_detail=draft.perpetrator_detail,

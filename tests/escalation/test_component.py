@@ -8,6 +8,8 @@ on the hour the suite happens to run at.
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -105,3 +107,36 @@ async def test_tocsin_run_sends_the_daily_digest_once_its_hour_has_passed(
         clock.advance(timedelta(hours=3))
         await asyncio.sleep(2.5)  # more than a poll interval of the default rules
         assert len(digests()) == 1, "one digest a day"
+
+
+async def test_tocsin_run_warns_at_start_when_nobody_can_send_or_be_told(
+    sqlite_url: str,
+    nlu_cache_dir: Path,
+    shared_nlu: Nlu,  # the cache `tocsin run` reads is built
+    caplog: pytest.LogCaptureFixture,
+    unused_port: int,
+) -> None:
+    from tocsin.commands.run import serve
+
+    settings = Settings(
+        _env_file=None,
+        database_url=sqlite_url,
+        secret_key="test-secret-key-for-tocsin-0123456789",
+        cache_dir=nlu_cache_dir,
+        http_port=unused_port,
+    )
+    stop = asyncio.Event()
+    caplog.set_level(logging.INFO)
+    task = asyncio.create_task(serve(settings, stop))
+    assert await arrives(lambda: "serving on" in caplog.text or task.done(), seconds=120)
+    stop.set()
+    await task
+    assert "no channel is configured" in caplog.text
+    assert "rule high reaches nobody: its targets (desk, duty_mail) are empty" in caplog.text
+
+
+@pytest.fixture
+def unused_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from escalation.loading import RulesError, load_rules, parse_rules
-from escalation.rules import AlertFacts, matching_rules
+from escalation.rules import AlertFacts, matching_rules, parse_duration
 from escalation.units import Unit, UnitRegistry
 from tocsin.cli import main
 from tocsin.settings import Settings
@@ -164,5 +165,31 @@ def test_tocsin_worker_check_names_the_faulty_setting(
     assert "rules[0].match.severity: unknown 'urgent'" in error
 
     monkeypatch.setenv("TOCSIN_ESCALATION_RULES", "")
+    for name, value in (
+        ("TOCSIN_TELEGRAM_TOKEN", "123456:TEST-token"),
+        ("TOCSIN_STAFF_TELEGRAM_CHATS", "-1001"),
+        ("TOCSIN_STAFF_EMAILS", "desk@example.org"),
+        ("TOCSIN_SMTP_URL", "smtp://127.0.0.1:25"),
+    ):
+        monkeypatch.setenv(name, value)
     assert main(["worker", "--check"]) == 0
     assert "escalation rules are valid" in capsys.readouterr().out
+
+
+def test_tocsin_worker_check_fails_when_a_rule_can_reach_nobody(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TOCSIN_STAFF_TELEGRAM_CHATS", "-1001")  # no token, no e-mail
+    assert main(["worker", "--check"]) == 1
+    error = capsys.readouterr().err
+    assert "rule high reaches nobody: TOCSIN_TELEGRAM_TOKEN is not set" in error
+    assert "rule confidential reaches nobody: its targets (confidential) are empty" in error
+    assert "escalation rules are valid" not in error
+
+
+def test_one_duration_reading_serves_the_rules_and_the_invites() -> None:
+    from tocsin.commands.monitors import parse_duration as invite_duration
+
+    for text, seconds in (("30s", 30), ("10m", 600), ("2h", 7200), ("1d", 86400), ("2w", 1209600)):
+        assert parse_duration(text) == timedelta(seconds=seconds)
+        assert invite_duration(text) == timedelta(seconds=seconds)

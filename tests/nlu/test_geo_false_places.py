@@ -136,3 +136,21 @@ def test_a_lone_lower_case_name_keeps_every_owner(nlu: Nlu) -> None:
     alone = finder.find("kaya")[0].owners
     upper = finder.find("Kaya")[0].owners
     assert alone == upper
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soldiers arrested Ibrahim Keita at the market",
+        "Ibrahim Keita",
+        "Colonel Kaya ordered the raid",
+        "Des militaires ont frappé Moussa Tahoua devant chez lui",
+    ],
+)
+def test_a_name_after_a_first_name_or_a_title_is_not_a_place(nlu: Nlu, text: str) -> None:
+    assert nlu.geotag(text) == [], text
+
+
+def test_places_after_a_preposition_or_in_a_longer_name_are_still_found(nlu: Nlu) -> None:
+    assert [place.country for place in nlu.geotag("They beat us in Kaya")][:1] == ["BF"]
+    assert [place.country for place in nlu.geotag("We fled to Ali Sabieh")][:1] == ["DJ"]

@@ -101,3 +101,19 @@ async def test_a_slow_server_is_left_alone_for_a_cool_down(rasa: FakeRasa) -> No
         await client.close()
     assert answer is not None and answer.category == "extortion_corruption"
     assert len(rasa.requests) == 2
+
+
+async def test_a_rasa_answer_never_makes_a_confidential_story_public(
+    nlu: Nlu, nlu_cache_dir: Path
+) -> None:
+    server = await FakeRasa(rules={"market": "physical_assault"}).start()
+    try:
+        analysis = await _rasa_nlu(nlu, server.url, nlu_cache_dir).analyze(
+            "Soldiers raped two women behind the market in Gao"
+        )
+    finally:
+        await server.stop()
+    assert analysis.backend == "rasa"
+    assert analysis.confidential
+    assert "sexual_violence" in analysis.categories
+    assert analysis.places and analysis.places[0].name == "Gao"  # places stay Tocsin's own

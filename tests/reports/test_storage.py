@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from reports.crypto import Keyring
 from reports.models import AuditEntry, OutboxEvent, Report
 from reports.records import MediaUpload, ReportDraft
+from reports.sealing import field_context
 from reports.storage import ReportStore, StatusChangeError
 
 
@@ -168,3 +169,25 @@ async def test_list_reports_is_newest_first(store: ReportStore, keyring: Keyring
     second = await store.submit(make_draft(keyring))
     listed = [view.reference for view in await store.list_reports(actor="cli:test")]
     assert listed.index(second.reference) < listed.index(first.reference)
+
+
+@pytest.mark.parametrize("source", ["text", None])
+async def test_a_place_not_from_the_gazetteer_or_a_pin_is_never_stored_in_clear(
+    source: str | None, store: ReportStore, database: AsyncEngine, keyring: Keyring
+) -> None:
+    draft = make_draft(
+        keyring, place="Ibrahim Keita", admin_area="Tahoua", lat=None, lon=None,
+        location_source=source,
+    )  # fmt: skip
+    view = await store.submit(draft)
+    async with database.connect() as connection:
+        row = (
+            await connection.execute(
+                select(Report.place, Report.admin_area, Report.location_text_enc).where(
+                    Report.id == view.id
+                )
+            )
+        ).one()
+    assert (row.place, row.admin_area) == (None, None)
+    context = field_context(view.reference, "location_text")  # kept sealed, in their words
+    assert keyring.decrypt_text(row.location_text_enc, context=context) == "Ibrahim Keita"

@@ -113,7 +113,27 @@ def test_eval_text_output_has_a_confusion_matrix(
 
 def test_eval_of_a_missing_file_fails_cleanly(nlu_env: None, tmp_path: Path, capsys) -> None:
     assert main(["nlu", "eval", str(tmp_path / "absent.jsonl")]) == 1
-    assert "cannot read" in capsys.readouterr().out
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_eval_refuses_a_file_without_any_labelled_field(
+    nlu_env: None, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "other.jsonl"
+    path.write_text('{"text": "Soldiers burned the market", "label": "arson"}\n')
+    assert main(["nlu", "eval", str(path)]) == 1
+    error = capsys.readouterr().err
+    assert "no record carries any of the fields category, lang, place" in error
+    path.write_text('{"message": "Soldiers burned the market", "category": "killing"}\n')
+    assert main(["nlu", "eval", str(path)]) == 1
+    assert 'record 1 has no "text"' in capsys.readouterr().err
+
+
+def test_eval_help_gives_the_record_format(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        main(["nlu", "eval", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert '{"text": "...", "lang": "fr", "category": "killing", "place": "Mopti",' in help_text
 
 
 def test_export_rasa_writes_a_trainable_project(nlu_env: None, tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -20,17 +19,20 @@ from reports.monitors import MonitorStore, MonitorView, NewInvite
 from tocsin.app import load_keyring
 from tocsin.settings import Settings
 
-DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
-UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 Result = TypeVar("Result")
 
 
 def parse_duration(text: str) -> timedelta:
-    """`30m`, `12h`, `7d` or `2w`."""
-    match = DURATION.match(text)
-    if match is None or int(match.group(1)) == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 7d, 12h or 30m")
-    return timedelta(**{UNITS[match.group(2).lower()]: int(match.group(1))})
+    """`30s`, `30m`, `12h`, `7d` or `2w`: read as the escalation rules read durations."""
+    from escalation.rules import parse_duration as read_duration
+
+    try:
+        duration = read_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if duration <= timedelta(0):
+        raise argparse.ArgumentTypeError(f"{text!r}: an invite must last some time")
+    return duration
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     invite = actions.add_parser("invite", help="create a single-use invite code")
     invite.add_argument("--org", required=True, help="the monitor's organisation")
     invite.add_argument(
-        "--expires", type=parse_duration, default=timedelta(days=7), help="e.g. 7d, 12h (7d)"
+        "--expires",
+        type=parse_duration,
+        default=timedelta(days=7),
+        help="how long the code stays valid, e.g. 7d, 12h, 30m (7d)",
     )
     invite.add_argument("--json", action="store_true", help="print a JSON object")
     invite.set_defaults(handler=run_invite)

@@ -29,8 +29,16 @@ def register(subparsers: Any) -> None:
     analyze.add_argument("--lang", default=None, help="a language hint (ISO 639-1)")
     analyze.set_defaults(handler=run_analyze)
 
-    evaluate = commands.add_parser("eval", help="measure the NLU on a JSON-lines file")
-    evaluate.add_argument("file", type=Path)
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure the NLU on a JSON-lines file",
+        description="Measure the NLU on a labelled JSON-lines file: one object a line, "
+        'e.g. {"text": "...", "lang": "fr", "category": "killing", "place": "Mopti", '
+        '"country": "ML", "lat": 14.49, "lon": -4.19}. "text" is required; null or absent '
+        'fields are not scored; optional "confidential" and "relevant" booleans. A file '
+        "whose records carry none of the labelled fields is refused.",
+    )
+    evaluate.add_argument("file", type=Path, help="the JSON-lines file of labelled texts")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=run_eval)
 
@@ -111,13 +119,27 @@ def run_eval(args: argparse.Namespace, settings: Any) -> int:
     from nlu.evaluation import evaluate, format_report, read_records
 
     try:
-        records = read_records(args.file)
+        records = check_records(read_records(args.file))
     except (OSError, ValueError) as error:
-        print(f"tocsin: cannot read {args.file}: {error}")
+        print(f"tocsin: cannot read {args.file}: {error}", file=sys.stderr)
         return 1
     report = asyncio.run(_closing(build_nlu(settings), lambda nlu: evaluate(nlu, records)))
     print(json.dumps(report) if args.json else format_report(report))
     return 0
+
+
+LABELS = ("category", "lang", "place", "country", "lat", "lon", "confidential", "relevant")
+
+
+def check_records(records: list[Any]) -> list[dict[str, Any]]:
+    """Each record an object with a text; at least one labelled field in the file, or the
+    figures would measure nothing (a file of another format would print zeros)."""
+    for number, record in enumerate(records, 1):
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ValueError(f"record {number} has no \"text\" (see tocsin nlu eval --help)")
+    if not any(record.get(name) is not None for record in records for name in LABELS):
+        raise ValueError(f"no record carries any of the fields {', '.join(LABELS)}")
+    return records
 
 
 def run_export(args: argparse.Namespace, settings: Any) -> int:

@@ -35,6 +35,11 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             stopper = await component.start(app, web_app)
             if stopper is not None:
                 stoppers.append(stopper)
+        if not _channels(settings):
+            log.warning(
+                "no channel is configured (TOCSIN_TELEGRAM_TOKEN, TOCSIN_WHATSAPP_TOKEN or "
+                "TOCSIN_SMS_PROVIDER): nobody can send a report to this bot"
+            )
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.http_host, settings.http_port).start()
@@ -51,6 +56,12 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         if runner is not None:
             await runner.cleanup()
         await app.close()
+
+
+def _channels(settings: Settings) -> list[str]:
+    """The channels the settings enable."""
+    names = ("telegram_token", "whatsapp_token", "sms_provider")
+    return [name.split("_")[0] for name in names if getattr(settings, name, None)]
 
 
 def run_service(args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sys
 from typing import Any
 
 from tocsin.settings import Settings, SettingsError
@@ -21,7 +22,9 @@ from tocsin.settings import Settings, SettingsError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("worker", help="run only the escalation worker (scale-out)")
     parser.add_argument(
-        "--check", action="store_true", help="validate the escalation rules and exit"
+        "--check",
+        action="store_true",
+        help="validate the escalation rules and exit; non-zero when a rule can reach nobody",
     )
     parser.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     parser.set_defaults(handler=run_worker)
@@ -65,6 +68,18 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     except RulesError as error:
         raise SettingsError(f"TOCSIN_ESCALATION_RULES: {error}") from None
     if args.check:
+        from escalation.reach import unreachable_rules
+
+        problems = unreachable_rules(settings, ruleset)
+        if problems:
+            for problem in problems:
+                print(f"tocsin: {problem}", file=sys.stderr)
+            print(
+                "tocsin: set the staff targets (e.g. TOCSIN_STAFF_TELEGRAM_CHATS with "
+                "TOCSIN_TELEGRAM_TOKEN, TOCSIN_STAFF_EMAILS with TOCSIN_SMTP_URL)",
+                file=sys.stderr,
+            )
+            return 1
         count = f"{len(ruleset.rules)} rules, {len(ruleset.targets)} targets"
         print(f"escalation rules are valid: {count}")
         return 0

@@ -16,6 +16,7 @@ Stopper = Callable[[], Awaitable[None]]
 COMPONENT_MODULES = (
     "tocsin.components.telegram",
     "tocsin.components.whatsapp",
+    "tocsin.components.sms",
     "tocsin.components.escalation",
     "tocsin.components.inbox",  # last: runs the handlers the channels registered
 )

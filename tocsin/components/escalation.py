@@ -71,6 +71,10 @@ def build_gateway(app: App) -> tuple[EscalationWorker, EscalationGateway]:
         ruleset = load_rules(app.settings)
     except RulesError as error:
         raise SettingsError(f"TOCSIN_ESCALATION_RULES: {error}") from None
+    from escalation.reach import unreachable_rules
+
+    for problem in unreachable_rules(app.settings, ruleset):  # said once, at start
+        log.warning("%s; reports it matches go to no staff", problem)
     relay = AppRelay(app)
     worker = build_worker(
         app.settings,

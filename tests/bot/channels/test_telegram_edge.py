@@ -112,7 +112,7 @@ async def test_an_impossible_pin_gets_a_clear_answer_and_is_not_kept(
     assert "cannot be right" in said
     pseudonym = bot.app.keyring.pseudonym("telegram", str(person.chat_id))
     session = await bot.app.sessions.load(pseudonym)
-    assert session is not None and session.draft.get("lat") is None
+    assert session is not None and session.draft.lat is None
 
 
 async def _promise_a_large_body(bot: RunningBot, headers: dict[str, str]) -> bytes:

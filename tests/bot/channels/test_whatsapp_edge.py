@@ -134,7 +134,7 @@ async def test_an_impossible_pin_gets_a_clear_answer_and_is_not_kept(
         session = await harness.app.sessions.load(
             harness.app.keyring.pseudonym("whatsapp", AWA.bsuid)
         )
-        assert session is not None and session.draft.get("lat") is None
+        assert session is not None and session.draft.lat is None
 
 
 async def _raw_request(harness: WhatsAppHarness, headers: dict[str, str], body: bytes) -> bytes:
