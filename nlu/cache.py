@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nlu.progress import bar
+
 CHUNK = 1 << 20
 
 
@@ -48,7 +50,9 @@ def load_or_build_arrays(
                 return {k: archive[k] for k in archive.files}
         except (OSError, ValueError):
             pass  # a corrupt or truncated file is rebuilt below
-    arrays = build()
+    # only the first start (or a changed source) gets here, and it takes seconds: say so
+    with bar(None, f"building the NLU cache: {name} (once, kept in {cache_dir})"):
+        arrays = build()
     _atomic_save(path, arrays)
     return arrays
 

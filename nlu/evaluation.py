@@ -12,15 +12,18 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nlu.gazetteer import distance_km
+from nlu.progress import SILENT, bar
 from nlu.result import Analysis
 from nlu.taxonomy import CATEGORIES
 
 GEO_RADIUS_KM = 161.0
+PROGRESS_FROM = 100  # texts; a shorter file is done before a bar would help
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -214,17 +217,28 @@ WARM_UP_TEXTS = (
 )
 
 
-async def evaluate(nlu: Any, records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Analyse every record with `nlu` (no hints: the text alone) and return the figures."""
+async def evaluate(
+    nlu: Any, records: Iterable[dict[str, Any]], show_progress: bool = False
+) -> dict[str, Any]:
+    """Analyse every record with `nlu` (no hints: the text alone) and return the figures.
+
+    With `show_progress`, a file of more than PROGRESS_FROM texts gets a bar on the terminal.
+    """
+    records = list(records)
     for text in WARM_UP_TEXTS:
         await nlu.analyze(text)
     scores = Scores()
-    for record in records:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        analysis = await nlu.analyze(str(record.get("text") or ""))
-        scores.seconds += time.perf_counter() - started
-        scores.cpu_seconds += time.process_time() - cpu_started
-        scores.add(record, analysis)
+    shown = show_progress and len(records) > PROGRESS_FROM
+    with (
+        bar(len(records), "analysing texts", unit="text") if shown else nullcontext(SILENT) as done
+    ):
+        for record in records:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            analysis = await nlu.analyze(str(record.get("text") or ""))
+            scores.seconds += time.perf_counter() - started
+            scores.cpu_seconds += time.process_time() - cpu_started
+            scores.add(record, analysis)
+            done.update()
     return scores.report()
 
 

@@ -276,3 +276,17 @@ class OutboundRow(Base):
         UniqueConstraint("origin", "position", name="uq_outbound_messages_origin"),
         Index("ix_outbound_messages_pending", "status", "id"),
     )
+
+
+class ImportedRow(Base):
+    """A file row already filed as a report, so importing the same file again adds nothing.
+
+    The key is a keyed hash of the monitor's pseudonym and the row's normalised cells: it tells
+    a repeated row apart without keeping any of its words.
+    """
+
+    __tablename__ = "imported_rows"
+
+    row_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

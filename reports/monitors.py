@@ -40,6 +40,9 @@ class MonitorInvite(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the first group of the code, so an operator can tell open invites apart; the other
+    # eight characters (40 bits) stay secret, behind the brake on wrong codes
+    code_prefix: Mapped[str | None] = mapped_column(String(4))
     organisation: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -98,6 +101,17 @@ class NewInvite:
 
 
 @dataclass(frozen=True)
+class OpenInvite:
+    """An invite not used yet and not expired: only its first characters are known."""
+
+    id: int
+    code_prefix: str | None
+    organisation: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class MonitorView:
     id: int
     pseudonym: str
@@ -152,6 +166,7 @@ class MonitorStore:
         expires_at = datetime.now(UTC) + valid_for
         row = MonitorInvite(
             code_hash=self.keyring.hash_secret(normalise_code(code) or code),
+            code_prefix=code[:4],
             organisation=organisation,
             expires_at=expires_at,
         )
@@ -204,6 +219,25 @@ class MonitorStore:
                     reports=count or 0,
                 )
                 for row, count in result.all()
+            ]
+
+    async def open_invites(self, now: datetime) -> list[OpenInvite]:
+        """Invites that can still be used at `now`, soonest to expire first."""
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(MonitorInvite)
+                .where(MonitorInvite.used_at.is_(None), MonitorInvite.expires_at > now)
+                .order_by(MonitorInvite.expires_at, MonitorInvite.id)
+            )
+            return [
+                OpenInvite(
+                    row.id,
+                    row.code_prefix,
+                    row.organisation,
+                    _aware(row.created_at),
+                    _aware(row.expires_at),
+                )
+                for row in result.scalars()
             ]
 
     async def revoke(self, monitor_id: int) -> bool:

@@ -7,7 +7,7 @@ Callers build a `ReportDraft` in clear and get `ReportView`s back in clear; only
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -112,6 +112,8 @@ class ReportView:
     confidential_reading: bool | None = None
     relevant: bool | None = None
     relevance: float | None = None
+    # what the person typed for the place, kept (sealed) whether or not the map knew it
+    location_text: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The object of `tocsin reports list --json` (spec/interfaces.md)."""
@@ -138,7 +140,8 @@ class ReportView:
             "lon": self.lon,
             "location_precision": self.location_precision,
             "location_source": self.location_source,
-            "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None,
+            "location_text": self.location_text,
+            "occurred_at": _iso(self.occurred_at),
             "occurred_precision": self.occurred_precision,
             "severity": self.severity,
             "immediate_danger": self.immediate_danger,
@@ -153,5 +156,12 @@ class ReportView:
                 {"kind": m.kind, "mime_type": m.mime_type, "size": m.size_bytes, "sha256": m.sha256}
                 for m in self.media
             ],
-            "created_at": self.created_at.isoformat(),
+            "created_at": _iso(self.created_at),
         }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with its offset: SQLite hands back naive datetimes, stored as UTC."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()

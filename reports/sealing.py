@@ -148,6 +148,7 @@ def open_report(
         confidential_reading=row.confidential_reading,
         relevant=row.relevant,
         relevance=row.relevance,
+        location_text=unseal("location_text", row.location_text_enc),
     )
 
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -22,6 +22,7 @@ from reports.erasure import Subject, erase
 from reports.models import (
     STATUS_TRANSITIONS,
     AuditEntry,
+    ImportedRow,
     OutboxEvent,
     Report,
     ReportAddition,
@@ -40,6 +41,10 @@ class StatusChangeError(Exception):
     """A status change that the lifecycle does not allow."""
 
 
+class AlreadyImported(Exception):
+    """This file row was filed already (by an import running at the same time)."""
+
+
 class ReportStore:
     """Async storage of reports on SQLite or PostgreSQL."""
 
@@ -50,7 +55,7 @@ class ReportStore:
         self.clock = clock or SystemClock()
         self._sessions = session_factory(engine)
 
-    async def submit(self, draft: ReportDraft) -> ReportView:
+    async def submit(self, draft: ReportDraft, row_key: str | None = None) -> ReportView:
         """Store a finished report with its media and its outbox event, atomically.
 
         Returns only after the commit, so whoever shows the reference to the reporter can
@@ -75,10 +80,16 @@ class ReportStore:
                     await session.flush()
                     session.add(self._event("report.submitted", row))
                     session.add(AuditEntry(actor="reporter", action="submitted", report_id=row.id))
+                    if row_key is not None:  # a file row: remembered with its report, atomically
+                        session.add(ImportedRow(row_key=row_key, report_id=row.id))
             except IntegrityError:
+                if row_key is not None and await self.imported([row_key]):
+                    raise AlreadyImported(row_key) from None
                 log.warning("reference collision, drawing another")
                 continue
-            log.info(
+            # a file of 1,000 rows is one import, logged once by the importer, not 1,000 lines
+            log.log(
+                logging.DEBUG if row_key is not None else logging.INFO,
                 "report stored id=%s category=%s severity=%s channel=%s",
                 row.id,
                 row.category,
@@ -181,13 +192,13 @@ class ReportStore:
         inbox_keys = [*pseudonyms, *self.keyring.pseudonyms(f"{channel}-inbox", sender_id)]
         return await self.erase_reporter(pseudonyms, channel=channel, inbox_keys=inbox_keys)
 
-    async def list_reports(self, actor: str, limit: int = 100) -> list[ReportView]:
+    async def list_reports(self, actor: str, limit: int | None = 100) -> list[ReportView]:
         """Newest first, decrypted for an operator; the read is audited: one entry per report
-        read, so "who read this report" has an answer for listings as for single reads."""
+        read, so "who read this report" has an answer for listings as for single reads.
+        `limit` None (or 0) lists them all."""
         async with self._sessions() as session, session.begin():
-            result = await session.execute(
-                select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
-            )
+            query = select(Report).order_by(Report.created_at.desc(), Report.id.desc())
+            result = await session.execute(query.limit(limit) if limit else query)
             rows = list(result.scalars())
             views = [await self._full_view(session, row) for row in rows]
             session.add_all(
@@ -195,6 +206,21 @@ class ReportStore:
                 for row in rows
             )
         return views
+
+    async def imported(self, row_keys: Sequence[str]) -> set[str]:
+        """Which of these file-row keys were already filed as reports."""
+        if not row_keys:
+            return set()
+        async with self._sessions() as session:
+            result = await session.execute(
+                select(ImportedRow.row_key).where(ImportedRow.row_key.in_(list(row_keys)))
+            )
+            return set(result.scalars())
+
+    async def count_reports(self) -> int:
+        """How many reports are stored, so a cut listing can say what it left out."""
+        async with self._sessions() as session:
+            return int((await session.execute(select(func.count(Report.id)))).scalar_one())
 
     async def get_report(self, reference: str, actor: str) -> ReportView | None:
         """One report decrypted for staff; the read is audited."""

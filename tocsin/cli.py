@@ -53,7 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # a command whose module is not built yet is simply absent
             raise
         module.register(subparsers)
+    describe(parser)
     return parser
+
+
+def describe(parser: argparse.ArgumentParser) -> None:
+    """A command's own `--help` page opens with the line its parent lists it by, unless the
+    command wrote a longer description of itself."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            listed = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, child in action.choices.items():
+                if not child.description and listed.get(name):
+                    child.description = f"{listed[name][0].upper()}{listed[name][1:]}."
+                describe(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -23,8 +24,10 @@ from bot.monitors.template import Fault, FieldText, RawReport, excerpt
 from bot.monitors.words import REQUIRED_KEYS, display_key, key_of, languages_of_key
 from locales.i18n import N_
 from nlu import Nlu
+from nlu.progress import SILENT, Progress, bar
+from reports.crypto import Keyring
 from reports.records import ReportDraft, ReportView
-from reports.storage import ReportStore
+from reports.storage import AlreadyImported, ReportStore
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +52,11 @@ class ImportResult:
 
     stored: list[tuple[int, ReportView]] = field(default_factory=list)
     refused: list[tuple[int, list[Fault]]] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # filed by an earlier import, or repeated
 
     @property
     def total(self) -> int:
-        return len(self.stored) + len(self.refused)
+        return len(self.stored) + len(self.refused) + len(self.skipped)
 
 
 def table_kind(file_name: str | None, mime_type: str | None) -> str | None:
@@ -190,35 +194,80 @@ async def import_table(
     reporter: Reporter,
     language: str,
     now: datetime,
+    show_progress: bool = False,
 ) -> ImportResult:
-    """Validate every row and store the good ones; raises TableError for a bad file."""
+    """Validate every row and store the good ones; raises TableError for a bad file.
+
+    A row this monitor already filed (same cells, whatever their case or spacing) is skipped,
+    so importing a file twice, or a file that grew since, stores only what is new.
+    """
     reports = rows_to_reports(read_table(content, kind), language)
+    keys = {raw.number: row_key(store.keyring, reporter.pseudonym, raw) for raw in reports}
+    seen = await store.imported(list(keys.values()))
     result = ImportResult()
-    good: list[tuple[int, ReportDraft]] = []
-    for raw in reports:
-        draft, faults = read_report(
-            raw, nlu=nlu, language=raw.language(language), now=now, reporter=reporter
-        )
-        if draft is None:
-            result.refused.append((raw.number, faults))
-        else:
-            good.append((raw.number, draft))
-        await asyncio.sleep(0)  # a large file must not stall everyone else's messages
-    result.stored = await _store_all(store, good)
+    good: list[tuple[int, str, ReportDraft]] = []
+    with _bar(show_progress, len(reports), "reading rows") as progress:
+        for raw in reports:
+            progress.update()
+            if keys[raw.number] in seen:
+                result.skipped.append(raw.number)
+                continue
+            draft, faults = read_report(
+                raw, nlu=nlu, language=raw.language(language), now=now, reporter=reporter
+            )
+            if draft is None:
+                result.refused.append((raw.number, faults))
+            else:
+                seen.add(keys[raw.number])
+                good.append((raw.number, keys[raw.number], draft))
+            await asyncio.sleep(0)  # a large file must not stall everyone else's messages
+    with _bar(show_progress, len(good), "storing reports") as progress:
+        await _store_all(store, good, result, progress)
     log.info(
-        "monitor import kind=%s stored=%d refused=%d", kind, len(result.stored), len(result.refused)
+        "monitor import kind=%s stored=%d skipped=%d refused=%d",
+        kind,
+        len(result.stored),
+        len(result.skipped),
+        len(result.refused),
     )
     return result
 
 
+def row_key(keyring: Keyring, pseudonym: str, raw: RawReport) -> str:
+    """A keyed hash of who filed the row and its cells, blind to case and spacing."""
+    cells = "\x1e".join(
+        f"{key}\x1f{' '.join(text.value.split()).casefold()}"
+        for key, text in sorted(raw.fields.items())
+    )
+    return keyring.hash_secret(f"import-row\x00{pseudonym}\x00{cells}")
+
+
+def _bar(shown: bool, total: int, description: str) -> AbstractContextManager[Progress]:
+    """A bar on the operator's terminal (`tocsin reports import`), none in a chat."""
+    return bar(total, description) if shown else nullcontext(SILENT)
+
+
 async def _store_all(
-    store: ReportStore, drafts: list[tuple[int, ReportDraft]]
-) -> list[tuple[int, ReportView]]:
+    store: ReportStore,
+    drafts: list[tuple[int, str, ReportDraft]],
+    result: ImportResult,
+    progress: Progress,
+) -> None:
     """Each row in its own transaction, a few at a time so the database's waits overlap."""
     gate = asyncio.Semaphore(STORE_CONCURRENCY)
 
-    async def store_one(row: int, draft: ReportDraft) -> tuple[int, ReportView]:
+    async def store_one(row: int, key: str, draft: ReportDraft) -> tuple[int, ReportView | None]:
         async with gate:
-            return row, await store.submit(draft)
+            try:
+                return row, await store.submit(draft, row_key=key)
+            except AlreadyImported:
+                return row, None
+            finally:
+                progress.update()
 
-    return list(await asyncio.gather(*(store_one(row, draft) for row, draft in drafts)))
+    for row, view in await asyncio.gather(*(store_one(*each) for each in drafts)):
+        if view is None:
+            result.skipped.append(row)
+        else:
+            result.stored.append((row, view))
+    result.skipped.sort()

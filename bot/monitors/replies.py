@@ -110,6 +110,13 @@ def import_lines(result: ImportResult, _: Translator) -> list[str]:
         )
     elif result.stored:
         lines.append(_("Send /myreports to see the latest ones."))
+    if result.skipped:
+        lines.append(
+            _(
+                "{count} rows were already imported and were not stored again.",
+                count=len(result.skipped),
+            )
+        )
     if result.refused:
         lines.append(_("Not stored:"))
         lines.extend(

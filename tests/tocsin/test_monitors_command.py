@@ -154,3 +154,28 @@ def test_import_needs_an_active_monitor(operator: Operator, tmp_path: Path) -> N
     done = operator.run(["reports", "import", str(path), "--monitor", "999"])
     assert done.returncode == 2
     assert "no active monitor 999" in done.stderr
+
+
+def test_monitors_list_shows_open_invites_until_they_are_used(
+    operator: Operator, shared_nlu: Nlu
+) -> None:
+    first = invite(operator, "--expires", "12h")
+    second = operator.json(
+        ["monitors", "invite", "--org", "Kidal Rights", "--expires", "3d", "--json"]
+    )
+    assert isinstance(second, dict)
+    listing = operator.run(["monitors", "list"]).stdout
+    assert "no monitors" in listing and "open invites:" in listing
+    lines = listing.splitlines()
+    [line_1] = [line for line in lines if line.strip().startswith(str(first["code"])[:4] + "-")]
+    [line_2] = [line for line in lines if line.strip().startswith(str(second["code"])[:4] + "-")]
+    assert "Sahel Watch" in line_1 and "Kidal Rights" in line_2
+    expires = datetime.fromisoformat(str(first["expires_at"]))
+    assert f"until {expires:%Y-%m-%d %H:%M} UTC" in line_1
+    assert str(first["code"])[5:] not in listing  # the rest of the code stays secret
+    assert lines.index(line_1) < lines.index(line_2)  # soonest to expire first
+
+    enrol_in_the_shell(operator, str(first["code"]))
+    after = operator.run(["monitors", "list"]).stdout
+    assert str(first["code"])[:4] + "-" not in after
+    assert str(second["code"])[:4] + "-" in after

@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
         "one country), or the language-tagged names of an alternateNames file, in "
         "TOCSIN_GAZETTEER_DIR. Importing the same country again replaces it.",
     )
-    load.add_argument("file", type=Path)
+    load.add_argument("file", type=Path, help="a GeoNames CC.txt, CC.zip or alternateNames file")
     load.add_argument("--country", default=None, help="keep only this ISO 3166 alpha-2 code")
     load.set_defaults(handler=run_import)
 

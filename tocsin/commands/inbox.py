@@ -23,11 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="inbox_action", metavar="ACTION")
     actions.required = True
     failed = actions.add_parser("failed", help="list the messages parked after a failure")
-    failed.add_argument("--limit", type=int, default=100)
+    failed.add_argument("--limit", type=int, default=100, help="at most this many (100)")
     failed.add_argument("--json", action="store_true", help="one JSON object a line")
     failed.set_defaults(handler=run_failed)
     retry = actions.add_parser("retry", help="give a parked message another run")
-    retry.add_argument("id", type=int)
+    retry.add_argument("id", type=int, help="the parked message's id, as `failed` shows it")
     retry.set_defaults(handler=run_retry)
 
 

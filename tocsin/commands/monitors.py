@@ -11,11 +11,11 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from reports.database import create_engine, upgrade_schema
-from reports.monitors import MonitorStore, MonitorView, NewInvite
+from reports.monitors import MonitorStore, MonitorView, NewInvite, OpenInvite
 from tocsin.app import load_keyring
 from tocsin.settings import Settings
 
@@ -123,10 +123,34 @@ def monitor_json(view: MonitorView) -> dict[str, Any]:
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    views = with_monitors(settings, lambda monitors: monitors.list_monitors())
+    async def both(monitors: MonitorStore) -> tuple[list[MonitorView], list[OpenInvite]]:
+        return await monitors.list_monitors(), await monitors.open_invites(datetime.now(UTC))
+
+    views, invites = with_monitors(settings, both)
     if args.json:
         print(json.dumps([monitor_json(view) for view in views], ensure_ascii=False, indent=2))
-    elif not views:
+        return 0
+    print_monitors(views)
+    print_invites(invites)
+    return 0
+
+
+def print_invites(invites: list[OpenInvite]) -> None:
+    """Open invites by the first group of their code: which ones are still out there."""
+    if not invites:
+        print("no open invites")
+        return
+    print("open invites:")
+    for invite in invites:
+        prefix = f"{invite.code_prefix}-…" if invite.code_prefix else "(code not shown)"
+        print(
+            f"  {prefix:<16} until {invite.expires_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC  "
+            f"{invite.organisation}"
+        )
+
+
+def print_monitors(views: list[MonitorView]) -> None:
+    if not views:
         print("no monitors")
     else:
         for view in views:
@@ -136,7 +160,6 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
                 f"{view.enrolled_at:%Y-%m-%d}  {view.reports:>5} reports  {state:<18} "
                 f"{view.organisation}"
             )
-    return 0
 
 
 def run_revoke(args: argparse.Namespace, settings: Settings) -> int:

@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
     commands.required = True
 
     analyze = commands.add_parser("analyze", help="print what the NLU reads from one text")
-    analyze.add_argument("text")
+    analyze.add_argument("text", help="the text to read, quoted as one argument")
     analyze.add_argument("--json", action="store_true", help="print one JSON object")
     analyze.add_argument("--lang", default=None, help="a language hint (ISO 639-1)")
     analyze.set_defaults(handler=run_analyze)
@@ -89,9 +89,9 @@ async def _closing(nlu: Any, work: Any) -> Any:
 
 
 def run_analyze(args: argparse.Namespace, settings: Any) -> int:
-    analysis = asyncio.run(_closing(build_nlu(settings), lambda nlu: nlu.analyze(
-        args.text, language_hint=args.lang
-    )))
+    analysis = asyncio.run(
+        _closing(build_nlu(settings), lambda nlu: nlu.analyze(args.text, language_hint=args.lang))
+    )
     if args.json:
         print(json.dumps(analysis.to_dict(), ensure_ascii=False))
         return 0
@@ -123,7 +123,9 @@ def run_eval(args: argparse.Namespace, settings: Any) -> int:
     except (OSError, ValueError) as error:
         print(f"tocsin: cannot read {args.file}: {error}", file=sys.stderr)
         return 1
-    report = asyncio.run(_closing(build_nlu(settings), lambda nlu: evaluate(nlu, records)))
+    report = asyncio.run(
+        _closing(build_nlu(settings), lambda nlu: evaluate(nlu, records, show_progress=True))
+    )
     print(json.dumps(report) if args.json else format_report(report))
     return 0
 
@@ -136,7 +138,7 @@ def check_records(records: list[Any]) -> list[dict[str, Any]]:
     figures would measure nothing (a file of another format would print zeros)."""
     for number, record in enumerate(records, 1):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ValueError(f"record {number} has no \"text\" (see tocsin nlu eval --help)")
+            raise ValueError(f'record {number} has no "text" (see tocsin nlu eval --help)')
     if not any(record.get(name) is not None for record in records for name in LABELS):
         raise ValueError(f"no record carries any of the fields {', '.join(LABELS)}")
     return records

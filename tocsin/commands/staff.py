@@ -23,21 +23,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     commands = parser.add_subparsers(dest="staff_command", metavar="ACTION")
     commands.required = True
     add = commands.add_parser("add", help="create an account (password read from stdin)")
-    add.add_argument("email")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--name")
-    add.add_argument("--password-stdin", action="store_true", required=True)
-    add.add_argument("--json", action="store_true")
+    add.add_argument("email", help="the account's e-mail address, its sign-in name")
+    add.add_argument(
+        "--role", required=True, choices=ROLES, help="what the account may do on the desk"
+    )
+    add.add_argument("--name", help="the name shown on the desk (the e-mail address)")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input (never from the command line)",
+    )
+    add.add_argument("--json", action="store_true", help="print a JSON object")
     add.set_defaults(handler=lambda args, settings: _run(settings, _add, args))
     listing = commands.add_parser("list", help="list accounts")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.set_defaults(handler=lambda args, settings: _run(settings, _list, args))
     disable = commands.add_parser("disable", help="disable an account (its sessions end)")
-    disable.add_argument("email")
+    disable.add_argument("email", help="the account's e-mail address")
     disable.set_defaults(handler=lambda args, settings: _run(settings, _disable, args))
     reset = commands.add_parser("reset-2fa", help="new TOTP secret, enrolled at next sign-in")
-    reset.add_argument("email")
-    reset.add_argument("--json", action="store_true")
+    reset.add_argument("email", help="the account's e-mail address")
+    reset.add_argument("--json", action="store_true", help="print a JSON object")
     reset.set_defaults(handler=lambda args, settings: _run(settings, _reset, args))
 
 
