@@ -110,6 +110,32 @@ def test_translations_keep_their_placeholders(language: str) -> None:
         assert set(PLACEHOLDER.findall(source)) == set(PLACEHOLDER.findall(target)), source
 
 
+def defined_ids(language: str) -> list[str]:
+    """Each msgid as written in the .po file (continuation lines joined), in file order."""
+    ids: list[str] = []
+    current: list[str] | None = None
+    lines = (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    for line in [*lines.splitlines(), ""]:
+        if line.startswith("msgid "):
+            current = [line[len("msgid ") :]]
+        elif current is not None and line.startswith('"'):
+            current.append(line)
+        elif current is not None:
+            ids.append("".join(current))
+            current = None
+    return ids
+
+
+@pytest.mark.parametrize("language", CONVERSATION_LANGUAGES)
+def test_each_message_is_defined_once(language: str) -> None:
+    """Branches merge catalogues by union: a message appended twice keeps only its first
+    translation in memory, and gettext's own tools refuse the file."""
+    ids = defined_ids(language)
+    assert len(ids) > 100
+    duplicated = sorted({message_id for message_id in ids if ids.count(message_id) > 1})
+    assert not duplicated, f"{language} defines these more than once: {duplicated[:5]}"
+
+
 def test_arabic_is_right_to_left_and_actually_arabic() -> None:
     _ = Translator("ar")
     assert _.right_to_left
