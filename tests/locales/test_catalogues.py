@@ -18,14 +18,10 @@ from locales.i18n import LOCALES_DIR, Translator
 ROOT = Path(__file__).resolve().parents[2]
 # the staff desk has its own domain and catalogue test (tests/locales/test_staff_catalogue.py)
 SOURCE_DIRS = ("bot", "tocsin", "escalation", "locales")
-REQUIRED_LANGUAGES = ("en", "fr", "ar")
+REQUIRED_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
 # Every language the bot converses in: its catalogue must exist and the conversation's own
 # strings (the report flow, commands, labels, channel wording) must be translated.
 CONVERSATION_LANGUAGES = ("en", "fr", "ar", "es", "pt", "sw")
-# Conversation languages whose catalogues still lack the monitors' and staff-facing strings;
-# move a language to REQUIRED_LANGUAGES once its translator has completed it (the strict
-# xfail below fails as soon as it is complete, as a reminder).
-AWAITING_TRANSLATOR = ("es", "pt", "sw")
 CONVERSATION_SOURCES = ("bot/flow", "bot/commands.py", "bot/engine.py", "locales", "bot/channels")
 KEYWORDS = {"_": None, "N_": None, "N_plural": (1, 2)}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -78,21 +74,7 @@ def test_sources_have_user_facing_strings() -> None:
     assert len(extracted_ids()) > 100
 
 
-@pytest.mark.parametrize(
-    "language",
-    [
-        *REQUIRED_LANGUAGES,
-        *(
-            pytest.param(
-                language,
-                marks=pytest.mark.xfail(
-                    reason="awaiting the translator (monitors' and staff strings)", strict=True
-                ),
-            )
-            for language in AWAITING_TRANSLATOR
-        ),
-    ],
-)
+@pytest.mark.parametrize("language", REQUIRED_LANGUAGES)
 def test_every_message_is_translated(language: str) -> None:
     missing = untranslated(language)
     assert not missing, f"{language} lacks translations for: {missing[:10]}"
@@ -126,6 +108,32 @@ def test_translations_keep_their_placeholders(language: str) -> None:
         source = message.id if isinstance(message.id, str) else message.id[0]
         target = message.string if isinstance(message.string, str) else message.string[0]
         assert set(PLACEHOLDER.findall(source)) == set(PLACEHOLDER.findall(target)), source
+
+
+def defined_ids(language: str) -> list[str]:
+    """Each msgid as written in the .po file (continuation lines joined), in file order."""
+    ids: list[str] = []
+    current: list[str] | None = None
+    lines = (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    for line in [*lines.splitlines(), ""]:
+        if line.startswith("msgid "):
+            current = [line[len("msgid ") :]]
+        elif current is not None and line.startswith('"'):
+            current.append(line)
+        elif current is not None:
+            ids.append("".join(current))
+            current = None
+    return ids
+
+
+@pytest.mark.parametrize("language", CONVERSATION_LANGUAGES)
+def test_each_message_is_defined_once(language: str) -> None:
+    """Branches merge catalogues by union: a message appended twice keeps only its first
+    translation in memory, and gettext's own tools refuse the file."""
+    ids = defined_ids(language)
+    assert len(ids) > 100
+    duplicated = sorted({message_id for message_id in ids if ids.count(message_id) > 1})
+    assert not duplicated, f"{language} defines these more than once: {duplicated[:5]}"
 
 
 def test_arabic_is_right_to_left_and_actually_arabic() -> None:

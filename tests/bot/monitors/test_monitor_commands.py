@@ -10,7 +10,14 @@ from tests.bot.conversation import REFERENCE, Person
 from tests.bot.monitors.conftest import invite_code, unique
 from tests.bot.monitors.test_template_reports import own_reports, text_of
 
-HASHTAGS = {"en": "#report", "fr": "#rapport", "ar": "#تقرير"}
+HASHTAGS = {
+    "en": "#report",
+    "fr": "#rapport",
+    "ar": "#تقرير",
+    "es": "#reporte",
+    "pt": "#denuncia",
+    "sw": "#ripoti",
+}
 
 
 async def monitor_speaking(
@@ -22,7 +29,7 @@ async def monitor_speaking(
     return person
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar", "es", "pt", "sw"])
 async def test_the_template_example_is_itself_a_valid_report(
     engine: ConversationEngine, monitors: MonitorStore, language: str
 ) -> None:
