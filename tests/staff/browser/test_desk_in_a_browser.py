@@ -28,7 +28,9 @@ def test_a_console_report_arrives_live_is_acknowledged_asked_about_and_its_photo
     photo = live_desk.tmp / "photo.png"
     photo.write_bytes(_png())
     reporter = live_desk.reporter("browser-reporter")
-    reporter.say(STORY, "1", "1", "1", f"/attach {photo}", "1", "1", "1")
+    # confirm the reading, danger now (so the case is urgent and pinged), the photo, then
+    # send with consent to questions
+    reporter.say(STORY, "1", "1", f"/attach {photo}", "2")
     reference = reporter.wait_for(f"Your reference is ({REFERENCE})").group(1)
 
     row = page.wait_for_selector(f'tr[data-reference="{reference}"]', timeout=90_000)
