@@ -51,7 +51,8 @@ class Terminal:
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[Terminal]:
     reader, writer = os.openpty()
-    fcntl.ioctl(writer, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # 120 columns
+    # wide enough that a bar never cuts its description (paths of temporary folders are long)
+    fcntl.ioctl(writer, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 500, 0, 0))
     stream = open(writer, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
     yield Terminal(reader, stream, monkeypatch)
     stream.close()
