@@ -34,10 +34,12 @@ from reports.crypto import Keyring
 from reports.database import is_sqlite
 from reports.group_commit import GroupCommit
 from reports.models import InboundItem
+from reports.retry import Backoff
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 LEASE_SECONDS = 60
+RETRY_BACKOFF = Backoff(1.0, cap=300.0)  # 2 s, 4 s ... 5 min: about 4.5 min over 8 attempts
 WAKE_CHANNEL = "tocsin:inbox"
 SEAL_CONTEXT = b"inbox"
 
@@ -245,7 +247,7 @@ class Inbox:
 
     async def retry_later(self, item_id: int, attempts: int, error: str) -> None:
         """Back off exponentially; after MAX_ATTEMPTS the item stays as `failed` for operators."""
-        delay = min(2**attempts, 300)
+        delay = RETRY_BACKOFF.delay(attempts)
         status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
         parameters = {
             "item_id": item_id,

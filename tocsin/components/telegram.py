@@ -19,7 +19,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_rate import OutboundLimiter, RateLimits
 from bot.channels.telegram_sender import BotApi
 from bot.channels.telegram_transport import (
     keep_trying,
@@ -28,7 +27,8 @@ from bot.channels.telegram_transport import (
     register_webhook,
     webhook_handler,
 )
-from bot.pacing import RedisPacer
+from reports.pacing import RedisPacer
+from reports.telegram_rate import OutboundLimiter, RateLimits
 from tocsin.app import App
 from tocsin.components import Stopper
 

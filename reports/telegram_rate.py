@@ -4,7 +4,7 @@ Telegram asks bots to stay under about 30 messages a second overall, one a secon
 chat (short bursts pass) and 20 a minute in a group; above that it answers 429 with
 `retry_after`. Token buckets keep us under those figures so that 429 stays the exception, and a
 429 that comes anyway pauses the chat it concerns. Each send reserves its slot at once, so
-concurrent senders queue fairly without a lock (see `bot.pacing`).
+concurrent senders queue fairly without a lock (see `reports.pacing`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.pacing import LocalPacer, Pacer, Rate, wait_for_slot
+from reports.pacing import LocalPacer, Pacer, Rate, wait_for_slot
 
 
 @dataclass(frozen=True)

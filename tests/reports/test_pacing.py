@@ -8,9 +8,9 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from bot.channels.telegram_rate import OutboundLimiter, RateLimits
-from bot.pacing import LocalPacer, Rate, RedisPacer
 from escalation.ratelimit import SharedRateLimiter
+from reports.pacing import LocalPacer, Rate, RedisPacer
+from reports.telegram_rate import OutboundLimiter, RateLimits
 
 
 class Clock:
