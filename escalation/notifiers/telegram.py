@@ -33,8 +33,10 @@ MAX_TEXT = 4096
 
 
 def build_bot(token: str, api_url: str) -> Bot:
-    """An aiogram Bot talking to `api_url` (Telegram, a local Bot API server, or a fake)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    """An aiogram Bot talking to `api_url` (Telegram, a local Bot API server, or a fake).
+    `tocsin run` makes one per token with this and gives it to the conversation and the staff
+    pings alike; a separate `tocsin worker` process makes its own."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url), limit=200)
     return Bot(token=token, session=session)
 
 

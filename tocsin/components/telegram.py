@@ -13,9 +13,6 @@ import asyncio
 import contextlib
 import logging
 
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from bot.channels.telegram import TelegramChannel
@@ -27,6 +24,7 @@ from bot.channels.telegram_transport import (
     register_webhook,
     webhook_handler,
 )
+from escalation.notifiers.telegram import build_bot
 from reports.telegram_rate import OutboundLimiter, RateLimits, shared_limiter
 from tocsin.app import App
 from tocsin.components import Stopper
@@ -44,8 +42,7 @@ def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel
     """The channel on the configured Bot API server, wired to the app's engine and inbox."""
     settings = app.settings
     assert settings.telegram_token and app.inbox is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url), limit=200)
-    bot = Bot(settings.telegram_token, session=session)
+    bot = build_bot(settings.telegram_token, settings.telegram_api_url)  # one per token
     return TelegramChannel(
         api=BotApi(bot, build_limiter(app, limits)),
         engine=app.conversation,
