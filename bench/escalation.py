@@ -55,8 +55,8 @@ SECRET = "bench-secret-key-for-tocsin-0123456789"
 COUNTRIES = ["".join(pair) for pair in itertools.product(string.ascii_uppercase, repeat=2)]
 
 
-def rules_for(chats: int, per_second: float) -> str:
-    """One rule per country, each naming its own staff chat."""
+def rules_for(chats: int) -> str:
+    """One rule per country, each naming its own staff chat (the bot's rate is a setting)."""
     targets = "\n".join(f"  c{i}: {{telegram: ['-{5000 + i}']}}" for i in range(chats))
     rules = "\n".join(
         f"  - {{name: r{i}, match: {{countries: [{COUNTRIES[i]}]}}, chain: [{{notify: [c{i}]}}]}}"
@@ -65,8 +65,7 @@ def rules_for(chats: int, per_second: float) -> str:
     return (
         f"targets:\n{targets}\nrules:\n{rules}\n"
         "surge: {enabled: false}\ndigest: {enabled: false}\n"
-        f"delivery: {{telegram_per_second: {per_second}, telegram_per_chat_per_minute: 20,"
-        " poll_interval: 2s, lease: 60s}\n"
+        "delivery: {poll_interval: 2s, lease: 60s}\n"
     )
 
 
@@ -108,7 +107,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def start_workers(url: str, api: FakeStaffBotApi, text: str, count: int) -> tuple:
+async def start_workers(
+    url: str, api: FakeStaffBotApi, text: str, count: int, per_second: float = 30.0
+) -> tuple:
     """`count` separate `tocsin worker` processes, as a deployment scales out."""
     folder = Path(tempfile.mkdtemp(prefix="tocsin-bench-"))
     rules = folder / "rules.yml"
@@ -120,6 +121,7 @@ async def start_workers(url: str, api: FakeStaffBotApi, text: str, count: int) -
         "TOCSIN_TELEGRAM_TOKEN": TOKEN,
         "TOCSIN_TELEGRAM_API_URL": api.url,
         "TOCSIN_ESCALATION_RULES": str(rules),
+        "TOCSIN_TELEGRAM_PER_SECOND": str(per_second),
         "TOCSIN_LOG_LEVEL": "WARNING",
     }
     if reachable(REDIS_URL):
@@ -163,7 +165,7 @@ async def warm_up(store: ReportStore, keyring: Keyring, api: FakeStaffBotApi) ->
 
 async def latency(url: str, reports: int, rate: float, workers: int) -> dict:
     api = await FakeStaffBotApi().start()
-    shutdown, keyring = await start_workers(url, api, rules_for(100, 25), workers)
+    shutdown, keyring = await start_workers(url, api, rules_for(100), workers, 25)
     engine = create_engine(url)
     store = ReportStore(engine, keyring)
     committed: dict[str, float] = {}
@@ -204,7 +206,7 @@ async def throughput(url: str, backlog: int, per_second: float, workers: int) ->
     store = ReportStore(engine, keyring)
     for i in range(backlog):
         await store.submit(make_draft(keyring, **spread(i)))
-    shutdown, _keyring = await start_workers(url, api, rules_for(100, per_second), workers)
+    shutdown, _keyring = await start_workers(url, api, rules_for(100), workers, per_second)
     deadline = time.perf_counter() + 900
     while len(api.messages) < backlog and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)

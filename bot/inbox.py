@@ -16,7 +16,6 @@ them one after the other; otherwise it waits for the ordinary claim.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import os
@@ -34,10 +33,13 @@ from reports.crypto import Keyring
 from reports.database import is_sqlite
 from reports.group_commit import GroupCommit
 from reports.models import InboundItem
+from reports.retry import Backoff
+from reports.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 LEASE_SECONDS = 60
+RETRY_BACKOFF = Backoff(1.0, cap=300.0)  # 2 s, 4 s ... 5 min: about 4.5 min over 8 attempts
 WAKE_CHANNEL = "tocsin:inbox"
 SEAL_CONTEXT = b"inbox"
 
@@ -136,7 +138,10 @@ class Inbox:
         self._backlog = False
         self._accepting: GroupCommit[_Arrival, bool] = GroupCommit(self._accept_batch)
         self._completing: GroupCommit[int, None] = GroupCommit(self._complete_batch)
-        self.wakeup = asyncio.Event()
+        # the one wake-up mechanism (reports.wakeup): this process's claim loop at once,
+        # the other processes' through Redis
+        self.wakes = Wakeup(redis, WAKE_CHANNEL)
+        self.wakeup = self.wakes.subscribe()
 
     def attach(self, taker: LocalTaker | None) -> None:
         """Hand new items to `taker` as they are accepted (None: stop doing so)."""
@@ -198,12 +203,7 @@ class Inbox:
         return {row.id for row in await connection.execute(self._sql.lease_new, parameters)}
 
     async def _wake(self) -> None:
-        self.wakeup.set()
-        if self._redis is not None:
-            try:
-                await self._redis.publish(WAKE_CHANNEL, b"1")
-            except Exception as error:  # a missed wake-up only costs one poll interval
-                log.warning("inbox wake-up not published: %s", type(error).__name__)
+        await self.wakes.announce()
 
     # -- claiming ----------------------------------------------------------------------------
 
@@ -245,7 +245,7 @@ class Inbox:
 
     async def retry_later(self, item_id: int, attempts: int, error: str) -> None:
         """Back off exponentially; after MAX_ATTEMPTS the item stays as `failed` for operators."""
-        delay = min(2**attempts, 300)
+        delay = RETRY_BACKOFF.delay(attempts)
         status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
         parameters = {
             "item_id": item_id,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.failures import is_transient
-from bot.inbox import WAKE_CHANNEL, Handler, Inbox, InboxItem, worker_name
+from bot.inbox import Handler, Inbox, InboxItem, worker_name
 
 log = logging.getLogger(__name__)
 _numbers = itertools.count(1)
@@ -156,20 +156,11 @@ class InboxProcessor:
             self._start_ready()
             self.inbox.wakeup.set()  # a free slot, and maybe a claim to make
 
-    async def _listen_for_wakeups(self) -> None:
-        pubsub = self._redis.pubsub()  # type: ignore[attr-defined]
-        await pubsub.subscribe(WAKE_CHANNEL)
-        try:
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    self.inbox.wakeup.set()
-        finally:
-            await pubsub.aclose()
-
     async def run(self) -> None:
         """Keep up to `concurrency` items running, claiming more as soon as a slot frees, so
         one slow turn never holds the others back."""
-        listener = asyncio.create_task(self._listen_for_wakeups()) if self._redis else None
+        # other processes' accepts wake this loop (reports.wakeup, the inbox's channel)
+        listener = asyncio.create_task(self.inbox.wakes.listen(self._redis))
         self.inbox.attach(self)
         try:
             await self.inbox.take_back_leases()
@@ -196,8 +187,7 @@ class InboxProcessor:
             if self._running:
                 await asyncio.gather(*self._running, return_exceptions=True)
             await self.inbox.release(waiting)
-            if listener is not None:
-                listener.cancel()
+            listener.cancel()
 
     def stop(self) -> None:
         self._stopping.set()

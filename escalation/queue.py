@@ -8,7 +8,6 @@ mid-delivery leaves rows that another worker takes once the lease has run out.
 
 from __future__ import annotations
 
-import random
 import weakref
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from escalation.models import Delivery
 from escalation.rules import DeliveryPolicy
 from escalation.statements import insert_deliveries, run_core
 from reports.group_commit import GroupCommit
+from reports.retry import Backoff
 
 
 async def enqueue(
@@ -106,9 +106,12 @@ async def claim(
 
 
 def backoff(attempts: int, policy: DeliveryPolicy) -> timedelta:
-    """Exponential back-off with jitter, capped: 2 s, 4 s, 8 s ... up to `max_backoff`."""
-    base = policy.backoff * (2 ** max(0, attempts - 1))
-    return min(policy.max_backoff, base) * random.uniform(0.8, 1.2)
+    """The one retry policy (`reports.retry`) with the rules' figures: 2 s, 4 s, 8 s ... up
+    to `max_backoff`, with jitter; `attempts` counts the failures so far."""
+    figures = Backoff(
+        policy.backoff.total_seconds(), policy.max_backoff.total_seconds(), jitter=0.2
+    )
+    return figures.after(attempts - 1)
 
 
 Settlement = tuple[int, str, dict[str, Any]]  # (delivery id, worker holding it, new values)

@@ -12,6 +12,7 @@ routing a report nowhere; `escalation.loading` turns validation errors into clea
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from pydantic import (
 )
 
 from nlu.taxonomy import CATEGORIES, PERPETRATORS, SEVERITIES
+
+log = logging.getLogger(__name__)
 
 ALL_TARGETS = "all"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$", re.IGNORECASE)
@@ -223,16 +226,34 @@ class Surge(_Strict):
     max_p_value: float = Field(default=0.001, gt=0, lt=1)
 
 
+# Telegram's sending rate was once set here as well as in the settings; the one limiter now
+# reads the settings alone (TOCSIN_TELEGRAM_PER_SECOND), and an old file's keys are ignored.
+RETIRED_DELIVERY_KEYS = ("telegram_per_second", "telegram_per_chat_per_minute")
+
+
 class DeliveryPolicy(_Strict):
-    """Retries, back-off, claim leases and Telegram's sending limits."""
+    """Retries, back-off and claim leases of staff deliveries."""
 
     max_attempts: int = Field(default=10, ge=1)
     backoff: Duration = timedelta(seconds=2)
     max_backoff: Duration = timedelta(minutes=10)
     lease: Duration = timedelta(seconds=60)
     poll_interval: Duration = timedelta(seconds=2)
-    telegram_per_second: float = Field(default=25, gt=0)
-    telegram_per_chat_per_minute: float = Field(default=20, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_retired_keys(cls, data: object) -> object:
+        """Rules files written before the one Telegram limiter still load, with a warning."""
+        if not isinstance(data, dict):
+            return data
+        retired = [key for key in RETIRED_DELIVERY_KEYS if key in data]
+        if retired:
+            log.warning(
+                "rules: delivery.%s no longer apply; Telegram's rate is the setting "
+                "TOCSIN_TELEGRAM_PER_SECOND, shared by replies and staff pings",
+                ", delivery.".join(retired),
+            )
+        return {key: value for key, value in data.items() if key not in RETIRED_DELIVERY_KEYS}
 
 
 class Smtp(_Strict):

@@ -81,7 +81,6 @@ class UnitRegistry:
                 return unit
         return None
 
-
     def match_any(self, texts: Iterable[str | None], country: str | None = None) -> Unit | None:
         """The first unit named in any of the texts: a person names a unit in the account
         ("Soldiers of the 8e GTIA ...") as often as in the perpetrator detail or a monitor's

@@ -1,15 +1,15 @@
-"""Waking workers as soon as there is work, instead of waiting for the next poll.
+"""Waking the escalation workers as soon as there is work, instead of waiting for the next poll.
 
 Whenever a transaction that wrote an outbox event or a delivery commits in this process, local
-workers are woken at once and, with Redis, every other worker too (PUBLISH on one channel).
-Polling stays as the safety net: a missed wake-up only costs one poll interval.
+workers are woken at once and, with Redis, every other worker too. The waking itself is the
+one mechanism the inbox uses as well (`reports.wakeup`); what is escalation's own is only the
+commit hook that decides when to wake.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from typing import Any
 
 from sqlalchemy import event
@@ -17,57 +17,19 @@ from sqlalchemy.orm import Session
 
 from escalation.models import Delivery
 from reports.models import OutboxEvent
+from reports.wakeup import Wakeup
 
-log = logging.getLogger(__name__)
 CHANNEL = "tocsin:escalation:wake"
 _FLAG = "tocsin_escalation_wake"
 
 
-class Waker:
+class Waker(Wakeup):
+    """The escalation worker's wake-up (`reports.wakeup`, on its own channel), set off by
+    commits that wrote an outbox event or a delivery."""
+
     def __init__(self, redis: Any = None) -> None:
-        self.redis = redis
-        self._events: list[asyncio.Event] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        super().__init__(redis, CHANNEL)
         self._hooked = False
-
-    def subscribe(self) -> asyncio.Event:
-        wake = asyncio.Event()
-        self._events.append(wake)
-        return wake
-
-    def wake_local(self) -> None:
-        for wake in self._events:
-            wake.set()
-
-    def notify(self) -> None:
-        """Wake this process's loops now, and other processes through Redis."""
-        self.wake_local()
-        if self.redis is not None:
-            task = asyncio.get_running_loop().create_task(self._publish())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _publish(self) -> None:
-        try:
-            await self.redis.publish(CHANNEL, b"1")
-        except Exception as error:  # polling still finds the work
-            log.warning("wake-up publish failed error=%s", type(error).__name__)
-
-    async def listen(self) -> None:
-        """Relay wake-ups published by other processes to this process's loops."""
-        if self.redis is None:
-            return
-        pubsub = self.redis.pubsub()
-        await pubsub.subscribe(CHANNEL)
-        try:
-            while True:
-                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
-                if message is not None:
-                    self.wake_local()
-        finally:
-            with contextlib.suppress(Exception):
-                await pubsub.unsubscribe(CHANNEL)
-                await pubsub.aclose()
 
     def _after_flush(self, session: Session, _context: Any) -> None:
         if any(isinstance(obj, OutboxEvent | Delivery) for obj in session.new):

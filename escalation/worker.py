@@ -28,7 +28,6 @@ from escalation.notifiers import Notifier
 from escalation.notifiers.email import EmailNotifier, SmtpServer
 from escalation.notifiers.telegram import TelegramNotifier, build_bot
 from escalation.notifiers.webhook import WebhookNotifier
-from escalation.ratelimit import RateLimiter, SharedRateLimiter
 from escalation.relay import ReporterNotifier, ReporterRelay
 from escalation.routing import EventProcessor, Policy
 from escalation.rules import RuleSet
@@ -38,6 +37,7 @@ from escalation.wakeup import Waker
 from reports.crypto import Keyring
 from reports.database import session_factory
 from reports.storage import ReportStore
+from reports.telegram_rate import OutboundLimiter, RateLimits, shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -188,18 +188,19 @@ def build_notifiers(
     relay: ReporterRelay | None,
     redis: Any = None,
     bot: Any = None,
+    limiter: OutboundLimiter | None = None,
+    keyring: Keyring | None = None,
 ) -> dict[str, Notifier]:
     """A notifier for every kind of target the rules name and the settings make possible;
     `bot`: the process's aiogram client of the token, when a channel already has one (one
-    client per token: pings leave and presses come back through the same)."""
+    client per token: pings leave and presses come back through the same); `limiter`: the
+    process's Telegram limiter, when the channel already made it (one budget per bot)."""
     notifiers: dict[str, Notifier] = {}
-    policy = ruleset.delivery
     if ruleset.telegram_chats():
         if settings.telegram_token:
             bot = bot or build_bot(settings.telegram_token, settings.telegram_api_url)
-            limits = (policy.telegram_per_second, policy.telegram_per_chat_per_minute)
-            # with Redis every worker process shares one budget; without, one process sends
-            limiter = SharedRateLimiter(redis, *limits) if redis else RateLimiter(*limits)
+            # with Redis every process that sends with the token shares one budget
+            limiter = limiter or shared_limiter(RateLimits.from_settings(settings), redis, keyring)
             notifiers["telegram"] = TelegramNotifier(bot, limiter)
         else:
             log.warning("rules name Telegram chats but TOCSIN_TELEGRAM_TOKEN is not set")
@@ -227,9 +228,10 @@ def build_worker(
     clock: Clock | None = None,
     ruleset: RuleSet | None = None,
     bot: Any = None,
+    limiter: OutboundLimiter | None = None,
 ) -> EscalationWorker:
     """A worker configured from settings and the rules file (validated here, at start)."""
     ruleset = ruleset or load_rules(settings)
     policy = Policy(ruleset, load_units(ruleset.supported_units), keyring)
-    notifiers = build_notifiers(settings, ruleset, store, relay, redis, bot)
+    notifiers = build_notifiers(settings, ruleset, store, relay, redis, bot, limiter, keyring)
     return EscalationWorker(engine, policy, notifiers, clock=clock, waker=Waker(redis))

@@ -90,17 +90,5 @@ def test_the_bot_never_imports_escalation() -> None:
     assert {name: names for name, names in offenders.items() if names} == {}
 
 
-def _engine_and_flow(component: set[str]) -> bool:
-    return all(
-        name in ("bot.engine", "bot.commands") or name.startswith("bot.flow.") for name in component
-    )
-
-
 def test_the_bot_modules_import_each_other_without_a_cycle() -> None:
-    found = cycles(package_graph("bot"))
-    assert [sorted(c) for c in found if not _engine_and_flow(c)] == []
-    if found:
-        pytest.xfail(
-            "the engine and its flow steps still import each other "
-            f"({sorted(found[0])}); the conversation work removes that cycle"
-        )
+    assert [sorted(component) for component in cycles(package_graph("bot"))] == []

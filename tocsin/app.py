@@ -57,6 +57,7 @@ class App:
     # the aiogram client of the Telegram token, set by the Telegram channel and shared with
     # the escalation worker's staff pings (one client per token)
     telegram_bot: Any = None
+    telegram_limiter: Any = None  # the channel's, shared with staff pings
     # the record of each turn's outcome and the outbound table its replies leave from
     turns: TurnRecords | None = None
     # the one clock of the process: storage stamps rows and escalation decides by it

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = None
     # false lifts the pacing of outgoing messages (a local Bot API server or a test fake)
     telegram_rate_limits: bool = True
+    # the bot's messages a second, replies and staff pings together (Telegram allows about 30)
+    telegram_per_second: float = Field(default=30.0, gt=0)
 
     whatsapp_token: str | None = Field(default=None, repr=False)
     whatsapp_phone_number_id: str | None = None

@@ -10,7 +10,7 @@
   (Basic auth, JSON `{"textMessage": {"text"}, "phoneNumbers": [...]}`), answering
   `{"id", "state"}`; delivery comes back as `sms:delivered` / `sms:failed` webhook events.
 
-Sends are paced by the shared pacer (`bot.pacing`), one budget per sender number. A refusal
+Sends are paced by the shared pacer (`reports.pacing`), one budget per sender number. A refusal
 is an `SmsSendError` that says whether trying again could help.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from bot.pacing import LocalPacer, Pacer, Rate, wait_for_slot
+from reports.pacing import LocalPacer, Pacer, Rate, wait_for_slot
 
 DEFAULT_URLS = {
     "africastalking": "https://api.africastalking.com",

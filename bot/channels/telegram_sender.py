@@ -1,7 +1,8 @@
 """Calling the Bot API reliably: paced, with 429 honoured and 5xx and network errors retried.
 
 Every call the channel makes goes through `BotApi.call`. A 429 pauses the chat for Telegram's
-`retry_after` and tries again; a 5xx or a network error is retried with exponential backoff.
+`retry_after` and tries again; a 5xx or a network error is retried with the one back-off policy
+(`reports.retry`).
 When the attempts run out `DeliveryError` is raised, and the channel keeps what was not sent in
 the durable inbox for later, so a Telegram outage delays answers without losing them. A 400
 (bad request) or 403 (the person blocked the bot) is not retried: trying again cannot help.
@@ -9,9 +10,7 @@ the durable inbox for later, so a Telegram outage delays answers without losing 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
@@ -36,7 +35,8 @@ from aiogram.methods import (
 from aiogram.methods.base import Response
 from aiohttp import ClientTimeout
 
-from bot.channels.telegram_rate import OutboundLimiter
+from reports.retry import Backoff
+from reports.telegram_rate import OutboundLimiter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -86,13 +86,15 @@ class BotApi:
         self.max_delay = max_delay
         self.max_retry_after = max_retry_after
 
-    def _backoff(self, attempt: int) -> float:
-        delay = min(self.max_delay, self.first_delay * 2**attempt)
-        return delay * (0.75 + random.random() / 2)  # jitter: replicas do not retry in step
+    @property
+    def backoff(self) -> Backoff:
+        """The retry policy with this client's figures (tests shorten `first_delay`)."""
+        return Backoff(self.first_delay, self.max_delay, jitter=0.25)  # replicas not in step
 
     async def call(self, method: TelegramMethod[T], *, paced_chat: str | None = None) -> T:
         """Run one Bot API method; `paced_chat` counts it as a message sent to that chat."""
-        for attempt in range(self.attempts):
+
+        async def once() -> T:
             if paced_chat is not None:
                 await self.limiter.wait(paced_chat)
             try:
@@ -107,19 +109,20 @@ class BotApi:
                 )
                 # holds the chat's other sends, in every process
                 await self.limiter.pause(paced_chat, error.retry_after)
-                await asyncio.sleep(error.retry_after)
-            except (TelegramServerError, TelegramNetworkError) as error:
-                if attempt + 1 >= self.attempts:
-                    raise DeliveryError(type(error).__name__) from error
-                delay = self._backoff(attempt)
-                log.warning(
-                    "telegram unavailable method=%s error=%s retry_in=%.1fs",
-                    method.__api_method__,
-                    type(error).__name__,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-        raise DeliveryError("attempts exhausted")
+                raise
+
+        try:
+            return await self.backoff.run(
+                once,
+                attempts=self.attempts,
+                worth_retrying=_worth_retrying,
+                wait=_asked_wait,
+                what=f"telegram {method.__api_method__}",
+            )
+        except TelegramRetryAfter as error:
+            raise DeliveryError("attempts exhausted") from error
+        except (TelegramServerError, TelegramNetworkError) as error:
+            raise DeliveryError(type(error).__name__) from error
 
     async def download(self, file_path: str, limit: int, *, timeout: int = 120) -> bytes:
         """A file's bytes, reading at most `limit + 1` of them (the caller refuses more)."""
@@ -144,3 +147,13 @@ class BotApi:
         url = self.bot.session.api.api_url(self.bot.token, method)
         async with session.post(url, json=payload, timeout=timeout) as response:
             return response.status, await response.read()
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    """A 429 (within `max_retry_after`), a 5xx or a network error: a retry may pass."""
+    return isinstance(error, (TelegramRetryAfter, TelegramServerError, TelegramNetworkError))
+
+
+def _asked_wait(error: BaseException, _retries: int) -> float | None:
+    """A 429 names its own wait; anything else takes the policy's."""
+    return float(error.retry_after) if isinstance(error, TelegramRetryAfter) else None

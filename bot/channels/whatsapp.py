@@ -42,6 +42,7 @@ from bot.messages import InboundMessage, MediaRef, OutboundMessage
 from bot.turn_records import TurnRecords
 from reports.crypto import Keyring
 from reports.outbound import Outgoing
+from reports.retry import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class WhatsAppChannel:
 
     def _backoff_seconds(self, attempts: int) -> float:
         """How long a message Meta could not take waits: 15 s, 30 s, 1 min... at most 30 min."""
-        return min(self.retry_base_seconds * 2**attempts, 1800.0)
+        return Backoff(self.retry_base_seconds, cap=1800.0).delay(attempts)
 
     # --- inbound ---------------------------------------------------------------------
 

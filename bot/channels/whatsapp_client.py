@@ -9,7 +9,6 @@ per business phone number (Cloud API numbers take 80 messages/s unless Meta rais
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import enum
 import hashlib
@@ -21,12 +20,14 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from bot.pacing import LocalPacer, Pacer, Rate, wait_for_slot
+from reports.pacing import LocalPacer, Pacer, Rate, wait_for_slot
+from reports.retry import Backoff
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_MESSAGES_PER_SECOND = 80.0
+MAX_RETRY_WAIT_SECONDS = 60.0
 PAIR_RATE_WAIT_SECONDS = 6.0  # Meta allows about one message every 6 s to one person in bursts
 
 
@@ -108,7 +109,7 @@ class WhatsAppClient:
             else []
         )
         self._attempts = attempts
-        self._backoff = backoff_seconds
+        self._backoff = Backoff(backoff_seconds, cap=MAX_RETRY_WAIT_SECONDS)
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
 
@@ -142,30 +143,26 @@ class WhatsAppClient:
         except (aiohttp.ClientError, TimeoutError) as failure:
             raise GraphError(None, None, type(failure).__name__) from None
 
-    def _delay(self, error: GraphError, attempt: int) -> float:
+    def _asked_wait(self, error: BaseException, retries: int) -> float | None:
+        """Meta's codes set the pace: a pair rate limit waits its fixed spell, a "slow down"
+        waits four times the policy's delay, anything else the policy's own."""
+        if not isinstance(error, GraphError):
+            return None
         if error.code == 131056:
-            return PAIR_RATE_WAIT_SECONDS * self._backoff * 2
-        factor = 4 if error.remedy is Remedy.SLOW_DOWN else 1
-        return self._backoff * factor * 2**attempt
+            return PAIR_RATE_WAIT_SECONDS * self._backoff.first * 2
+        if error.remedy is Remedy.SLOW_DOWN:
+            return self._backoff.delay(retries, scale=4)
+        return None
 
     async def _with_retries(self, call: Callable[[], Awaitable[T]]) -> T:
         """Repeat `call` while the error says a retry can help, backing off between tries."""
-        for attempt in range(self._attempts):
-            try:
-                return await call()
-            except GraphError as error:
-                last = attempt == self._attempts - 1
-                if error.remedy not in (Remedy.RETRY, Remedy.SLOW_DOWN) or last:
-                    raise
-                delay = self._delay(error, attempt)
-                log.warning(
-                    "whatsapp call retried code=%s http=%s in=%.2fs",
-                    error.code,
-                    error.http_status,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+        return await self._backoff.run(
+            call,
+            attempts=self._attempts,
+            worth_retrying=_worth_retrying,
+            wait=self._asked_wait,
+            what="whatsapp call",
+        )
 
     async def send(self, body: Mapping[str, Any]) -> str:
         """Send one message object; returns its wamid."""
@@ -220,6 +217,10 @@ class WhatsAppClient:
             return bytes(content)
 
         return await self._with_retries(call)
+
+
+def _worth_retrying(error: BaseException) -> bool:
+    return isinstance(error, GraphError) and error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN)
 
 
 def matches_sha256(content: bytes, expected: str) -> bool:

@@ -1,8 +1,9 @@
 """Staff pings in Telegram chats: the essentials, inline buttons, edits as the alert changes.
 
 Uses aiogram's `Bot` on the configured Bot API base URL (`TOCSIN_TELEGRAM_API_URL`), so a local
-Bot API server or a test fake can stand in for Telegram. Sending goes through a rate limiter
-that keeps under Telegram's limits; a 429 pauses the chat and the delivery waits `retry_after`.
+Bot API server or a test fake can stand in for Telegram. Sending goes through the bot's one
+rate limiter (`reports.telegram_rate`, shared with the conversation's replies), which keeps
+under Telegram's limits; a 429 pauses the chat and the delivery waits `retry_after`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from aiogram.types import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from escalation.cards import AlertCard
 from escalation.notifiers import Job, PermanentFailure, RetryLater
-from escalation.ratelimit import RateLimiter, SharedRateLimiter
 from escalation.render import buttons, render_text
+from reports.telegram_rate import OutboundLimiter
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -32,8 +33,10 @@ MAX_TEXT = 4096
 
 
 def build_bot(token: str, api_url: str) -> Bot:
-    """An aiogram Bot talking to `api_url` (Telegram, a local Bot API server, or a fake)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    """An aiogram Bot talking to `api_url` (Telegram, a local Bot API server, or a fake).
+    `tocsin run` makes one per token with this and gives it to the conversation and the staff
+    pings alike; a separate `tocsin worker` process makes its own."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url), limit=200)
     return Bot(token=token, session=session)
 
 
@@ -52,7 +55,7 @@ def keyboard(card: AlertCard, language: str) -> InlineKeyboardMarkup | None:
 class TelegramNotifier:
     kind = "telegram"
 
-    def __init__(self, bot: Bot, limiter: RateLimiter | SharedRateLimiter) -> None:
+    def __init__(self, bot: Bot, limiter: OutboundLimiter) -> None:
         self.bot = bot
         self.limiter = limiter
 
@@ -60,7 +63,7 @@ class TelegramNotifier:
         try:
             return await self._send(job)
         except TelegramRetryAfter as error:
-            self.limiter.pause(job.address, error.retry_after)
+            await self.limiter.pause(job.address, error.retry_after)
             raise RetryLater(error.retry_after, "telegram 429") from None
         except (TelegramForbiddenError, TelegramNotFound, TelegramUnauthorizedError) as error:
             raise PermanentFailure(type(error).__name__) from None

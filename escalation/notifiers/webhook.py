@@ -18,6 +18,7 @@ import aiohttp
 
 from escalation.notifiers import Job, PermanentFailure, RetryLater
 from escalation.rules import RuleSet
+from reports.retry import retry_after_header
 
 SIGNATURE_HEADER = "X-Tocsin-Signature"
 TIMESTAMP_HEADER = "X-Tocsin-Timestamp"
@@ -46,14 +47,6 @@ def verify(
     if abs((now if now is not None else time.time()) - int(timestamp)) > window:
         return False
     return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
-
-
-def retry_after(value: str | None, default: float = 30.0) -> float:
-    """Seconds from a `Retry-After` header (an HTTP date counts as the default)."""
-    try:
-        return max(0.0, float(value)) if value is not None else default
-    except ValueError:
-        return default
 
 
 class WebhookNotifier:
@@ -90,7 +83,9 @@ class WebhookNotifier:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         async with self._session.post(hook.url, data=body, headers=headers) as response:
             if response.status == 429:
-                raise RetryLater(retry_after(response.headers.get("Retry-After")), "webhook 429")
+                raise RetryLater(
+                    retry_after_header(response.headers.get("Retry-After")), "webhook 429"
+                )
             if 400 <= response.status < 500:
                 raise PermanentFailure(f"webhook answered {response.status}")
             if response.status >= 500:

@@ -80,8 +80,7 @@ confidentiality:
 supported_units: units.yml
 smtp: {url: "SMTP_URL", sender: "tocsin@example.org"}
 surge: {window: 24h, baseline: 14d, min_reports: 5, ratio: 3}
-delivery: {backoff: 0.05s, max_backoff: 0.2s, lease: 1s, poll_interval: 0.05s, max_attempts: 4,
-           telegram_per_second: 1000, telegram_per_chat_per_minute: 1000}
+delivery: {backoff: 0.05s, max_backoff: 0.2s, lease: 1s, poll_interval: 0.05s, max_attempts: 4}
 digest: {enabled: false}
 """
 
@@ -208,6 +207,7 @@ def bench_settings(database_url: str, api_url: str) -> Settings:
         secret_key="test-secret-key-for-tocsin-0123456789",
         telegram_token=TOKEN,
         telegram_api_url=api_url,
+        telegram_rate_limits=False,  # the fake Bot API has no limits to keep under
     )
 
 

@@ -193,3 +193,22 @@ def test_one_duration_reading_serves_the_rules_and_the_invites() -> None:
     for text, seconds in (("30s", 30), ("10m", 600), ("2h", 7200), ("1d", 86400), ("2w", 1209600)):
         assert parse_duration(text) == timedelta(seconds=seconds)
         assert invite_duration(text) == timedelta(seconds=seconds)
+
+
+def test_an_old_rules_file_with_its_own_telegram_rate_still_loads_and_is_told_it_is_ignored(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Telegram's rate is one setting now (replies and pings share one limiter)."""
+    old = MINIMAL.replace("MATCH", "{}") + (
+        "delivery: {max_attempts: 3, telegram_per_second: 25, telegram_per_chat_per_minute: 20}\n"
+    )
+    with caplog.at_level("WARNING", logger="escalation.rules"):
+        rules = parse_rules(old, Path("rules.yml"))
+    assert rules.delivery.max_attempts == 3
+    assert not hasattr(rules.delivery, "telegram_per_second")
+    assert "delivery.telegram_per_second" in caplog.text
+    assert "TOCSIN_TELEGRAM_PER_SECOND" in caplog.text
+    with pytest.raises(RulesError, match="Extra inputs"):
+        parse_rules(
+            MINIMAL.replace("MATCH", "{}") + "delivery: {telegram_per_hour: 1}\n", Path("r")
+        )

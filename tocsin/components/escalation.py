@@ -86,6 +86,7 @@ def build_gateway(app: App) -> tuple[EscalationWorker, EscalationGateway]:
         clock=app.clock,
         ruleset=ruleset,
         bot=app.telegram_bot,
+        limiter=app.telegram_limiter,
     )
     telegram = worker.notifiers.get("telegram")
     gateway = EscalationGateway(

@@ -13,7 +13,7 @@ from bot.channels.sms_client import Credentials, build_client
 from bot.channels.sms_payloads import CHANNEL
 from bot.channels.sms_store import SmsStore
 from bot.channels.sms_webhook import SmsWebhook
-from bot.pacing import RedisPacer
+from reports.pacing import RedisPacer
 from tocsin.app import App
 from tocsin.components import Stopper
 

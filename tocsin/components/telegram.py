@@ -13,13 +13,9 @@ import asyncio
 import contextlib
 import logging
 
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_rate import OutboundLimiter, RateLimits
 from bot.channels.telegram_sender import BotApi
 from bot.channels.telegram_transport import (
     keep_trying,
@@ -28,7 +24,8 @@ from bot.channels.telegram_transport import (
     register_webhook,
     webhook_handler,
 )
-from bot.pacing import RedisPacer
+from escalation.notifiers.telegram import build_bot
+from reports.telegram_rate import OutboundLimiter, RateLimits, shared_limiter
 from tocsin.app import App
 from tocsin.components import Stopper
 
@@ -37,24 +34,15 @@ WEBHOOK_PATH = "/telegram/webhook"
 
 
 def build_limiter(app: App, limits: RateLimits | None) -> OutboundLimiter:
-    """Budgets shared by every process through Redis when there is one (chats by keyed hash)."""
-    if app.redis is None:
-        return OutboundLimiter(limits)
-    return OutboundLimiter(
-        limits,
-        RedisPacer(app.redis),
-        chat_key=lambda chat_id: app.keyring.pseudonym("telegram-pace", chat_id),
-    )
+    """The one Telegram limiter of this process; staff pings are given it too."""
+    return shared_limiter(limits or RateLimits.from_settings(app.settings), app.redis, app.keyring)
 
 
 def build_channel(app: App, limits: RateLimits | None = None) -> TelegramChannel:
     """The channel on the configured Bot API server, wired to the app's engine and inbox."""
     settings = app.settings
-    if limits is None and not settings.telegram_rate_limits:
-        limits = RateLimits.unlimited()
     assert settings.telegram_token and app.inbox is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url), limit=200)
-    bot = Bot(settings.telegram_token, session=session)
+    bot = build_bot(settings.telegram_token, settings.telegram_api_url)  # one per token
     return TelegramChannel(
         api=BotApi(bot, build_limiter(app, limits)),
         engine=app.conversation,
@@ -72,6 +60,7 @@ async def start_channel(app: App, web_app: web.Application, channel: TelegramCha
     settings = app.settings
     app.senders["telegram"] = channel
     app.telegram_bot = channel.api.bot  # staff pings leave through the same client
+    app.telegram_limiter = channel.api.limiter  # and draw from the same budgets
     app.inbox_handlers["telegram"] = channel.handle_item
     app.inbox_apologies["telegram"] = channel.answer_unreadable
     stop = asyncio.Event()

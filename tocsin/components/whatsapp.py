@@ -16,7 +16,7 @@ from bot.channels.whatsapp_client import WhatsAppClient
 from bot.channels.whatsapp_payloads import CHANNEL
 from bot.channels.whatsapp_store import WhatsAppLedger
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
-from bot.pacing import RedisPacer
+from reports.pacing import RedisPacer
 from tocsin.app import App
 from tocsin.components import Stopper
 

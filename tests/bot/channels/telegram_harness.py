@@ -24,9 +24,9 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.telegram import TelegramChannel
-from bot.channels.telegram_rate import RateLimits
 from nlu import Nlu
 from reports.database import upgrade_schema
+from reports.telegram_rate import RateLimits
 from tests.fakes.telegram import BOT_USER, FakeTelegram
 from tocsin.app import App, build_app
 from tocsin.components import inbox as inbox_component

@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 
-from bot.channels.telegram_rate import RateLimits
 from nlu import Nlu
 from reports.models import InboundItem, ReportMedia
+from reports.telegram_rate import RateLimits
 from tests.bot.channels.telegram_harness import (
     SECRET,
     RunningBot,

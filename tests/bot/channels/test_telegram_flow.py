@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.channels.telegram_rate import RateLimits
 from nlu import Nlu
+from reports.telegram_rate import RateLimits
 from tests.bot.channels.telegram_harness import (
     TelegramPerson,
     bot_settings,

@@ -16,8 +16,8 @@ from bot.channels.telegram_keyboard import (
     split_text,
     utf16_units,
 )
-from bot.channels.telegram_rate import OutboundLimiter, RateLimits
 from bot.messages import Choice, OutboundMessage
+from reports.telegram_rate import OutboundLimiter, RateLimits
 
 
 def test_text_is_html_escaped_so_a_story_cannot_inject_markup() -> None:

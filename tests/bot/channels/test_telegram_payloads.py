@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.channels.telegram_rate import RateLimits
 from bot.channels.telegram_updates import PersonUpdate, read_person
 from bot.messages import InboundMessage
 from nlu import Nlu
 from reports.models import InboundItem
+from reports.telegram_rate import RateLimits
 from tests.bot.channels.telegram_harness import bot_settings, running_bot
 from tests.fakes.telegram import FakeTelegram
 from tocsin.settings import Settings

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.channels.telegram_rate import RateLimits
 from bot.inbox import InboxItem
 from nlu import Nlu
+from reports.telegram_rate import RateLimits
 from tests.bot.channels.telegram_harness import (
     RunningBot,
     TelegramPerson,

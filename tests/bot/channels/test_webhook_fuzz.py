@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram_rate import RateLimits
 from nlu import Nlu
+from reports.telegram_rate import RateLimits
 from tests.bot.channels.telegram_harness import SECRET, bot_settings, running_bot
 from tests.bot.channels.whatsapp_harness import whatsapp_harness
 from tests.fakes.telegram import FakeTelegram

@@ -4,15 +4,20 @@ Telegram asks bots to stay under about 30 messages a second overall, one a secon
 chat (short bursts pass) and 20 a minute in a group; above that it answers 429 with
 `retry_after`. Token buckets keep us under those figures so that 429 stays the exception, and a
 429 that comes anyway pauses the chat it concerns. Each send reserves its slot at once, so
-concurrent senders queue fairly without a lock (see `bot.pacing`).
+concurrent senders queue fairly without a lock (see `reports.pacing`).
+
+This is the one Telegram limiter: the conversation's replies (`bot`) and the staff pings
+(`escalation`) both draw from it, on the same Redis keys with the same (Redis) clock, with the
+one rate setting (`TOCSIN_TELEGRAM_PER_SECOND`, or none with `TOCSIN_TELEGRAM_RATE_LIMITS=false`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from bot.pacing import LocalPacer, Pacer, Rate, wait_for_slot
+from reports.pacing import LocalPacer, Pacer, Rate, RedisPacer, wait_for_slot
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,7 @@ class RateLimits:
     """Messages per second for the whole bot, per private chat and per group chat."""
 
     bot_per_second: float | None = 30.0
+    bot_burst: int = 3  # a few at once; a burst of a whole second's worth could double the rate
     private_per_second: float | None = 1.0
     private_burst: int = 3
     group_per_second: float | None = 20 / 60
@@ -30,10 +36,15 @@ class RateLimits:
         """No pacing at all (a benchmark against a fake API that has no limits)."""
         return cls(bot_per_second=None, private_per_second=None, group_per_second=None)
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> RateLimits:
+        """The deployment's one setting: the bot-wide rate, or no pacing at all."""
+        if not getattr(settings, "telegram_rate_limits", True):
+            return cls.unlimited()
+        return cls(bot_per_second=getattr(settings, "telegram_per_second", cls.bot_per_second))
 
-# the escalation worker's pings draw from the same bot budget (escalation.ratelimit)
+
 BOT_KEY = "tocsin:tg:bot:next"
-BOT_BURST = 3  # a few at once; a burst of a whole second's worth could double the rate
 
 
 class OutboundLimiter:
@@ -55,7 +66,7 @@ class OutboundLimiter:
         self._chat_key = chat_key
         self._bot_key = bot_key
         rate = self.limits.bot_per_second
-        self._bot = Rate(rate, BOT_BURST) if rate else None
+        self._bot = Rate(rate, self.limits.bot_burst) if rate else None
 
     def _chat_rate(self, chat_id: str) -> Rate | None:
         if chat_id.startswith("-"):
@@ -64,7 +75,8 @@ class OutboundLimiter:
             rate, burst = self.limits.private_per_second, self.limits.private_burst
         return Rate(rate, burst) if rate else None
 
-    def _limits(self, chat_id: str | None) -> list[tuple[str, Rate]]:
+    def budgets(self, chat_id: str | None) -> list[tuple[str, Rate]]:
+        """The keys a message to `chat_id` draws from, the chat's first, and their rates."""
         limits = []
         chat = self._chat_rate(chat_id) if chat_id else None
         if chat_id and chat is not None:
@@ -73,15 +85,32 @@ class OutboundLimiter:
             limits.append((self._bot_key, self._bot))
         return limits
 
-    async def wait(self, chat_id: str) -> None:
-        """Return when a message to `chat_id` may be sent."""
-        limits = self._limits(chat_id)
-        if limits:
-            await wait_for_slot(self.pacer, limits)
+    async def wait(self, chat_id: str, max_wait: float | None = None) -> float:
+        """Return when a message to `chat_id` may be sent: 0. With `max_wait`, a slot further
+        away is not waited for and its wait is returned (a staff ping reschedules itself)."""
+        limits = self.budgets(chat_id)
+        if not limits:
+            return 0.0
+        return await wait_for_slot(self.pacer, limits, max_wait)
 
     async def pause(self, chat_id: str | None, seconds: float) -> None:
         """Telegram answered 429: hold the chat (or the whole bot) for `seconds`."""
-        limits = self._limits(chat_id)
+        limits = self.budgets(chat_id)
         if limits:
             key, rate = limits[0]
             await self.pacer.pause(key, rate, seconds)
+
+
+def shared_limiter(
+    limits: RateLimits | None, redis: Any = None, keyring: Any = None
+) -> OutboundLimiter:
+    """The process's limiter: budgets shared by every process through Redis when there is one
+    (chats by keyed hash, never their ids), else this process's own. Every sender with the
+    bot's token (replies, staff pings) is given this one."""
+    if redis is None:
+        return OutboundLimiter(limits)
+    return OutboundLimiter(
+        limits,
+        RedisPacer(redis),
+        chat_key=lambda chat_id: keyring.pseudonym("telegram-pace", chat_id),
+    )

@@ -40,8 +40,10 @@ class Rate:
 
 
 class Pacer(Protocol):
-    async def reserve(self, key: str, rate: Rate) -> float:
-        """Take the key's next slot; the seconds to wait before using it."""
+    async def reserve(self, key: str, rate: Rate, max_wait: float | None = None) -> float:
+        """Take the key's next slot; the seconds to wait before using it. A slot more than
+        `max_wait` seconds away is not taken (the caller reschedules): the wait is returned
+        all the same, so `wait > max_wait` means nothing was reserved."""
         ...
 
     async def pause(self, key: str, rate: Rate, seconds: float) -> None:
@@ -56,13 +58,14 @@ class LocalPacer:
         self._clock = clock
         self._arrivals: dict[str, float] = {}
 
-    async def reserve(self, key: str, rate: Rate) -> float:
+    async def reserve(self, key: str, rate: Rate, max_wait: float | None = None) -> float:
         now = self._clock()
         if len(self._arrivals) > KEYS_KEPT_IN_PROCESS:
             self._forget_before(now)
         tat = max(self._arrivals.get(key, now), now)
         at = max(now, tat - rate.tolerance)
-        self._arrivals[key] = tat + rate.interval
+        if max_wait is None or at - now <= max_wait:
+            self._arrivals[key] = tat + rate.interval
         return at - now
 
     async def pause(self, key: str, rate: Rate, seconds: float) -> None:
@@ -76,14 +79,19 @@ class LocalPacer:
             del self._arrivals[key]
 
 
-# KEYS[1]: the key; ARGV: its interval and burst tolerance. Returns the wait as a string
-# (Lua numbers would be truncated to integers on the way back).
+# KEYS[1]: the key; ARGV: its interval, burst tolerance and the longest wait worth booking
+# (negative: any). Returns the wait as a string (Lua numbers would be truncated to integers on
+# the way back); a wait over the longest is returned without booking the slot.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local at = math.max(now, tat - tonumber(ARGV[2]))
+local max_wait = tonumber(ARGV[3])
+if max_wait >= 0 and at - now > max_wait then
+  return string.format('%.6f', at - now)
+end
 local next_tat = tat + tonumber(ARGV[1])
 local ttl = math.ceil((next_tat - now) * 1000) + 1000
 redis.call('SET', KEYS[1], string.format('%.6f', next_tat), 'PX', ttl)
@@ -114,17 +122,33 @@ class RedisPacer:
     def _key(self, key: str) -> str:
         return key if key.startswith("tocsin:") else f"{self._prefix}:{key}"
 
-    async def reserve(self, key: str, rate: Rate) -> float:
-        args = [repr(rate.interval), repr(rate.tolerance)]
+    async def reserve(self, key: str, rate: Rate, max_wait: float | None = None) -> float:
+        args = [
+            repr(rate.interval),
+            repr(rate.tolerance),
+            repr(-1.0 if max_wait is None else max_wait),
+        ]
         return max(0.0, float(await self._reserve(keys=[self._key(key)], args=args)))
 
     async def pause(self, key: str, rate: Rate, seconds: float) -> None:
         await self._pause(keys=[self._key(key)], args=[repr(seconds + rate.tolerance)])
 
 
-async def wait_for_slot(pacer: Pacer, limits: Sequence[tuple[str, Rate]]) -> None:
-    """Reserve each key in turn and sleep until its slot comes."""
+async def wait_for_slot(
+    pacer: Pacer, limits: Sequence[tuple[str, Rate]], max_wait: float | None = None
+) -> float:
+    """Reserve each key in turn and sleep until its slot comes; 0 once every slot is passed.
+
+    With `max_wait`, a key whose slot is further away than what is left of it stops the
+    walk and its wait is returned (for a durable send to reschedule itself rather than hold
+    a worker). Keys reserved before it keep their slot: a few sends' worth of budget lost
+    once, against a second round trip for every send to ask first and book after."""
+    left = max_wait
     for key, rate in limits:
-        delay = await pacer.reserve(key, rate)
+        delay = await pacer.reserve(key, rate, left)
+        if left is not None and delay > left:
+            return max(delay, 0.001)
         if delay > 0:
             await asyncio.sleep(delay)
+            left = None if left is None else left - delay
+    return 0.0

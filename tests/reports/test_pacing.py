@@ -8,9 +8,8 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from bot.channels.telegram_rate import OutboundLimiter, RateLimits
-from bot.pacing import LocalPacer, Rate, RedisPacer
-from escalation.ratelimit import SharedRateLimiter
+from reports.pacing import LocalPacer, Rate, RedisPacer
+from reports.telegram_rate import OutboundLimiter, RateLimits
 
 
 class Clock:
@@ -77,7 +76,11 @@ async def test_a_429_seen_by_one_process_holds_the_others(redis: Redis) -> None:
 async def test_channel_replies_and_staff_pings_draw_from_one_bot_budget(redis: Redis) -> None:
     """The escalation worker's pings and the channel's answers use the same bot token."""
     prefix = f"tocsin:test-{uuid.uuid4().hex}"
-    pings = SharedRateLimiter(redis, per_second=10.0, per_chat_per_minute=60, prefix=prefix)
+    pings = OutboundLimiter(
+        RateLimits(bot_per_second=10.0, group_per_second=None),
+        RedisPacer(redis),
+        bot_key=f"{prefix}:bot:next",
+    )
     replies = OutboundLimiter(
         RateLimits(bot_per_second=10.0, private_per_second=None),
         RedisPacer(redis),
