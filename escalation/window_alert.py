@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from escalation.models import Alert
+from escalation.models import Alert, new_alert
 from escalation.statements import SURGE_ALERT
 
 
@@ -48,18 +48,13 @@ async def record_window_alert(
             alert.report_count, alert.expected_count = count, expected
             alert.version, alert.updated_at = alert.version + 1, now
         return alert, False
-    alert = Alert(
+    alert = new_alert(
+        now,
         severity="high",
         confidential=False,
         report_count=count,
         expected_count=expected,
         surge_key=key,
-        state="open",
-        rules={},
-        chain_level=0,
-        version=1,
-        created_at=now,
-        updated_at=now,
         **fields,
     )
     session.add(alert)
