@@ -148,7 +148,7 @@ def main() -> None:
     )
     print(
         f"staff pings {figures['pings']} for reports + kills = {figures['reports_plus_kills']} "
-        f"({figures['incidents']} incidents: a report joining one edits its ping)"
+        f"(incidents: {figures['incidents']}; a report joining one edits its ping)"
     )
     print(
         f"restart until serving (s): {figures['restart_seconds']}; a person's wait once it "
