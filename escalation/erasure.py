@@ -1,14 +1,15 @@
 """How erasure treats escalation's tables (registered in `reports.erasure` on import).
 
-An incident takes its place (pin and area) from its first report: when that report is erased
-the incident takes the place of its first remaining report, or none, and its pings are edited
-so staff see the report as erased. Follow-up threads of an erased report are deleted.
-Memberships stay (two ids): they let staff see an erased report as erased in its incident.
+An erased report leaves its incident: its membership row is deleted, so nothing in escalation
+still ties the person's report to an incident, and the incident is recounted. It takes its
+place (pin and area) from its first remaining report; an incident left with no report has no
+place, is dismissed (its reminders stop) and its pings say that the reporter erased the report.
+Its pings are edited either way. Follow-up threads of an erased report are deleted.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert, AlertReport, StaffQuestion
@@ -16,10 +17,6 @@ from escalation.routing import queue_updates
 from reports.erasure import Subject, erases, keeps
 from reports.models import Report
 
-keeps(
-    "escalation_alert_reports",
-    "two ids and a time: an erased report shows as erased in its incident",
-)
 keeps(
     "escalation_deliveries",
     "targets, purposes and ids only; what a message says is read when it is sent, and an "
@@ -40,7 +37,9 @@ async def _first_remaining(session: AsyncSession, alert_id: int) -> Report | Non
 
 
 @erases("escalation_alerts", order=10)
-async def erase_alert_places(session: AsyncSession, subject: Subject) -> None:
+async def leave_incidents(session: AsyncSession, subject: Subject) -> None:
+    """The erased reports leave their incidents (their `escalation_alert_reports` rows are
+    deleted); each incident is recounted and takes its remaining reports' place."""
     if not subject.report_ids:
         return
     alerts = (
@@ -55,15 +54,32 @@ async def erase_alert_places(session: AsyncSession, subject: Subject) -> None:
                 Alert.kind == "incident",
             )
             .order_by(Alert.id)
+            .with_for_update()
         )
     ).scalars()
-    for alert in list(alerts):
-        first = await _first_remaining(session, alert.id)
-        alert.first_report_id = first.id if first else None
-        alert.lat = first.lat if first else None
-        alert.lon = first.lon if first else None
-        alert.admin_area = first.admin_area if first else None
-        await queue_updates(session, alert, subject.now)
+    alerts = list(alerts)
+    await session.execute(
+        delete(AlertReport)
+        .where(AlertReport.report_id.in_(subject.report_ids))
+        .execution_options(synchronize_session=False)
+    )
+    for alert in alerts:
+        await _recount(session, alert, subject)
+
+
+async def _recount(session: AsyncSession, alert: Alert, subject: Subject) -> None:
+    count = await session.scalar(
+        select(func.count()).select_from(AlertReport).where(AlertReport.alert_id == alert.id)
+    )
+    first = await _first_remaining(session, alert.id)
+    alert.report_count = int(count or 0)
+    alert.first_report_id = first.id if first else None
+    alert.lat = first.lat if first else None
+    alert.lon = first.lon if first else None
+    alert.admin_area = first.admin_area if first else None
+    if first is None:
+        alert.state, alert.next_escalation_at = "dismissed", None
+    await queue_updates(session, alert, subject.now)
 
 
 @erases("escalation_questions", order=10)

@@ -60,6 +60,23 @@ class Alert(Base):
     )
 
 
+def new_alert(now: datetime, **fields: Any) -> Alert:
+    """An alert as it starts: open, no rule reached, first version, stamped `now`; `fields`
+    set the rest (and may override the state, as a split keeps its incident's).
+
+    The columns' defaults apply only at insert, with the wall clock; routing reads these
+    attributes before the flush and runs on the injected clock, so they are set here."""
+    values: dict[str, Any] = {
+        "state": "open",
+        "rules": {},
+        "chain_level": 0,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return Alert(**(values | fields))
+
+
 class AlertReport(Base):
     """Membership of a report in an alert (a report belongs to at most one incident)."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert, AlertReport
-from escalation.routing import queue_updates
+from escalation.routing import new_incident, queue_updates
 from reports.models import Report
 
 
@@ -66,27 +66,15 @@ async def split_out(session: AsyncSession, report_id: int, now: datetime) -> Ale
     old = await session.get(Alert, membership.alert_id, with_for_update=True)
     if old is None or old.report_count <= 1:
         raise RegroupError("the report is alone in its incident")
-    alert = Alert(
-        kind="incident",
-        category=row.category,
-        severity=row.severity,
-        country=row.country,
-        admin_area=row.admin_area,
-        lat=row.lat,
-        lon=row.lon,
+    alert = new_incident(
+        row,
+        now,
         confidential=old.confidential,
         supported_unit=old.supported_unit,
-        report_count=1,
-        first_report_id=row.id,
         state=old.state,
         acted_by=old.acted_by,
         acted_at=old.acted_at,
         assigned_to=old.assigned_to,
-        rules={},
-        chain_level=0,
-        version=1,
-        created_at=now,
-        updated_at=now,
     )
     session.add(alert)
     await session.flush()

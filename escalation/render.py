@@ -135,6 +135,9 @@ def render_text(card: AlertCard, language: str, reminder_after: int | None = Non
         lines.append(_state_line(card, _))
         return "\n".join(lines)
     lines.append(_headline(card, _))
+    if not card.reports:  # erased or moved out; such an incident is dismissed by no one
+        lines.append(_("No report is left in this incident: it was erased or moved to another."))
+        return "\n".join(lines)
     references = card.references
     if references:
         lines.append(_("Reference: {reference}", reference=references[0]))

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from escalation import notices, statements
 from escalation.clock import Clock
 from escalation.clustering import Placed, incident_candidates, pick_incident
-from escalation.models import Alert, AlertReport, StaffQuestion
+from escalation.models import Alert, AlertReport, StaffQuestion, new_alert
 from escalation.queue import enqueue, enqueue_many
 from escalation.rules import AlertFacts, RuleSet, matching_rules
 from escalation.surge import SurgeReading, read_area, record_surge
@@ -113,6 +114,24 @@ def facts_of(alert: Alert, row: Report | None) -> AlertFacts:
         supported_unit=alert.supported_unit,
         cluster_size=alert.report_count,
         source_reliability=row.source_reliability if row else None,
+    )
+
+
+def new_incident(row: Report, now: datetime, **fields: Any) -> Alert:
+    """An incident started by one report: its kind, place and severity are the report's;
+    `fields` add the rest (confidentiality, unit, and what a split keeps of its old incident)."""
+    return new_alert(
+        now,
+        kind="incident",
+        category=row.category,
+        severity=row.severity,
+        country=row.country,
+        admin_area=row.admin_area,
+        lat=row.lat,
+        lon=row.lon,
+        report_count=1,
+        first_report_id=row.id,
+        **fields,
     )
 
 
@@ -313,7 +332,12 @@ class EventProcessor:
         )
         alert = await self._find_incident(session, placed, now)
         if alert is None:
-            alert = self._new_alert(row, confidential, unit.name if unit else None, now)
+            alert = new_incident(
+                row,
+                now,
+                confidential=confidential,
+                supported_unit=unit.name[:64] if unit else None,
+            )
             session.add(alert)
             self._remember_incident(session, alert)
         else:
@@ -336,37 +360,21 @@ class EventProcessor:
             await self._check_unit(session, unit, now)
 
     async def _check_unit(self, session: AsyncSession, unit: Unit, now: datetime) -> None:
-        recorded = await record_unit_threshold(session, unit, now)
+        await self._announce(session, await record_unit_threshold(session, unit, now), now)
+
+    async def _announce(
+        self, session: AsyncSession, recorded: tuple[Alert, bool] | None, now: datetime
+    ) -> None:
+        """A windowed alert (surge, unit threshold) just recorded: a new one goes through the
+        rules (its first pings); one whose count grew has its pings edited."""
         if recorded is None:
             return
         alert, created = recorded
         if created:
-            log.info("unit threshold alert=%s unit=%s", alert.id, unit.id)
+            log.info("%s alert=%s count=%s", alert.kind, alert.id, alert.report_count)
             await apply_rules(session, self.policy.ruleset, alert, None, now)
         elif alert.version > 1:
             await queue_updates(session, alert, now)
-
-    @staticmethod
-    def _new_alert(row: Report, confidential: bool, unit: str | None, now: datetime) -> Alert:
-        return Alert(
-            kind="incident",
-            category=row.category,
-            severity=row.severity,
-            country=row.country,
-            admin_area=row.admin_area,
-            lat=row.lat,
-            lon=row.lon,
-            confidential=confidential,
-            supported_unit=unit[:64] if unit else None,
-            report_count=1,
-            first_report_id=row.id,
-            state="open",
-            rules={},
-            chain_level=0,
-            version=1,
-            created_at=now,
-            updated_at=now,
-        )
 
     async def _find_incident(
         self, session: AsyncSession, placed: Placed, now: datetime
@@ -419,15 +427,9 @@ class EventProcessor:
                 session.info.get("tocsin_confidential", ()),
             )
             memo.readings[area] = reading
-        recorded = await record_surge(session, reading, policy, now, memo.surges)
-        if recorded is None:
-            return
-        alert, created = recorded
-        if created:
-            log.info("surge alert=%s count=%s", alert.id, reading.count)
-            await apply_rules(session, self.policy.ruleset, alert, None, now)
-        elif alert.version > 1:
-            await queue_updates(session, alert, now)
+        await self._announce(
+            session, await record_surge(session, reading, policy, now, memo.surges), now
+        )
 
     async def on_status(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         """Tell a consenting reporter that their report's status changed."""

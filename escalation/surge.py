@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert
 from escalation.rules import Confidentiality, Surge
-from escalation.statements import AREA_COUNTS, AREA_COUNTS_ANY_COUNTRY, SURGE_ALERT, run_core
+from escalation.statements import AREA_COUNTS, AREA_COUNTS_ANY_COUNTRY, run_core
 from escalation.units import fold
+from escalation.window_alert import record_window_alert, window_number
 
 MIN_EXPECTED = 0.2  # a quiet area still expects a little, so one report is never a surge
 
@@ -86,7 +87,7 @@ async def read_area(
 
 
 def surge_key(reading: SurgeReading, policy: Surge, now: datetime) -> str:
-    bucket = int(now.timestamp() // policy.window.total_seconds())
+    bucket = window_number(now, policy.window)
     return f"surge:{reading.country or '--'}:{fold(reading.area)[:180]}:{bucket}"
 
 
@@ -104,37 +105,14 @@ async def record_surge(
     look its alert up again."""
     if not reading.significant(policy):
         return None
-    key = surge_key(reading, policy, now)
-    known = {} if known is None else known
-    alert = known.get(key)
-    if alert is None:
-        alert = (await session.execute(SURGE_ALERT, {"key": key})).scalar_one_or_none()
-    if alert is not None:
-        known[key] = alert
-        if reading.count > alert.report_count:
-            alert.report_count = reading.count
-            alert.expected_count = reading.expected
-            alert.version += 1
-            alert.updated_at = now
-        return alert, False
-    alert = Alert(
+    return await record_window_alert(
+        session,
+        surge_key(reading, policy, now),
+        reading.count,
+        reading.expected,
+        now,
+        known,
         kind="surge",
-        category=None,
-        severity="high",
         country=reading.country,
         admin_area=reading.area,
-        confidential=False,
-        report_count=reading.count,
-        expected_count=reading.expected,
-        surge_key=key,
-        state="open",
-        rules={},
-        chain_level=0,
-        version=1,
-        created_at=now,
-        updated_at=now,
     )
-    session.add(alert)
-    await session.flush()
-    known[key] = alert
-    return alert, True

@@ -14,8 +14,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.models import Alert, AlertReport
-from escalation.statements import SURGE_ALERT
 from escalation.units import Unit
+from escalation.window_alert import record_window_alert, window_number
 from reports.models import Report
 
 UNIT_REPORTS = (
@@ -48,29 +48,13 @@ async def record_unit_threshold(
     )
     if count < threshold.reports:
         return None
-    bucket = int(now.timestamp() // threshold.window.total_seconds())
-    key = f"unit:{unit.id}:{bucket}"
-    alert = (await session.execute(SURGE_ALERT, {"key": key})).scalar_one_or_none()
-    if alert is not None:
-        if count > alert.report_count:
-            alert.report_count, alert.version, alert.updated_at = count, alert.version + 1, now
-        return alert, False
-    alert = Alert(
+    return await record_window_alert(
+        session,
+        f"unit:{unit.id}:{window_number(now, threshold.window)}",
+        count,
+        float(threshold.reports),
+        now,
         kind="unit",
-        severity="high",
         country=unit.country,
-        confidential=False,
         supported_unit=name,
-        report_count=count,
-        expected_count=float(threshold.reports),
-        surge_key=key,
-        state="open",
-        rules={},
-        chain_level=0,
-        version=1,
-        created_at=now,
-        updated_at=now,
     )
-    session.add(alert)
-    await session.flush()
-    return alert, True

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.clock import aware
@@ -61,6 +62,21 @@ def _categories(row: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for value in values if value))
 
 
+def _case_row(keyring: Keyring, found: Row[Any], now: datetime) -> CaseRow:
+    """One row of the case query (a report with its incident's columns) as the page shows it."""
+    return CaseRow(
+        report=open_report(keyring, found.Report),
+        categories=_categories(found.Report),
+        alert_id=found.alert_id,
+        cluster_size=found.cluster_size or 1,
+        alert_state=found.alert_state,
+        holder=found.assigned_to or found.acted_by,
+        unit=found.unit,
+        confidential=bool(found.confidential),
+        age=now - (aware(found.Report.created_at) or now),
+    )
+
+
 async def read_page(
     engine: AsyncEngine, keyring: Keyring, case_filter: CaseFilter, role: str, now: datetime
 ) -> CasePage:
@@ -69,20 +85,7 @@ async def read_page(
         result = (await session.execute(query)).all()
     more = len(result) > case_filter.limit
     result = result[: case_filter.limit]
-    rows = [
-        CaseRow(
-            report=open_report(keyring, found.Report),
-            categories=_categories(found.Report),
-            alert_id=found.alert_id,
-            cluster_size=found.cluster_size or 1,
-            alert_state=found.alert_state,
-            holder=found.assigned_to or found.acted_by,
-            unit=found.unit,
-            confidential=bool(found.confidential),
-            age=now - (aware(found.Report.created_at) or now),
-        )
-        for found in result
-    ]
+    rows = [_case_row(keyring, found, now) for found in result]
     last = result[-1].Report if result else None
     cursor = Cursor(aware(last.created_at) or now, last.id) if more and last else None
     return CasePage(rows, cursor)
@@ -107,14 +110,4 @@ async def visible_case(
         found = (await session.execute(query.limit(1))).first()
     if found is None:
         return None
-    return CaseRow(
-        report=open_report(keyring, found.Report),
-        categories=_categories(found.Report),
-        alert_id=found.alert_id,
-        cluster_size=found.cluster_size or 1,
-        alert_state=found.alert_state,
-        holder=found.assigned_to or found.acted_by,
-        unit=found.unit,
-        confidential=bool(found.confidential),
-        age=now - (aware(found.Report.created_at) or now),
-    )
+    return _case_row(keyring, found, now)

@@ -13,9 +13,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -44,10 +45,23 @@ SEAL_OUTBOUND = b"sms-outbound"
 SEAL_PART = b"sms-part"
 MAX_ATTEMPTS = 2  # the first send and one retry
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+async def _again_on_conflict(write: Callable[[], Awaitable[T]]) -> T:
+    """Run `write`, and once more when the unique key refused its insert.
+
+    A send's record and its delivery report race: either may insert the row first. The loser's
+    insert fails; run again, it finds the winner's row and updates it. Two passes suffice, as
+    only those two writers ever insert a given message id."""
+    try:
+        return await write()
+    except IntegrityError:
+        return await write()
 
 
 class SmsPerson(Base):
@@ -242,66 +256,51 @@ class SmsStore:
         *,
         failed: str | None = None,
     ) -> bool:
-        """`_record_sent`, run again when a delivery report inserted the same row meanwhile."""
-        arguments = (provider, message_id, pseudonym, recipient, text, segments)
-        try:
-            return await self._record_sent(*arguments, failed=failed)
-        except IntegrityError:
-            return await self._record_sent(*arguments, failed=failed)
-
-    async def _record_sent(
-        self,
-        provider: str,
-        message_id: str | None,
-        pseudonym: str,
-        recipient: str,
-        text: str,
-        segments: int,
-        *,
-        failed: str | None = None,
-    ) -> bool:
         """An SMS the provider took (or refused: `failed` holds its error). True when its
         delivery report came first and said it failed (the caller sends it again, once)."""
-        now = self._clock()
-        async with self._db() as session, session.begin():
-            early = None
-            if message_id is not None:
-                early = (
-                    await session.execute(
-                        select(SmsOutbound).where(
-                            SmsOutbound.provider == provider, SmsOutbound.message_id == message_id
+        sealed = self._seal(recipient, text)
+
+        async def record() -> bool:
+            now = self._clock()
+            async with self._db() as session, session.begin():
+                early = None
+                if message_id is not None:
+                    early = (
+                        await session.execute(
+                            select(SmsOutbound).where(
+                                SmsOutbound.provider == provider,
+                                SmsOutbound.message_id == message_id,
+                            )
                         )
+                    ).scalar_one_or_none()
+                if early is not None:  # the report overtook the provider's answer
+                    early.pseudonym, early.segments, early.updated_at = pseudonym, segments, now
+                    if early.status != "delivered":
+                        early.body_enc = sealed
+                    return early.status == "failed"
+                session.add(
+                    SmsOutbound(
+                        provider=provider,
+                        message_id=message_id,
+                        pseudonym=pseudonym,
+                        status="failed" if failed else "sent",
+                        attempts=1,
+                        segments=segments,
+                        error=failed[:64] if failed else None,
+                        body_enc=sealed,
+                        created_at=now,
+                        updated_at=now,
                     )
-                ).scalar_one_or_none()
-            if early is not None:  # the report overtook the provider's answer
-                early.pseudonym, early.segments, early.updated_at = pseudonym, segments, now
-                if early.status != "delivered":
-                    early.body_enc = self._seal(recipient, text)
-                return early.status == "failed"
-            session.add(
-                SmsOutbound(
-                    provider=provider,
-                    message_id=message_id,
-                    pseudonym=pseudonym,
-                    status="failed" if failed else "sent",
-                    attempts=1,
-                    segments=segments,
-                    error=failed[:64] if failed else None,
-                    body_enc=self._seal(recipient, text),
-                    created_at=now,
-                    updated_at=now,
                 )
-            )
-            return False
+                return False
+
+        return await _again_on_conflict(record)
 
     async def apply_report(
         self, report: DeliveryReport, *, retry: bool = True
     ) -> tuple[str | None, Resend | None]:
         """`_apply_report`, run again when the send's record was inserted meanwhile."""
-        try:
-            return await self._apply_report(report, retry=retry)
-        except IntegrityError:
-            return await self._apply_report(report, retry=retry)
+        return await _again_on_conflict(lambda: self._apply_report(report, retry=retry))
 
     async def _apply_report(
         self, report: DeliveryReport, *, retry: bool

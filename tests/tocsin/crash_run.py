@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
+from escalation.models import Alert
 from reports.crypto import Keyring
 from reports.database import create_engine
 from reports.models import InboundItem, Report
@@ -52,6 +53,10 @@ class Supervised:
     kills: int = 0
     process: Any = None
     starts: int = 0
+    # crash points armed again at each restart (the long form); empty: restarted unarmed
+    rearm: list[tuple[str, int]] = field(default_factory=list)
+    restart_seconds: list[float] = field(default_factory=list)  # death noticed -> serving
+    ready_at: float | None = None  # when the last restart after a kill was serving
 
     async def start(self, crash_at: str | None = None, after: int = 0) -> None:
         env = dict(self.env)
@@ -84,7 +89,10 @@ class Supervised:
             return False
         assert self.process.returncode == 137, f"tocsin {self.command} failed otherwise"
         self.kills += 1
-        await self.start()
+        noticed = time.monotonic()
+        await self.start(*(self.rearm.pop(0) if self.rearm else (None, 0)))
+        self.ready_at = time.monotonic()
+        self.restart_seconds.append(self.ready_at - noticed)
         return True
 
     async def stop(self) -> None:
@@ -106,6 +114,9 @@ class CrashingBot:
     run: Supervised
     database_url: str
     http: aiohttp.ClientSession = field(default_factory=aiohttp.ClientSession)
+    # from a restarted run process serving to its inbox drained: how long a person whose
+    # message the dead process held waits once it is back (its leases are taken back)
+    recoveries: list[float] = field(default_factory=list)
 
     async def deliver(self, update: dict[str, Any]) -> None:
         for _attempt in range(50):
@@ -135,6 +146,9 @@ class CrashingBot:
                         )
                     ).scalar_one()
                 if not waiting:
+                    if self.run.ready_at is not None:
+                        self.recoveries.append(time.monotonic() - self.run.ready_at)
+                        self.run.ready_at = None
                     return
                 assert time.monotonic() < deadline, "the inbox did not drain"
                 await asyncio.sleep(0.05)
@@ -150,6 +164,31 @@ class Tally:
     pings: int = 0
     kills: int = 0
     seconds: float = 0.0
+    run_kills: int = 0
+    worker_kills: int = 0
+    unanswered: int = 0  # a message of the person that got no new bot message: a lost question
+    incomplete: int = 0  # conversations that never reached a reference (long form only)
+    recoveries: list[float] = field(default_factory=list)
+    restarts: list[float] = field(default_factory=list)
+    incidents: int = 0  # alerts the reports made (reports of one place and story cluster)
+
+
+class CountingPerson(TelegramPerson):
+    """A person who notices when a message of theirs gets no answer at all."""
+
+    unanswered = 0
+
+    def _seen(self) -> int:
+        edits = self.bot.fake.calls_to("editMessageText", succeeded=True)
+        return len(self.sent) + sum(
+            1 for params in edits if str(params.get("chat_id")) == str(self.chat_id)
+        )
+
+    async def send(self, update: dict[str, Any]) -> None:
+        before = self._seen()
+        await super().send(update)
+        if self._seen() == before:
+            self.unanswered += 1
 
 
 def environment(
@@ -182,36 +221,57 @@ async def crash_loop(
     port: int,
     schedule: list[tuple[str, int, str, int]],
     first_chat: int,
+    *,
+    long_form: bool = False,
 ) -> Tally:
     """For each (run point, after, worker point, after): both processes start with those
-    crash points, one person tells a whole report, and whatever dies is started again."""
+    crash points, one person tells a whole report, and whatever dies is started again.
+
+    The long form starts both processes once and arms the schedule's next crash point at every
+    restart, so each start is a chance to die and kills come without a planned stop; a
+    conversation that never reaches its reference is counted instead of ending the run."""
     (folder / "rules.yml").write_text(RULES)
     run = Supervised("run", env, folder, f"http://127.0.0.1:{port}")
     worker = Supervised("worker", env, folder)
     bot = CrashingBot(fake, run, env["TOCSIN_DATABASE_URL"])
     tally = Tally()
     started = time.monotonic()
+    if long_form:
+        run.rearm = [(run_at, after) for run_at, after, _w, _a in schedule[1:]]
+        worker.rearm = [(worker_at, after) for _r, _a, worker_at, after in schedule[1:]]
     try:
         for number, (run_at, run_after, worker_at, worker_after) in enumerate(schedule):
-            await asyncio.gather(run.stop(), worker.stop())
-            await asyncio.gather(
-                run.start(run_at, run_after), worker.start(worker_at, worker_after)
-            )
-            person = TelegramPerson(bot, first_chat + number)  # type: ignore[arg-type]
-            tally.shown.append(await complete_report(person, "en", STORY, max_turns=30))
+            if not long_form or number == 0:
+                await asyncio.gather(run.stop(), worker.stop())
+                await asyncio.gather(
+                    run.start(run_at, run_after), worker.start(worker_at, worker_after)
+                )
+            person = CountingPerson(bot, first_chat + number)  # type: ignore[arg-type]
+            try:
+                tally.shown.append(await complete_report(person, "en", STORY, max_turns=30))
+            except AssertionError:
+                if not long_form:
+                    raise
+                tally.incomplete += 1
             tally.duplicates += repeated([message["text"] for message in person.sent])
+            tally.unanswered += person.unanswered
             await bot.settled()
             await worker.revive()
-        await _pings_settle(fake, worker, len(schedule))
+        await _pings_settle(fake, worker, len(schedule) - tally.incomplete)
     finally:
         await asyncio.gather(run.stop(), worker.stop())
         await bot.http.close()
+    tally.run_kills, tally.worker_kills = run.kills, worker.kills
     tally.kills = run.kills + worker.kills
+    tally.recoveries, tally.restarts = bot.recoveries, run.restart_seconds
     tally.pings = len(_pings(fake))
     tally.seconds = time.monotonic() - started
     store = ReportStore(create_engine(env["TOCSIN_DATABASE_URL"]), Keyring([TEST_SECRET.encode()]))
     try:
         tally.stored = [report.reference for report in await store.list_reports(actor="crash")]
+        async with store.engine.connect() as connection:
+            count = select(func.count()).select_from(Alert)
+            tally.incidents = int((await connection.execute(count)).scalar_one())
     finally:
         await store.engine.dispose()
     for text in (m["text"] for m in fake.calls_to("sendMessage", succeeded=True)):
@@ -229,12 +289,18 @@ def _pings(fake: FakeTelegram) -> list[dict[str, Any]]:
     ]
 
 
+def _staff_texts(fake: FakeTelegram) -> list[str]:
+    """Every ping and every edit of one: a report joining an incident is named by an edit."""
+    calls = [*_pings(fake), *fake.calls_to("editMessageText", succeeded=True)]
+    return [str(p.get("text", "")) for p in calls if str(p.get("chat_id")) == STAFF_CHAT]
+
+
 async def _pings_settle(fake: FakeTelegram, worker: Supervised, reports: int) -> None:
     """Wait (reviving the worker) until every report has been pinged or 60 s pass."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         await worker.revive()
-        pinged = {r for p in _pings(fake) for r in REFERENCE.findall(p.get("text", ""))}
+        pinged = {r for text in _staff_texts(fake) for r in REFERENCE.findall(text)}
         if len(pinged) >= reports:
             await asyncio.sleep(2)  # anything still in flight
             await worker.revive()

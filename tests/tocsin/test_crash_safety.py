@@ -48,4 +48,5 @@ async def test_kills_at_chosen_points_lose_no_reference_no_question_and_store_no
     assert sorted(tally.stored) == sorted(set(tally.shown))  # shown once, stored once
     assert len(tally.stored) == len(SCHEDULE)
     assert tally.duplicates <= tally.kills  # at most one repeated message per kill
+    assert tally.unanswered == 0  # every message of the person got an answer: no lost question
     assert tally.pings <= len(tally.stored) + tally.kills
