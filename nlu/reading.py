@@ -125,9 +125,7 @@ def read(
         )
     others = sorted((acts | likely) - {primary}, key=lambda label: -probabilities.get(label, 0.0))
     categories = (primary, *others)
-    foreign = (
-        foreign_named or perpetrator == "foreign_forces" or FOREIGN.first(folded) is not None
-    )
+    foreign = foreign_named or perpetrator == "foreign_forces" or FOREIGN.first(folded) is not None
     confidential = SEXUAL_VIOLENCE in categories or foreign
     relevance = relevance_score(folded, probabilities.get(OTHER, 0.0), acts, perpetrator)
     reading = Reading(
