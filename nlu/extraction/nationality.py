@@ -59,6 +59,14 @@ FORCE_ACRONYMS: dict[str, str] = {
 _ACRONYMS = re.compile(r"(?<!\w)(" + "|".join(FORCE_ACRONYMS) + r")(?!\w)")
 
 
+# In "forces armées turques" only an adjective of the forces stands between them; any other
+# word ("police arrested Ugandan traders") makes the nationality someone else's.
+BETWEEN = (
+    "armees|armadas|speciales|especiales|especiais|aeriennes|aereas|navales|terrestres|"
+    "de securite|de defense|de seguridad|de seguranca|(?:ال)?مسلحه|(?:ال)?خاصه|(?:ال)?جويه"
+)
+
+
 def _patterns() -> tuple[re.Pattern[str], ...]:
     alternatives = []
     for country, spellings in NATIONALITIES.items():
@@ -71,7 +79,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
             rf"(?<!\w)(?:{nationality})(?!-backed|-supported|-allied|-trained)[- ](?:\w+ )?"
             rf"(?:{FORCE_WORDS})(?!\w)"
         ),
-        re.compile(rf"(?<!\w)(?:{FORCE_WORDS}) (?:\w+ )?(?:{nationality})(?!\w)"),
+        re.compile(rf"(?<!\w)(?:{FORCE_WORDS}) (?:(?:{BETWEEN}) )?(?:{nationality})(?!\w)"),
     )
 
 
