@@ -22,6 +22,9 @@ from nlu.extraction.lexicon import Lexicon, words
 from nlu.result import Classification
 
 SEXUAL_VIOLENCE = "sexual_violence"
+RESTRICTION = "restriction_of_freedoms"
+# In the order a crackdown's harm is coded when it names several.
+HARM_TO_PERSONS = ("arbitrary_detention",)
 OTHER = "other"
 RELEVANCE_THRESHOLD = 0.5
 # A category the classifier gives this much joins the reading even without an act word.
@@ -59,6 +62,25 @@ BREACH = Lexicon(
             r"(?:des |de la |du |de l'|of )?(?:droits?|rights|loi|law|accord|treve|truce|"
             r"cessez-le-feu|ceasefire|sovereignty|espace|airspace); violac(?:ao|oes) (?:dos |"
             r"das |da |do |de )?(?:direitos?|lei|acordo|tregua|cessar-fogo|soberania)"
+        )
+    }
+)
+
+
+# An arrest for what was said or written restricts everyone's freedoms (spec/taxonomy.md:
+# "they arrested the journalist for his post"); other arrests, activists' too, are detentions.
+CIVIC_SPACE = Lexicon(
+    {
+        "speech": words(
+            r"for (?:his|her|their) (?:posts?|articles?|reporting|report|comments?|tweets?|"
+            r"criticism|songs?|remarks|statements?|publications?|videos?|broadcasts?); "
+            r"over (?:a|his|her|their) (?:posts?|articles?|tweets?|comments?|report|video); "
+            r"pour (?:un|une|son|sa|ses|leurs?) (?:publications?|articles?|posts?|propos|"
+            r"critiques?|commentaires?|reportages?); por (?:su|sus|una?) (?:publicaci\w+|"
+            r"articulos?|posts?|criticas?|comentarios?|reportajes?); pel[ao]s? (?:sua|seu|suas|"
+            r"seus|uma?) (?:publicac\w+|artigos?|posts?|criticas?|comentarios?|reportagem); "
+            r"kwa sababu ya (?:chapisho|makala|maoni|habari); بسبب (?:منشور|مقال|تغريده|"
+            r"تعليق|انتقاد)\w*"
         )
     }
 )
@@ -115,6 +137,15 @@ def read(
         primary = SEXUAL_VIOLENCE
     elif primary == OTHER and acts:
         primary = max(acts, key=lambda label: probabilities.get(label, 0.0))
+    elif (
+        primary == RESTRICTION
+        and acts.intersection(HARM_TO_PERSONS)
+        and CIVIC_SPACE.first(folded) is None
+    ):
+        # An arrest is an arbitrary detention (spec/taxonomy.md) unless it silences a
+        # journalist, an activist or an opposition ("they arrested the journalist for his
+        # post" is a restriction); the crackdown stays among the categories.
+        primary = next(label for label in HARM_TO_PERSONS if label in acts)
     if primary != classification.category:
         classification = Classification(
             category=primary,
