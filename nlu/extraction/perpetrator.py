@@ -107,7 +107,10 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "presidencial; forcas especiais; polisi wa kijeshi; kikosi maalum; الحرس الوطني; "
         "القوات الخاصه; الجيش الوطني; قوات الجيش; الجيش السوري; جيش النظام; "
         "الطيران الحربي; الطائرات الحربيه; طيران النظام; warplanes?; military aircraft; "
-        "fighter jets; helicopter gunships?"
+        "fighter jets; helicopter gunships?; "
+        # the de facto authorities of northern Yemen, coded as a state force since 2017
+        "houthis?(?: forces| fighters| militants)?; ansar allah; الحوثي; الحوثيين; الحوثيون; "
+        "انصار الله"
     ),
     "militia": words(
         "koglweogo; kogl[ -]?weogo; vdp; volontaires? pour la defense de la patrie; dozos? "
@@ -136,7 +139,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         # pro-government and community militias as analysts name them
         "homeland defen[cs]e volunteers; volunteers for the defen[cs]e of the homeland; "
         "vdp (?:members|auxiliaries|fighters|elements); volontaires; wazalendo; mai[- ]?mai; "
-        "maimai; raia mutomboki; nyatura; codeco; twirwaneho; apcls; ndc-r; zaire militia; "
+        "maimai; raia mutomboki; nyatura; twirwaneho; apcls; ndc-r; zaire militia; "
         "fano(?: militia| fighters| militiamen)?; amhara (?:special forces|fano); "
         "dozo (?:hunters|militia|fighters); donsos?; dozos; chasseurs dozos?; ambassagou; "
         "koglweogos; kogl weogo; self-defen[cs]e (?:militia|group|forces); comites "
@@ -163,7 +166,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "mai-mai|maï-maï|locales?|villageoises); groupes? d'autodefense; "
         "milicianos? (?:locales|comunitarios); milicias? (?:locales|comunitarias|"
         "populares); grupos de autodefensa; autodefensas; "
-        "gangs?(?![-\\w]); gangsters?; gang members; armed gangs?; gangues?; pandillas?; "
+        "gangues?; pandillas?; "
         "pandilleros?; maras?; mareros; ms-13; barrio 18; comando vermelho; pcc; "
         "terceiro comando\\w*; cartels?; carteles?; cartel (?:members|gunmen); "
         "narcotraficantes; traficantes; drug traffickers; wanamgambo wa \\w+; "
@@ -181,10 +184,10 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "jihadists?; jihadistes?; djihadistes?; terroristes?; terrorists?; jnim; eigs; "
         "isgs; is sahel; islamic state; etat islamique; daesh; daech; boko haram; iswap "
         "; al[- ]?shabaa?b; shabaab; m23; adf; rsf; rapid support forces?; rebels?; "
-        "rebelles?; insurgents?; militants?; bandits?; ansarul islam; katiba; aqmi; aqim "
-        "; ansar dine; mnla; cma; al[- ]?qaeda; taliban; houthis?; magaidi; waasi; al[- "
+        "rebelles?; insurgents?; militants?; ansarul islam; katiba; aqmi; aqim "
+        "; ansar dine; mnla; cma; al[- ]?qaeda; taliban; magaidi; waasi; al[- "
         "]?sunnah; داعش; الدولة الاسلاميه; الدعم السريع; القاعده; ارهابيين; ارهابيون; "
-        "ارهابي; جهاديين; الحوثي; الحوثيين; متمردين; المتمردين; بوكو حرام; rebeldes; "
+        "ارهابي; جهاديين; متمردين; المتمردين; بوكو حرام; rebeldes; "
         "guerrilheiros; guerrilla; terroristas; insurgentes; insurgentes?; isis; isil; "
         "is (?:cells?|militants|fighters|elements); iskp; is-k; islamic state \\w+ province; "
         "issp; iscap; hts; hayat tahrir al-sham; sdf; syrian democratic forces; sna; syrian "
@@ -192,10 +195,10 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "nsags?; non-state armed groups?; (?:violent )?extremists?; islamists?; jihadi; "
         "ambazonian (?:separatists|fighters|militia|forces); separatists?; amba (?:boys|"
         "fighters); npa; new people's army; abu sayyaf; pdf; people's defen[cs]e forces?; "
-        "arakan army; kia; knu; tnla; mndaa; ola; oromo liberation army; tplf; fnl; red "
+        "arakan army; kia; tnla; mndaa; ola; oromo liberation army; tplf; fnl; red "
         "tabara; codeco; cmc; fprc; 3r; upc; ex-seleka; anti-balaka; mai-mai yakutumba; "
-        "ansar allah; ahlu sunna wal jamaa; مسلحو داعش; تنظيم الدوله; هيئه تحرير الشام; "
-        "قسد; قوات سوريا الديمقراطيه; الحوثيون; انصار الله; الجماعات الارهابيه"
+        "ahlu sunna wal jamaa; مسلحو داعش; تنظيم الدوله; هيئه تحرير الشام; "
+        "قسد; قوات سوريا الديمقراطيه; الجماعات الارهابيه"
     ),
     "unknown": words(
         "unknown (?:men|people|gunmen|assailants|persons|individuals); unidentified "
@@ -203,7 +206,9 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "men; men in uniform; hommes armes; individus armes; hommes en uniforme; inconnus "
         "; hommes non identifies; individus non identifies; assaillants; assailants; مسلحين "
         "; مسلحون; مجهولين; مجهولون; ملثمين; hombres armados; homens armados; "
-        "desconocidos; desconhecidos; watu wasiojulikana; watu wenye silaha; wasiojulikana"
+        "desconocidos; desconhecidos; watu wasiojulikana; watu wenye silaha; wasiojulikana; "
+        # criminal bands with no name or cause: analysts code them as unidentified
+        "bandits?; armed robbers; robbers; bandidos; assaltantes; majambazi; قطاع الطرق"
     ),
 }
 
@@ -263,6 +268,22 @@ _COMMUNITY = re.compile(
     r"raided|clashed|set|hacked|stabbed|shot|attaquent|ont attaque|ont tue|ont frappe|"
     r"atacaron|mataron|atacaram|mataram|walishambulia|waliua|هاجم\w*|قتل\w*)|(?=\W*$))"
 )
+# No actor named, but the quarrel named is a community's: herders and farmers, cattle and
+# crops, land, revenge. Analysts code such an attack to a communal militia.
+_COMMUNAL_CONTEXT = re.compile(
+    r"(?<!\w)(?:herders?|herdsm[ae]n|farmers?|pastoralists?|transhuman\w*|cattle|cows|"
+    r"grazing|crops?|farm(?:land)?|fields?|land dispute|communal|inter-?communal|ethnic|"
+    r"clan|revenge|retaliat\w*|reprisals?|eleveurs?|agriculteurs?|cultivateurs?|betail|"
+    r"boeufs?|champs?|represailles|vengeance|ganaderos?|agricultores?|campesinos?|ganado|"
+    r"venganza|represalias?|criadores?|gado|vinganca|wafugaji|wakulima|mifugo|ng'ombe|"
+    r"kisasi|رعاه|رعاة|مزارع\w*|ماشيه|مواشي|ثار|انتقام)(?!\w)"
+)
+# An arrest with nobody named ("a blogger was detained in the capital") is the police's work.
+_ARREST = re.compile(
+    r"(?<!\w)(?:arrested|detained|taken into custody|remanded|interpell\w*|arrete\w*|"
+    r"detenu\w*|placee? en garde a vue|detenid\w*|arrestad\w*|detid\w*|pres[oa]s?|"
+    r"walikamatwa|alikamatwa|wamekamatwa|amekamatwa|اعتقل\w*|احتجز\w*|اوقف\w*)(?!\w)"
+)
 # "Officers" with nothing else named are most often police officers.
 _OFFICERS = re.compile(r"(?<!\w)(?:officers?|agents|ofisa|maafisa|agentes|عناصر)(?!\w)")
 
@@ -289,7 +310,12 @@ def _fallback(text: str, folded: str) -> tuple[str | None, str | None]:
     strike = _AIR_STRIKE.first(folded)
     if strike is not None:
         return strike.label, original_span(text, folded, strike.start, strike.end).strip()
-    for label, pattern in (("militia", _COMMUNITY), ("police", _OFFICERS)):
+    for label, pattern in (
+        ("militia", _COMMUNITY),
+        ("police", _OFFICERS),
+        ("police", _ARREST),
+        ("militia", _COMMUNAL_CONTEXT),
+    ):
         found = pattern.search(folded)
         if found is not None:
             return label, original_span(text, folded, found.start(), found.end()).strip()
