@@ -14,11 +14,11 @@ from nlu.text import fold
 
 PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
     "foreign_forces": words(
-        "wagner; groupe wagner; africa corps; russes?; russians?; mercenaires?; "
+        "wagner; groupe wagner; africa corps; (?:les|des|the) russes; the russians; mercenaires?; "
         "mercenar(?:y|ies); mercenarios; barkhane; soldats? francais; french "
         "(?:soldiers|troops|forces); minusma; monusco; amisom; atmis; minusca; unmiss; "
         "casques? bleus?; peacekeepers?; un troops; eutm; forces? etrangeres?; foreign "
-        "(?:troops|forces|soldiers); فاغنر; الروس; روس; مرتزقه; قوات اجنبيه; قوات حفظ "
+        "(?:troops|forces|soldiers); فاغنر; الروس; مرتزقه; قوات اجنبيه; قوات حفظ "
         "السلام; tropas estrangeiras; tropas extranjeras; mamluki; askari wa kigeni; "
         "wanajeshi wa kigeni; فاجنر; الفيلق الافريقي; مينوسما; eucap; eumpm; eufor; eulex; "
         "eu (?:mission|trainers|soldiers|personnel|instructors); mission de l'ue; "
@@ -40,8 +40,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "french (?:military|army|air force|special forces|drones?|airstrikes?); armee "
         "francaise; forces francaises; militaires francais; israeli (?:forces|soldiers|"
         "troops|army|military|police|border police|security forces|defen[cs]e forces|"
-        "occupation forces|navy|air force|warplanes|jets|drones?|airstrikes?|aircraft|"
-        "settlers); idf; قوات الاحتلال; جيش الاحتلال; الجيش الاسرائيلي; القوات "
+        "occupation forces|navy|air force|warplanes|jets|drones?|airstrikes?|aircraft); "
+        "idf; قوات الاحتلال; جيش الاحتلال; الجيش الاسرائيلي; القوات "
         "الاسرائيليه; القوات الروسيه; القوات الفرنسيه; القوات التركيه; الطائرات التركيه; "
         "الطيران الروسي; turkish (?:forces|troops|army|military|drones?|airstrikes?|"
         "warplanes|jets|aircraft|artillery); forces? francaises?; "
