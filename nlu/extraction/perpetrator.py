@@ -146,7 +146,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "d'autodefense; groupes d'autodefense;  naparama; local force; forca "
         "local; civilian joint task force; yan sa kai; vigilante (?:group|members|"
         "youths); hisbah; community (?:militia|vigilantes|guards); "
-        "(?:\\w+ )?(?:communal|ethnic|clan|tribal|political) (?:militias?|militiamen|"
+        "(?:communal|ethnic|clan|tribal|political) (?:militias?|militiamen|"
         "groups?); pro-government militias?; pro-regime militias?; shabiha; ndf militias?; "
         "tribal (?:fighters|gunmen|militias?); tribesmen; clansmen; clan (?:fighters|"
         "gunmen|members); raiders; herders; herdsmen; pastoralists; (?:pokot|turkana|"
@@ -221,7 +221,7 @@ _AGENT = re.compile(
     r"(?:\bby|\bpar|\bpor|\bpelos?|\bpelas?|\bna|من قبل|على يد|بواسطه)"
     r"(?: (?:a|an|the|some|suspected|presumed|alleged|des|les|un|une|la|le|l'|unos|unas|los|"
     r"las|uns|umas|os|as|supposes|presumes|presuntos|supostos|members of the|elements of "
-    r"the|elements? (?:de|des|du)|membres (?:de|des|du)|miembros de|membros d[aeo]s?))*\s*$"
+    r"the|elements? (?:de|des|du)|membres (?:de|des|du)|miembros de|membros d[aeo]s?))* "
 )
 _TARGET = re.compile(
     r"(?:\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es)?|target(?:ed|ing)?|against|raid(?:ed)? on|"
@@ -293,15 +293,16 @@ def parse_perpetrator(text: str) -> tuple[str | None, str | None]:
 
     The agent of the act wins ("killed by ..."); else the earliest mention that is not the
     target of an attack; else the earliest mention. An "unknown" reading gives way to a
-    group named as suspected right after it.
+    group named as suspected right after it. (Mentions are looked up from the markers and
+    one after another rather than all at once: most texts are settled by the first.)
     """
     folded = fold(text)
-    matches = _LEXICON.find(folded)
-    if not matches:
+    first = _LEXICON.first(folded)
+    if first is None:
         return _fallback(text, folded)
-    chosen = _choose(folded, matches)
+    chosen = _agent(folded) or _not_target(folded, first)
     if chosen.label == "unknown":
-        chosen = _suspected_after(folded, chosen, matches) or chosen
+        chosen = _suspected_after(folded, chosen) or chosen
     return chosen.label, original_span(text, folded, chosen.start, chosen.end).strip()
 
 
@@ -322,22 +323,27 @@ def _fallback(text: str, folded: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _choose(folded: str, matches: list[Match]) -> Match:
-    for match in matches:
-        if _AGENT.search(folded, max(0, match.start - 60), match.start):
-            return match
-    for match in matches:
+def _agent(folded: str) -> Match | None:
+    for marker in _AGENT.finditer(folded):
+        found = _LEXICON.at(folded, marker.end())
+        if found is not None:
+            return found
+    return None
+
+
+def _not_target(folded: str, first: Match) -> Match:
+    match: Match | None = first
+    while match is not None:
         if not _TARGET.search(folded, max(0, match.start - 60), match.start):
             return match
-    return matches[0]
+        match = _LEXICON.first(folded, match.end)
+    return first
 
 
-def _suspected_after(folded: str, chosen: Match, matches: list[Match]) -> Match | None:
-    for match in matches:
-        if match.start <= chosen.start or match.label == "unknown":
-            continue
-        if match.start - chosen.end > SUSPECTED_WINDOW:
-            return None
-        if _SUSPECTED.search(folded, chosen.end, match.start):
+def _suspected_after(folded: str, chosen: Match) -> Match | None:
+    match = _LEXICON.first(folded, chosen.end)
+    while match is not None and match.start - chosen.end <= SUSPECTED_WINDOW:
+        if match.label != "unknown" and _SUSPECTED.search(folded, chosen.end, match.start):
             return match
+        match = _LEXICON.first(folded, match.end)
     return None
