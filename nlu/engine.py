@@ -112,9 +112,12 @@ class Nlu:
             classification = self._classify(text, weapons)
         perpetrator, perpetrator_text = self.parse_perpetrator(text, language=reading_language)
         places = tuple(self.geotag(text, language=reading_language, near=near))
-        if perpetrator in NATIONAL_TYPES and places and is_foreign(text, places[0].country):
+        # Home: the country of the best place, and the deployment's countries
+        home = {places[0].country, *(self.countries or ())} if places else set()
+        foreign = bool(places) and is_foreign(text, home)
+        if perpetrator in NATIONAL_TYPES and foreign:
             perpetrator = "foreign_forces"
-        classification, reading = read(fold(text), classification, perpetrator)
+        classification, reading = read(fold(text), classification, perpetrator, foreign)
         victims = self.parse_victims(text, language=reading_language)
         return Analysis(
             language=language,

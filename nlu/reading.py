@@ -22,10 +22,16 @@ from nlu.extraction.lexicon import Lexicon, words
 from nlu.result import Classification
 
 SEXUAL_VIOLENCE = "sexual_violence"
+RESTRICTION = "restriction_of_freedoms"
+# In the order a crackdown's harm is coded when it names several.
+HARM_TO_PERSONS = ("arbitrary_detention",)
 OTHER = "other"
 RELEVANCE_THRESHOLD = 0.5
 # A category the classifier gives this much joins the reading even without an act word.
 SECONDARY_PROBABILITY = 0.25
+# Sexual violence that no cue names joins the reading only on this much belief: the cues
+# (nlu.cues) carry the euphemisms, and a weaker guess is most often a killing of a woman.
+UNCUED_SEXUAL_PROBABILITY = 0.6
 # A message this short that names no act is an acknowledgement ("ok", "sawa", "حسنا").
 SHORT_WORDS = 2
 
@@ -61,6 +67,25 @@ BREACH = Lexicon(
 )
 
 
+# An arrest for what was said or written restricts everyone's freedoms (spec/taxonomy.md:
+# "they arrested the journalist for his post"); other arrests, activists' too, are detentions.
+CIVIC_SPACE = Lexicon(
+    {
+        "speech": words(
+            r"for (?:his|her|their) (?:posts?|articles?|reporting|report|comments?|tweets?|"
+            r"criticism|songs?|remarks|statements?|publications?|videos?|broadcasts?); "
+            r"over (?:a|his|her|their) (?:posts?|articles?|tweets?|comments?|report|video); "
+            r"pour (?:un|une|son|sa|ses|leurs?) (?:publications?|articles?|posts?|propos|"
+            r"critiques?|commentaires?|reportages?); por (?:su|sus|una?) (?:publicaci\w+|"
+            r"articulos?|posts?|criticas?|comentarios?|reportajes?); pel[ao]s? (?:sua|seu|suas|"
+            r"seus|uma?) (?:publicac\w+|artigos?|posts?|criticas?|comentarios?|reportagem); "
+            r"kwa sababu ya (?:chapisho|makala|maoni|habari); بسبب (?:منشور|مقال|تغريده|"
+            r"تعليق|انتقاد)\w*"
+        )
+    }
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     """What the reading adds to the classification."""
@@ -72,9 +97,16 @@ class Reading:
 
 
 def read(
-    folded: str, classification: Classification, perpetrator: str | None
+    folded: str,
+    classification: Classification,
+    perpetrator: str | None,
+    foreign_named: bool = False,
 ) -> tuple[Classification, Reading]:
-    """The classification (primary possibly changed) and the reading of a folded text."""
+    """The classification (primary possibly changed) and the reading of a folded text.
+
+    `foreign_named`: the text names another country's forces than the country it happened in
+    (nlu.extraction.nationality), whoever the perpetrator is.
+    """
     probabilities = dict(classification.ranked)
     acts = {match.label for match in ACTS.find(folded)}
     likely = {
@@ -89,10 +121,31 @@ def read(
         )
         probabilities[SEXUAL_VIOLENCE] = 0.0
         likely.discard(SEXUAL_VIOLENCE)
+    if (
+        SEXUAL_VIOLENCE not in acts
+        and probabilities.get(SEXUAL_VIOLENCE, 0.0) < UNCUED_SEXUAL_PROBABILITY
+        and (primary == SEXUAL_VIOLENCE or SEXUAL_VIOLENCE in likely)
+    ):
+        # The words that name it are missing: a killing of a woman by her partner reads
+        # close to sexual violence for a bag of words. Below this belief it is not kept.
+        likely.discard(SEXUAL_VIOLENCE)
+        if primary == SEXUAL_VIOLENCE:
+            primary = next(
+                (label for label, _ in classification.ranked if label != SEXUAL_VIOLENCE), OTHER
+            )
     if SEXUAL_VIOLENCE in acts:
         primary = SEXUAL_VIOLENCE
     elif primary == OTHER and acts:
         primary = max(acts, key=lambda label: probabilities.get(label, 0.0))
+    elif (
+        primary == RESTRICTION
+        and acts.intersection(HARM_TO_PERSONS)
+        and CIVIC_SPACE.first(folded) is None
+    ):
+        # An arrest is an arbitrary detention (spec/taxonomy.md) unless it silences a
+        # journalist, an activist or an opposition ("they arrested the journalist for his
+        # post" is a restriction); the crackdown stays among the categories.
+        primary = next(label for label in HARM_TO_PERSONS if label in acts)
     if primary != classification.category:
         classification = Classification(
             category=primary,
@@ -103,7 +156,7 @@ def read(
         )
     others = sorted((acts | likely) - {primary}, key=lambda label: -probabilities.get(label, 0.0))
     categories = (primary, *others)
-    foreign = perpetrator == "foreign_forces" or FOREIGN.first(folded) is not None
+    foreign = foreign_named or perpetrator == "foreign_forces" or FOREIGN.first(folded) is not None
     confidential = SEXUAL_VIOLENCE in categories or foreign
     relevance = relevance_score(folded, probabilities.get(OTHER, 0.0), acts, perpetrator)
     reading = Reading(

@@ -106,8 +106,15 @@ class Lexicon:
             hits.append(Match(label, found.group(0), found.start(), found.end()))
         return hits
 
-    def first(self, folded_text: str) -> Match | None:
-        found = self._pattern.search(folded_text)
+    def first(self, folded_text: str, start: int = 0) -> Match | None:
+        """The leftmost hit at or after `start`."""
+        return self._match(self._pattern.search(folded_text, start))
+
+    def at(self, folded_text: str, position: int) -> Match | None:
+        """The hit that begins exactly at `position`, if any."""
+        return self._match(self._pattern.match(folded_text, position))
+
+    def _match(self, found: re.Match[str] | None) -> Match | None:
         if found is None:
             return None
         group = found.lastgroup or "g0"

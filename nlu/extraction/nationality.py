@@ -9,6 +9,7 @@ when the text's best place lies in another country.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from nlu.text import fold
 
@@ -44,7 +45,25 @@ FORCE_WORDS = (
     "forces?|troops?|soldiers|military|army|armed forces|airstrikes?|air ?strikes?|drones?|"
     "warplanes|jets|aircraft|navy|border guards?|soldats|militaires|armee|troupes|frappes?|"
     "tropas|soldados|militares|fuerzas|forcas|wanajeshi|jeshi|(?:ال)?قوات|(?:ال)?جيش|"
-    "(?:ال)?جنود|(?:ال)?طائرات|(?:ال)?غارات|(?:ال)?مسيرات"
+    "(?:ال)?جنود|(?:ال)?طائرات|(?:ال)?غارات|(?:ال)?مسيرات|police|policemen|police officers|"
+    "policiers|gendarmes|policia|policias|(?:ال)?شرطه|polisi|peacekeepers|contingent|"
+    "instructors|instructeurs|mercenaries|mercenaires|paramilitaries"
+)
+# Armed forces by their own acronym, wherever they serve: the KDF in Somalia, the UPDF in
+# Congo, the RDF in Mozambique. Only armies often deployed abroad: an army at home read with a
+# place in the wrong country must not turn foreign. Matched on folded (lower-case) text.
+FORCE_ACRONYMS: dict[str, str] = {
+    "kdf": "KE", "updf": "UG", "rdf": "RW", "endf": "ET", "fdnb": "BI", "sandf": "ZA",
+    "idf": "IL", "fant": "TD", "tpdf": "TZ",
+}  # fmt: skip
+_ACRONYMS = re.compile(r"(?<!\w)(" + "|".join(FORCE_ACRONYMS) + r")(?!\w)")
+
+
+# In "forces armées turques" only an adjective of the forces stands between them; any other
+# word ("police arrested Ugandan traders") makes the nationality someone else's.
+BETWEEN = (
+    "armees|armadas|speciales|especiales|especiais|aeriennes|aereas|navales|terrestres|"
+    "de securite|de defense|de seguridad|de seguranca|(?:ال)?مسلحه|(?:ال)?خاصه|(?:ال)?جويه"
 )
 
 
@@ -60,7 +79,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
             rf"(?<!\w)(?:{nationality})(?!-backed|-supported|-allied|-trained)[- ](?:\w+ )?"
             rf"(?:{FORCE_WORDS})(?!\w)"
         ),
-        re.compile(rf"(?<!\w)(?:{FORCE_WORDS}) (?:\w+ )?(?:{nationality})(?!\w)"),
+        re.compile(rf"(?<!\w)(?:{FORCE_WORDS}) (?:(?:{BETWEEN}) )?(?:{nationality})(?!\w)"),
     )
 
 
@@ -85,16 +104,23 @@ def force_nationalities(text: str) -> set[str]:
     """The countries whose forces the text names ("Turkish drones" -> {"TR"})."""
     folded = fold(text)
     if not any(stem in folded or stem in text for stem in STEMS):
-        return set()
+        return {FORCE_ACRONYMS[match] for match in _ACRONYMS.findall(folded)}
     found = {"US"} if _US.search(text) else set()
+    found.update(FORCE_ACRONYMS[match] for match in _ACRONYMS.findall(folded))
     for pattern in _PATTERNS:
         for match in pattern.finditer(folded):
             found.update(name for name, value in match.groupdict().items() if value)
     return found
 
 
-def is_foreign(text: str, place_country: str | None) -> bool:
-    """True when the text names another country's forces than the country of its place."""
-    if not place_country:
+def is_foreign(text: str, home: str | Iterable[str | None] | None) -> bool:
+    """True when the text names the forces of a country other than its home.
+
+    `home` is the country of the text's place, or several countries (the best place's and
+    the deployment's, so that a place read across the border does not make a deployment's
+    own army foreign).
+    """
+    countries = {home} if isinstance(home, str) else {c for c in home or () if c}
+    if not countries:
         return False
-    return any(country != place_country for country in force_nationalities(text))
+    return any(country not in countries for country in force_nationalities(text))

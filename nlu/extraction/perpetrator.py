@@ -7,22 +7,46 @@ first ("gendarmes arrested..."), and the matched words are returned so a unit's 
 
 from __future__ import annotations
 
-from nlu.extraction.lexicon import Lexicon, original_span, words
+import re
+
+from nlu.extraction.lexicon import Lexicon, Match, original_span, words
 from nlu.text import fold
 
 PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
     "foreign_forces": words(
-        "wagner; groupe wagner; africa corps; russes?; russians?; mercenaires?; "
+        "wagner; groupe wagner; africa corps; (?:les|des|the) russes; the russians; mercenaires?; "
         "mercenar(?:y|ies); mercenarios; barkhane; soldats? francais; french "
         "(?:soldiers|troops|forces); minusma; monusco; amisom; atmis; minusca; unmiss; "
         "casques? bleus?; peacekeepers?; un troops; eutm; forces? etrangeres?; foreign "
-        "(?:troops|forces|soldiers); فاغنر; الروس; روس; مرتزقه; قوات اجنبيه; قوات حفظ "
+        "(?:troops|forces|soldiers); فاغنر; الروس; مرتزقه; قوات اجنبيه; قوات حفظ "
         "السلام; tropas estrangeiras; tropas extranjeras; mamluki; askari wa kigeni; "
         "wanajeshi wa kigeni; فاجنر; الفيلق الافريقي; مينوسما; eucap; eumpm; eufor; eulex; "
         "eu (?:mission|trainers|soldiers|personnel|instructors); mission de l'ue; "
         "instructeurs (?:russes|europeens); coalition (?:forces|airstrikes?|aircraft|warplanes|"
         "jets|troops); saudi-led coalition; us-led coalition; التحالف; قوات التحالف; "
-        "forces de la coalition; takuba; operation barkhane; foreign military"
+        "forces de la coalition; takuba; operation barkhane; foreign military; "
+        # units and missions as analysts name them
+        "wagner (?:group|mercenaries|forces|fighters|personnel); russian (?:military|army|"
+        "forces|troops|soldiers|mercenaries|instructors|contractors|paramilitaries|pmc); "
+        "russian-speaking (?:soldiers|men|fighters); private military (?:contractors?|"
+        "companies|company); pmcs?; foreign (?:military personnel|personnel|fighters|"
+        "mercenaries|instructors|contractors); un peacekeep\\w*; un (?:mission|forces|"
+        "blue helmets|personnel); blue helmets; samim; sadc (?:forces|troops|mission); "
+        "eacrf; eac (?:regional )?forces?; mnjtf; multinational joint task force; "
+        "rwandan defen[cs]e forces?; rwandan (?:army|troops|soldiers|forces); "
+        "forces? (?:de defense )?rwandaises?; armee rwandaise; burundian (?:army|troops|"
+        "soldiers|forces); troupes burundaises; eucap sahel(?: mali| niger)?; eutm (?:mali|"
+        "rca|somalia|mozambique); european union (?:mission|trainers|instructors|personnel); "
+        "french (?:military|army|air force|special forces|drones?|airstrikes?); armee "
+        "francaise; forces francaises; militaires francais; israeli (?:forces|soldiers|"
+        "troops|army|military|police|border police|security forces|defen[cs]e forces|"
+        "occupation forces|navy|air force|warplanes|jets|drones?|airstrikes?|aircraft); "
+        "idf; قوات الاحتلال; جيش الاحتلال; الجيش الاسرائيلي; القوات "
+        "الاسرائيليه; القوات الروسيه; القوات الفرنسيه; القوات التركيه; الطائرات التركيه; "
+        "الطيران الروسي; turkish (?:forces|troops|army|military|drones?|airstrikes?|"
+        "warplanes|jets|aircraft|artillery); forces? francaises?; "
+        "militaires russes; mercenarios rusos; mercenarios russos; tropas russas; "
+        "fuerzas rusas; wanajeshi wa urusi; mamluki wa kirusi; majeshi ya kigeni"
     ),
     "gendarmerie": words(
         "gendarmes?; gendarmerie; gendarmeria; gendarmería; guardia civil; gnr; درك; "
@@ -37,7 +61,23 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "forces de l'ordre; agents de l'ordre; policia militar; policiais militares; "
         "carabineros; rapid action battalion; rab; sars; niss; nss; dss; anr; dgsi; "
         "intelligence (?:agents|officers|services); services de renseignement; "
-        "المخابرات; الاستخبارات; agentes de (?:policia|seguridad)"
+        "المخابرات; الاستخبارات; agentes de (?:policia|seguridad); "
+        "detectives?; dci (?:officers|detectives|agents); directorate of criminal "
+        "investigations?; administration police; national police(?: service)?; police "
+        "reservists?; national police reservists?; nprs?; kenya police reserv\\w*; "
+        "(?:kws|wildlife|forest|park|game) (?:rangers?|guards|officers|wardens); rangers; "
+        "kfs officers; prison (?:warders?|guards?|officers?|wardens?); warders?; gardiens? de "
+        "prison; county (?:askaris|enforcement officers|inspectorate(?: officers)?|"
+        "officials|government askaris); enforcement officers; municipal (?:police|guards|"
+        "officers); askaris; traffic (?:officers|police); anti-?narcotics (?:officers|"
+        "police|unit); flying squad; (?:special|rapid|anti-?terror\\w*) (?:police )?unit; "
+        "officers? of the \\w+ police; garde nationale; policia nacional; policia federal; "
+        "policia civil; guardia nacional; polisi wa kaunti; maafisa wa polisi; askari "
+        "kanzu; military police; omon; kgb; gubopik; shin bet; "
+        "authorities (?:\\w+ ){0,2}(?:detained|arrested|sentenced|charged|searched|raided|"
+        "dispersed|blocked|banned|fined|summoned|deported); شرطي\\w*; رجال الامن; عناصر الامن; "
+        "قوى الامن; الامن الوطني; agents? "
+        "des eaux et forets; eaux et forets; douaniers?; customs officers?"
     ),
     "army": words(
         "soldiers?; army; military; militaires?; soldats?; armee; armées?; fama; fds; "
@@ -50,7 +90,27 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "forces armees \\w+; قوات الامن; الاجهزه الامنيه; fuerzas de seguridad; forcas de "
         "seguranca; vyombo vya usalama; sspdf; spla; jtf; operation \\w+ \\w+ troops; regime "
         "forces; government forces; forces gouvernementales; القوات الحكوميه; fuerzas del "
-        "gobierno; forcas governamentais; majeshi ya serikali"
+        "gobierno; forcas governamentais; majeshi ya serikali; "
+        "junta(?: forces| troops| soldiers)?; military junta; saa; syrian arab army; "
+        "regime (?:troops|soldiers|artillery|warplanes|aircraft|helicopters); pro-regime "
+        "forces; state (?:forces|security forces); special forces; national guard; "
+        "republican guard; presidential guard; paratroopers?; coast ?guards?; naval "
+        "forces; border guards?; fab; lna; libyan national army; \\w+ brigade; brigade \\d+; "
+        "\\d+(?:st|nd|rd|th) brigade; "
+        "battalion; regiment; deterrence (?:apparatus|force); radaa; stability support "
+        "apparatus; islamic emirate(?: forces| fighters)?; iea forces; de facto authorities; "
+        "defen[cs]e force; national defen[cs]e force; haftar\\w*(?: forces)?; fardc soldiers; "
+        "somali national army; danab; endf soldiers; fdnb; "
+        "pro-government forces; forces loyales; forces speciales; garde republicaine; "
+        "garde presidentielle; armee nationale; "
+        "forces armees nationales; fuerzas militares; fuerzas especiales; guardia "
+        "presidencial; forcas especiais; polisi wa kijeshi; kikosi maalum; الحرس الوطني; "
+        "القوات الخاصه; الجيش الوطني; قوات الجيش; الجيش السوري; جيش النظام; "
+        "الطيران الحربي; الطائرات الحربيه; طيران النظام; warplanes?; military aircraft; "
+        "fighter jets; helicopter gunships?; "
+        # the de facto authorities of northern Yemen, coded as a state force since 2017
+        "houthis?(?: forces| fighters| militants)?; ansar allah; الحوثي; الحوثيين; الحوثيون; "
+        "انصار الله"
     ),
     "militia": words(
         "koglweogo; kogl[ -]?weogo; vdp; volontaires? pour la defense de la patrie; dozos? "
@@ -68,7 +128,51 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "(?:gunmen|militias?|militiamen|armed men|youths?|fighters|herders|herdsmen|raiders|"
         "attackers|assailants|hunters|vigilantes|community members|elements); "
         "ethnic (?:gunmen|armed men); milices? (?:communautaires|ethniques|d'autodefense); "
-        "ميليشيات قبليه; ميليشيا قبليه; مسلحون قبليون"
+        "ميليشيات قبليه; ميليشيا قبليه; مسلحون قبليون; goons; hired (?:goons|youths|thugs); "
+        "(?:party|opposition|ruling party|political) (?:supporters|youths|activists|"
+        "cadres|militants); "
+        "supporters of (?:the )?\\w+(?: party)?; youth wingers?; "
+        "members of the \\w+ (?:community|clan|tribe|ethnic group); "
+        "youths? from (?:the )?\\w+ (?:community|clan|village); "
+        "(?:armed )?(?:men|youths|attackers|assailants) from (?:the )?(?:neighbou?ring )?"
+        "\\w+ (?:community|clan); "
+        # pro-government and community militias as analysts name them
+        "homeland defen[cs]e volunteers; volunteers for the defen[cs]e of the homeland; "
+        "vdp (?:members|auxiliaries|fighters|elements); volontaires; wazalendo; mai[- ]?mai; "
+        "maimai; raia mutomboki; nyatura; twirwaneho; apcls; ndc-r; zaire militia; "
+        "fano(?: militia| fighters| militiamen)?; amhara (?:special forces|fano); "
+        "dozo (?:hunters|militia|fighters); donsos?; dozos; chasseurs dozos?; ambassagou; "
+        "koglweogos; kogl weogo; self-defen[cs]e (?:militia|group|forces); comites "
+        "d'autodefense; groupes d'autodefense;  naparama; local force; forca "
+        "local; civilian joint task force; yan sa kai; vigilante (?:group|members|"
+        "youths); hisbah; community (?:militia|vigilantes|guards); "
+        "(?:communal|ethnic|clan|tribal|political) (?:militias?|militiamen|"
+        "groups?); pro-government militias?; pro-regime militias?; shabiha; ndf militias?; "
+        "tribal (?:fighters|gunmen|militias?); tribesmen; clansmen; clan (?:fighters|"
+        "gunmen|members); raiders; herders; herdsmen; pastoralists; (?:pokot|turkana|"
+        "marakwet|tugen|ilchamus|samburu|borana|gabra|rendille|degodia|garre|ajuran|murule|"
+        "orma|pokomo|kuria|kipsigis|nandi|sabaot|luhya|kamba|meru|dassenach|merille|"
+        "wardei|toposa|mundari|lou nuer|murle|dinka|nuer|bari|didinga|karamojong|jie|"
+        "dodoth|fulani|peulh?|mbororo|bororo|tiv|jukun|berom|irigwe|kuteb|bachama|"
+        "mossi|dogon|bambara|songhai|tuareg|tamasheq|daoussahak|idaksahak|imghad|"
+        "hema|lendu|banyamulenge|bafuliru|babembe|batwa|twa|luba|teke|yaka|suba|"
+        "oromo|amhara|afar|issa|somali|gumuz|qemant|agaw|konso|gedeo|guji|hawiye|darod|"
+        "habar gidir|abgaal|marehan|dhulbahante|warsangeli|majerteen|rahanweyn|digil|"
+        "mirifle|ogaden|misseriya|rizeigat|masalit|salamat|fur|zaghawa|habbaniya|"
+        "hawazma|nuba|falata) (?:gunmen|militias?|militiamen|armed men|youths?|fighters|"
+        "herders|herdsmen|raiders|attackers|assailants|hunters|vigilantes|community "
+        "warriors|morans?|bandits|pastoralists); "
+        "morans?; warriors; milices? (?:peules?|dogons?|bambara|dozos?|hema|lendu|"
+        "mai-mai|maï-maï|locales?|villageoises); groupes? d'autodefense; "
+        "milicianos? (?:locales|comunitarios); milicias? (?:locales|comunitarias|"
+        "populares); grupos de autodefensa; autodefensas; "
+        "gangues?; pandillas?; "
+        "pandilleros?; maras?; mareros; ms-13; barrio 18; comando vermelho; pcc; "
+        "terceiro comando\\w*; cartels?; carteles?; cartel (?:members|gunmen); "
+        "narcotraficantes; traficantes; drug traffickers; wanamgambo wa \\w+; "
+        "makundi ya ulinzi; sungusungu; الجنجويد; قوات الحشد الشعبي; الحشد الشعبي; "
+        "العشائر; مسلحو العشائر; ابناء العشائر; مسلحين قبليين; اللجان الشعبيه; قوات "
+        "الدفاع الوطني; الدفاع الوطني"
     ),
     "private_security": words(
         "security guards?; private security; guards? of the (?:mine|company|farm); "
@@ -80,11 +184,21 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "jihadists?; jihadistes?; djihadistes?; terroristes?; terrorists?; jnim; eigs; "
         "isgs; is sahel; islamic state; etat islamique; daesh; daech; boko haram; iswap "
         "; al[- ]?shabaa?b; shabaab; m23; adf; rsf; rapid support forces?; rebels?; "
-        "rebelles?; insurgents?; militants?; bandits?; ansarul islam; katiba; aqmi; aqim "
-        "; ansar dine; mnla; cma; al[- ]?qaeda; taliban; houthis?; magaidi; waasi; al[- "
+        "rebelles?; insurgents?; militants?; ansarul islam; katiba; aqmi; aqim "
+        "; ansar dine; mnla; cma; al[- ]?qaeda; taliban; magaidi; waasi; al[- "
         "]?sunnah; داعش; الدولة الاسلاميه; الدعم السريع; القاعده; ارهابيين; ارهابيون; "
-        "ارهابي; جهاديين; الحوثي; الحوثيين; متمردين; المتمردين; بوكو حرام; rebeldes; "
-        "guerrilheiros; guerrilla; terroristas; insurgentes; insurgentes?"
+        "ارهابي; جهاديين; متمردين; المتمردين; بوكو حرام; rebeldes; "
+        "guerrilheiros; guerrilla; terroristas; insurgentes; insurgentes?; isis; isil; "
+        "is (?:cells?|militants|fighters|elements); iskp; is-k; islamic state \\w+ province; "
+        "issp; iscap; hts; hayat tahrir al-sham; sdf; syrian democratic forces; sna; syrian "
+        "national army; ypg; pkk; gsim; jnim-affiliated; ansaroul islam; katiba \\w+; macina; "
+        "nsags?; non-state armed groups?; (?:violent )?extremists?; islamists?; jihadi; "
+        "ambazonian (?:separatists|fighters|militia|forces); separatists?; amba (?:boys|"
+        "fighters); npa; new people's army; abu sayyaf; pdf; people's defen[cs]e forces?; "
+        "arakan army; kia; tnla; mndaa; ola; oromo liberation army; tplf; fnl; red "
+        "tabara; codeco; cmc; fprc; 3r; upc; ex-seleka; anti-balaka; mai-mai yakutumba; "
+        "ahlu sunna wal jamaa; مسلحو داعش; تنظيم الدوله; هيئه تحرير الشام; "
+        "قسد; قوات سوريا الديمقراطيه; الجماعات الارهابيه"
     ),
     "unknown": words(
         "unknown (?:men|people|gunmen|assailants|persons|individuals); unidentified "
@@ -92,17 +206,144 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "men; men in uniform; hommes armes; individus armes; hommes en uniforme; inconnus "
         "; hommes non identifies; individus non identifies; assaillants; assailants; مسلحين "
         "; مسلحون; مجهولين; مجهولون; ملثمين; hombres armados; homens armados; "
-        "desconocidos; desconhecidos; watu wasiojulikana; watu wenye silaha; wasiojulikana"
+        "desconocidos; desconhecidos; watu wasiojulikana; watu wenye silaha; wasiojulikana; "
+        # criminal bands with no name or cause: analysts code them as unidentified
+        "bandits?; armed robbers; robbers; bandidos; assaltantes; majambazi; قطاع الطرق"
     ),
 }
 
 _LEXICON = Lexicon(PERPETRATOR_WORDS)
 
+# The words just before a mention that make it the agent of the act ("killed by Pokot
+# raiders", "tué par des hommes armés", "por militares", "na polisi", "من قبل الشرطه"), and
+# those that make it the target ("attacked a VDP post", "une attaque contre les FDS").
+_AGENT = re.compile(
+    r"(?:\bby|\bpar|\bpor|\bpelos?|\bpelas?|\bna|من قبل|على يد|بواسطه)"
+    r"(?: (?:a|an|the|some|suspected|presumed|alleged|des|les|un|une|la|le|l'|unos|unas|los|"
+    r"las|uns|umas|os|as|supposes|presumes|presuntos|supostos|members of the|elements of "
+    r"the|elements? (?:de|des|du)|membres (?:de|des|du)|miembros de|membros d[aeo]s?))* "
+)
+_TARGET = re.compile(
+    r"(?:\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es)?|target(?:ed|ing)?|against|raid(?:ed)? on|"
+    r"assault on|clash(?:ed|es)? with|fought|killed|killing|abducted|kidnapped|wounded|"
+    r"attaqu\w*|contre|embuscade (?:a|contre)|atacaron|contra|atacaram|emboscada a|"
+    r"walishambulia|dhidi ya)|(?:هجوم على|هاجم\w*|ضد|استهدف\w*))"
+    r"(?: (?:a|an|the|two|three|several|some|un|une|des|les|la|le|l'|deux|trois|un|una|"
+    r"los|las|uma|os|as|\w+ed))*\s*$"
+)
+# A reading of "unknown" gives way to a group named as suspected just after ("gunmen
+# suspected to be JNIM militants", "des hommes armés présumés jihadistes").
+_SUSPECTED = re.compile(
+    r"\b(?:suspected|believed|thought|presumed|alleged(?:ly)?|presumes?|soupconnes?|"
+    r"supposes?|sospechos\w*|presuntos?|supostos?|suspeitos?|wanaoshukiwa|يشتبه|يعتقد)\b"
+)
+SUSPECTED_WINDOW = 60  # characters after an "unknown" mention
+# No actor named, but only a state (or a foreign one) flies warplanes and drones: an air
+# or drone strike with nobody named reads as the army (a foreign nationality, read later by
+# nlu.extraction.nationality, makes it foreign forces).
+_AIR_STRIKE = Lexicon(
+    {
+        "army": words(
+            "air ?strikes?; airstrikes?; air raids?; aerial (?:bombardment|strikes?|attacks?); "
+            "drone (?:strikes?|attacks?|bombing); bombed by (?:a )?(?:drone|aircraft|plane); "
+            "frappes? aeriennes?; frappes? de drones?; bombardements? aeriens?; raids? "
+            "aeriens?; ataques? aereos?; bombardeos? aereos?; ataques? de drones?; "
+            "bombardeamentos? aereos?; mashambulizi ya anga; shambulio la anga; غاره جويه; "
+            "غارات جويه; قصف جوي; طائره مسيره; طائرات مسيره; غاره بطائره مسيره"
+        )
+    }
+)
+
+
+# People of a place acting together against others (a herder-farmer clash, a revenge
+# attack): ACLED's communal militias. Only as the subject of a violent verb or its agent, since
+# "villagers" are most often the victims.
+_COMMUNITY = re.compile(
+    r"(?<!\w)(?:by (?:a group of |some |angry |irate )?|(?:a group of |some |angry |irate )?)"
+    r"(?:(?:crop )?farmers|villagers|residents|inhabitants|locals|youths|community members|"
+    r"members of the \w+ community|herders|agriculteurs|cultivateurs|villageois|habitants|"
+    r"jeunes|eleveurs|agricultores|campesinos|pobladores|moradores|camponeses|wakulima|"
+    r"wanakijiji|wakazi|vijana|مزارعون|المزارعين|الاهالي|اهالي|سكان)"
+    r"(?: (?:\w+ ){0,2}(?:attacked|killed|beat|lynched|burn\w*|torched|assaulted|stormed|"
+    r"raided|clashed|set|hacked|stabbed|shot|attaquent|ont attaque|ont tue|ont frappe|"
+    r"atacaron|mataron|atacaram|mataram|walishambulia|waliua|هاجم\w*|قتل\w*)|(?=\W*$))"
+)
+# No actor named, but the quarrel named is a community's: herders and farmers, cattle and
+# crops, land, revenge. Analysts code such an attack to a communal militia.
+_COMMUNAL_CONTEXT = re.compile(
+    r"(?<!\w)(?:herders?|herdsm[ae]n|farmers?|pastoralists?|transhuman\w*|cattle|cows|"
+    r"grazing|crops?|farm(?:land)?|fields?|land dispute|communal|inter-?communal|ethnic|"
+    r"clan|revenge|retaliat\w*|reprisals?|eleveurs?|agriculteurs?|cultivateurs?|betail|"
+    r"boeufs?|champs?|represailles|vengeance|ganaderos?|agricultores?|campesinos?|ganado|"
+    r"venganza|represalias?|criadores?|gado|vinganca|wafugaji|wakulima|mifugo|ng'ombe|"
+    r"kisasi|رعاه|رعاة|مزارع\w*|ماشيه|مواشي|ثار|انتقام)(?!\w)"
+)
+# An arrest with nobody named ("a blogger was detained in the capital") is the police's work.
+_ARREST = re.compile(
+    r"(?<!\w)(?:arrested|detained|taken into custody|remanded|interpell\w*|arrete\w*|"
+    r"detenu\w*|placee? en garde a vue|detenid\w*|arrestad\w*|detid\w*|pres[oa]s?|"
+    r"walikamatwa|alikamatwa|wamekamatwa|amekamatwa|اعتقل\w*|احتجز\w*|اوقف\w*)(?!\w)"
+)
+# "Officers" with nothing else named are most often police officers.
+_OFFICERS = re.compile(r"(?<!\w)(?:officers?|agents|ofisa|maafisa|agentes|عناصر)(?!\w)")
+
 
 def parse_perpetrator(text: str) -> tuple[str | None, str | None]:
-    """(perpetrator id, the words that named it) for the earliest mention, or (None, None)."""
+    """(perpetrator id, the words that named it), or (None, None).
+
+    The agent of the act wins ("killed by ..."); else the earliest mention that is not the
+    target of an attack; else the earliest mention. An "unknown" reading gives way to a
+    group named as suspected right after it. (Mentions are looked up from the markers and
+    one after another rather than all at once: most texts are settled by the first.)
+    """
     folded = fold(text)
-    match = _LEXICON.first(folded)
-    if match is None:
-        return None, None
-    return match.label, original_span(text, folded, match.start, match.end).strip()
+    first = _LEXICON.first(folded)
+    if first is None:
+        return _fallback(text, folded)
+    chosen = _agent(folded) or _not_target(folded, first)
+    if chosen.label == "unknown":
+        chosen = _suspected_after(folded, chosen) or chosen
+    return chosen.label, original_span(text, folded, chosen.start, chosen.end).strip()
+
+
+def _fallback(text: str, folded: str) -> tuple[str | None, str | None]:
+    """The reading of a text that names no force: an air strike, a community, officers."""
+    strike = _AIR_STRIKE.first(folded)
+    if strike is not None:
+        return strike.label, original_span(text, folded, strike.start, strike.end).strip()
+    for label, pattern in (
+        ("militia", _COMMUNITY),
+        ("police", _OFFICERS),
+        ("police", _ARREST),
+        ("militia", _COMMUNAL_CONTEXT),
+    ):
+        found = pattern.search(folded)
+        if found is not None:
+            return label, original_span(text, folded, found.start(), found.end()).strip()
+    return None, None
+
+
+def _agent(folded: str) -> Match | None:
+    for marker in _AGENT.finditer(folded):
+        found = _LEXICON.at(folded, marker.end())
+        if found is not None:
+            return found
+    return None
+
+
+def _not_target(folded: str, first: Match) -> Match:
+    match: Match | None = first
+    while match is not None:
+        if not _TARGET.search(folded, max(0, match.start - 60), match.start):
+            return match
+        match = _LEXICON.first(folded, match.end)
+    return first
+
+
+def _suspected_after(folded: str, chosen: Match) -> Match | None:
+    match = _LEXICON.first(folded, chosen.end)
+    while match is not None and match.start - chosen.end <= SUSPECTED_WINDOW:
+        if match.label != "unknown" and _SUSPECTED.search(folded, chosen.end, match.start):
+            return match
+        match = _LEXICON.first(folded, match.end)
+    return None

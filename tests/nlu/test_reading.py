@@ -146,3 +146,103 @@ def test_common_words_that_are_also_towns_are_not_places(
     shared_nlu: Nlu, text: str, language: str
 ) -> None:
     assert shared_nlu.geotag(text, language=language) == []
+
+
+# Round three, continued: analyst prose whose lead act is not the confidential one, and the
+# euphemisms and names of forces that make a report confidential, in the six languages.
+MULTI_EVENT_NOTES = [
+    (
+        "On 2 June, armed men killed a herder, abducted two girls and took them as wives.",
+        {"killing", "sexual_violence", "abduction_disappearance"},
+    ),
+    (
+        "Des hommes armés ont pillé les boutiques et violenté des femmes au marché.",
+        {"property_destruction_looting", "sexual_violence"},
+    ),
+    (
+        "هاجم المسلحون القرية وأحرقوا المنازل وفرضوا زواجا قسريا على الفتيات",
+        {"property_destruction_looting", "sexual_violence"},
+    ),
+    (
+        "Los paramilitares quemaron las casas y abusaron sexualmente de dos jóvenes.",
+        {"property_destruction_looting", "sexual_violence"},
+    ),
+    (
+        "Os soldados prenderam três homens e espancaram os moradores da aldeia.",
+        {"arbitrary_detention", "physical_assault"},
+    ),
+    (
+        "Wanamgambo waliwateka wasichana na kuwalazimisha ndoa za lazima.",
+        {"abduction_disappearance", "sexual_violence"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MULTI_EVENT_NOTES)
+def test_an_analyst_note_of_several_acts_keeps_every_category(
+    shared_nlu: Nlu, text: str, expected: set[str]
+) -> None:
+    reading = _read(shared_nlu, text)
+    assert expected <= set(reading.categories)
+    if "sexual_violence" in expected:
+        assert reading.confidential
+
+
+EUPHEMISMS_AND_FORCES = [
+    "JNIM militants forcibly married girls from the village to their fighters.",
+    "The NGO documented sexual and gender-based violence in the camp.",
+    "Ils les ont prises pour épouses après l'attaque.",
+    "Des militaires ont eu des rapports sexuels forcés avec des déplacées.",
+    "تعرضت النساء للعنف القائم على النوع الاجتماعي في المخيم",
+    "اخذ المسلحون الفتيات سبايا",
+    "El comandante la forzaron a tener relaciones en el cuartel.",
+    "Os guardas praticaram violência de gênero contra as detidas.",
+    "Walimlawiti kijana kituoni.",
+    "Wasichana walilazimishwa ndoa za lazima na wapiganaji.",
+    # foreign forces as analysts name them
+    "Russian military instructors accompanied the soldiers during the raid.",
+    "Des instructeurs russes étaient présents lors des arrestations.",
+    "Mercenarios rusos dispararon contra los civiles.",
+    "Forças estrangeiras queimaram as casas.",
+    "القوات الروسية قصفت القرية",
+    "Majeshi ya kigeni yalishambulia kijiji.",
+]
+
+
+@pytest.mark.parametrize("text", EUPHEMISMS_AND_FORCES)
+def test_euphemisms_and_foreign_forces_are_confidential(shared_nlu: Nlu, text: str) -> None:
+    assert _read(shared_nlu, text).confidential
+
+
+NOT_CONFIDENTIAL_LOOKALIKES = [
+    "Bandits stripped them of their belongings on the road.",
+    "Police arrested Ugandan traders at the market in Busia.",
+    "The Russian embassy in Bamako condemned the attack.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CONFIDENTIAL_LOOKALIKES)
+def test_lookalikes_of_confidential_phrasing_are_not_confidential(
+    shared_nlu: Nlu, text: str
+) -> None:
+    assert not _read(shared_nlu, text).confidential
+
+
+def test_an_arrest_read_as_a_crackdown_is_a_detention_unless_it_punishes_speech(
+    shared_nlu: Nlu,
+) -> None:
+    from nlu.reading import read
+    from nlu.result import Classification
+    from nlu.text import fold
+
+    crackdown = Classification(
+        category="restriction_of_freedoms",
+        confidence=0.6,
+        ranked=(("restriction_of_freedoms", 0.6), ("arbitrary_detention", 0.3)),
+    )
+    arrest = fold("Police dispersed the march and arrested twelve people.")
+    speech = fold("Police arrested a blogger for his post about the governor.")
+    classification, reading = read(arrest, crackdown, "police")
+    assert classification.category == "arbitrary_detention"
+    assert "restriction_of_freedoms" in reading.categories
+    assert read(speech, crackdown, "police")[0].category == "restriction_of_freedoms"
