@@ -407,7 +407,7 @@ async def start_sampling(pid: int) -> Any:
     spy_exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     spy = await asyncio.create_subprocess_exec(
         spy_exe, "record", "--pid", str(pid), "--rate", "250", "--format", "raw",
-        "--output", target, "--nonblocking",
+        "--output", target, "--nonblocking", *os.environ.get("BENCH_PYSPY_ARGS", "").split(),
     )  # fmt: skip
     await asyncio.sleep(1.0)  # attached before the first update
     return spy
