@@ -1,4 +1,4 @@
-"""`tocsin run` freezes what start-up loaded once the NLU is warm, and not before."""
+"""`tocsin run`: the event loop it runs on, and start-up objects frozen once the NLU is warm."""
 
 from __future__ import annotations
 
@@ -21,3 +21,11 @@ async def test_start_up_objects_are_frozen_once_the_nlu_is_warm() -> None:
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_server_runs_on_uvloop_where_it_is_installed() -> None:
+    import uvloop
+
+    from tocsin.commands.run import event_loop_factory
+
+    assert event_loop_factory() is uvloop.new_event_loop
