@@ -176,14 +176,12 @@ class TelegramChannel:
 
     async def handle_item(self, item: InboxItem) -> None:
         reading = self.readings.take(item)
-        if reading is not None:  # read by this process's webhook a moment ago
-            payload, route = reading.payload, reading.route
-        else:
-            payload = json.loads(item.payload)
-            if DEFERRED in payload:
-                await self._deliver_deferred(payload[DEFERRED])
-                return
-            route = self.route(payload)
+        # read by this process's webhook a moment ago, or now from the stored bytes
+        payload = reading.payload if reading is not None else json.loads(item.payload)
+        if DEFERRED in payload:
+            await self._deliver_deferred(payload[DEFERRED])
+            return
+        route = reading.route if reading is not None else self.route(payload)
         if route.kind == "staff":
             update = parse_update(payload, self.api.bot)
             if update is not None:
