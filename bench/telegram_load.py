@@ -7,17 +7,20 @@
     update. Each server runs in its own process. Prints updates/s and p50/p99 to the 200.
     Goal: >= 40% of the baseline's rate, p99 <= 50 ms.
 (b) Whole conversations. `tocsin run` in webhook mode in its own process, outgoing pacing lifted
-    (TOCSIN_TELEGRAM_RATE_LIMITS=false: the fake has no limits); N simulated people (default
-    500) tell their story at once and press the buttons of each question until they see their
-    reference; the fake Bot API takes the answers. Prints updates/s, p50/p99 from an update to
-    the first reply and to the end of the turn, lost / duplicated reports, and CPU per update
-    (of the server, and of the whole machine). With `--think 0` people answer the instant they
-    see a question: the rate is the capacity and latency is queueing (with N people waiting,
-    p99 >= N / rate). With `--think S` they take S seconds on average, as people do.
-    Goal: >= 500 updates/s, p99 <= 250 ms, zero lost, zero duplicated.
+    (TOCSIN_TELEGRAM_RATE_LIMITS=false: the fake has no limits; `--limits` keeps it on); N simulated
+    people (default 500) tell their story at once and press the buttons of each question until they
+    see their reference; the fake Bot API takes the answers. Prints updates/s, p50/p99 from an
+    update to the first reply and to the end of the turn, lost / duplicated reports, and CPU per
+    update (of the server, and of the whole machine). With `--think 0` people answer the instant
+    they see a question: the rate is the capacity and latency is queueing (with N people waiting,
+    p99 >= N / rate). With `--think S` they take S seconds on average, as people do. Goal: >= 500
+    updates/s, p99 <= 250 ms, zero lost, zero duplicated. The server's CPU is counted from the
+    moment it is idle after start-up (the NLU warms up in a thread), and the bare-insert baseline's
+    CPU per update is measured after it, for the ratio. BENCH_PYSPY=<file> samples the server with
+    py-spy during that window (collapsed stacks).
 
     .venv/bin/python bench/telegram_load.py [--updates 20000] [--people 500] [--processes 1]
-                                            [--part a|b|ab] [--think 0.0]
+                                            [--part a|b|ab] [--think 0.0] [--limits]
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import json
 import os
 import random
 import re
+import shutil
+import signal
 import sys
 import time
 import uuid
@@ -270,7 +275,9 @@ class Reporter:
         return None
 
 
-async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[str, Any]:
+async def part_b(
+    people: int, processes: int = 1, think: float = 0.0, limits: bool = False
+) -> dict[str, Any]:
     url = await scratch_database("tocsin_bench_tg")
     ports = [free_port() for _ in range(processes)]
     fake = FakeTelegram(record_calls=False)
@@ -285,7 +292,8 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
         "TOCSIN_TELEGRAM_API_URL": fake.base_url,
         "TOCSIN_TELEGRAM_WEBHOOK_URL": "https://tocsin.example.org/telegram/webhook",
         "TOCSIN_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "TOCSIN_TELEGRAM_RATE_LIMITS": "false",  # the fake has no limit to respect
+        # the fake has no limit to respect; `--limits` keeps the outgoing pacing on all the same
+        "TOCSIN_TELEGRAM_RATE_LIMITS": "true" if limits else "false",
     }
     # BENCH_PROFILE=<file>: the (first) server runs under cProfile, written at its exit
     profile = os.environ.get("BENCH_PROFILE")
@@ -339,11 +347,14 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
             return None
 
     try:
+        await settled(servers)
+        spy = await start_sampling(servers[0].pid)
         cpu_before = sum(cpu_seconds(server.pid) for server in servers)
         machine_before = machine_busy_seconds()
         started = time.perf_counter()
         references = await asyncio.gather(*(report(r) for r in reporters.values()))
         elapsed = time.perf_counter() - started
+        await stop_sampling(spy)
         server_cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
         machine_cpu = machine_busy_seconds() - machine_before
         stored = await count_reports(url, "telegram")
@@ -369,8 +380,44 @@ async def part_b(people: int, processes: int = 1, think: float = 0.0) -> dict[st
         "server_cpu_ms_per_update": 1000 * server_cpu / max(len(turns), 1),
         "machine_cpu_ms_per_update": 1000 * machine_cpu / max(len(turns), 1),
         "think_seconds": think,
+        "limits": limits,
         **conversation_figures(first, turns, people, done, stored),
     }
+
+
+async def settled(servers: list[Any], timeout: float = 120.0) -> None:
+    """Wait until the servers are idle: the NLU warms up in a thread after start-up, and its
+    seconds of CPU must not be counted against the first updates."""
+    deadline = time.monotonic() + timeout
+    before = sum(cpu_seconds(server.pid) for server in servers)
+    while time.monotonic() < deadline:
+        await asyncio.sleep(1.0)
+        now = sum(cpu_seconds(server.pid) for server in servers)
+        if now - before < 0.05 * len(servers):
+            return
+        before = now
+
+
+async def start_sampling(pid: int) -> Any:
+    """BENCH_PYSPY=<file>: py-spy samples the (first) server during the measured window only
+    (start-up and imports left out), written as collapsed stacks to <file>."""
+    target = os.environ.get("BENCH_PYSPY")
+    if not target:
+        return None
+    spy_exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    spy = await asyncio.create_subprocess_exec(
+        spy_exe, "record", "--pid", str(pid), "--rate", "250", "--format", "raw",
+        "--output", target, "--nonblocking", *os.environ.get("BENCH_PYSPY_ARGS", "").split(),
+    )  # fmt: skip
+    await asyncio.sleep(1.0)  # attached before the first update
+    return spy
+
+
+async def stop_sampling(spy: Any) -> None:
+    if spy is None:
+        return
+    spy.send_signal(signal.SIGINT)
+    await spy.wait()
 
 
 async def baseline_cpu_ms_per_update(count: int, concurrency: int = 50) -> float:
@@ -407,7 +454,8 @@ def show(results: dict[str, Any]) -> None:
             f"{b['server_cpu_ms_per_update']:.2f} ms of server CPU per update "
             f"({b['machine_cpu_ms_per_update']:.2f} ms on the whole machine: server, "
             f"PostgreSQL, Redis, the fake API and the simulated people); "
-            f"thinking time {b['think_seconds']:.1f} s"
+            f"thinking time {b['think_seconds']:.1f} s; outgoing pacing "
+            f"{'on' if b['limits'] else 'lifted'}"
         )
         print(
             f"(b) the bare-insert baseline takes {b['baseline_cpu_ms_per_update']:.2f} ms of "
@@ -436,6 +484,9 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="(b): mean seconds a person takes to answer"
     )
+    parser.add_argument(
+        "--limits", action="store_true", help="(b): keep the outgoing Telegram pacing on"
+    )
     parser.add_argument("--database")
     parser.add_argument("--port", type=int)
     parser.add_argument("--json", action="store_true")
@@ -454,7 +505,7 @@ def main() -> None:
         if "a" in args.part:
             results["a"] = await part_a(args.updates, args.concurrency)
         if "b" in args.part:
-            results["b"] = await part_b(args.people, args.processes, args.think)
+            results["b"] = await part_b(args.people, args.processes, args.think, args.limits)
         return results
 
     results = asyncio.run(run())

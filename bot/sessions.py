@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -23,6 +24,19 @@ from bot.draft import Draft
 from reports.crypto import Keyring
 
 LOCK_PREFIX = "tocsin:lock:session:"
+_owner: tuple[int, str] = (0, "")
+
+
+def lock_owner() -> str:
+    """This process's name in its lock tokens (host:pid:start), read from /proc once per
+    process rather than on every turn (a forked child reads its own)."""
+    global _owner
+    pid = os.getpid()
+    if _owner[0] != pid:
+        from bot.inbox import worker_name
+
+        _owner = (pid, worker_name())
+    return _owner[1]
 
 
 @dataclass
@@ -228,10 +242,8 @@ class RedisSessionStore:
         restarted process can free at once the locks its dead predecessor held."""
         from redis.exceptions import LockError
 
-        from bot.inbox import worker_name
-
         lock = self._redis.lock(key, timeout=self.LOCK_SECONDS, blocking_timeout=self.LOCK_SECONDS)
-        if not await lock.acquire(token=f"{worker_name()}:{uuid.uuid4().hex}"):
+        if not await lock.acquire(token=f"{lock_owner()}:{uuid.uuid4().hex}"):
             raise LockError(f"session lock not acquired in {self.LOCK_SECONDS} s")
         try:
             yield

@@ -72,11 +72,16 @@ class Nlu:
             gazetteer, countries=self.countries, common_words=load_common_words(cache_dir)
         )
         self._rasa = RasaClient(rasa_url) if rasa_url else None
+        # set once the warm-up is over (at once without one): a server may then freeze what it
+        # loaded out of the garbage collector's sight (`tocsin run`)
+        self.warmed = threading.Event()
         # The first location pin and the first unusual time phrase would otherwise pay for
         # loading scipy's k-d tree and dateparser's language data in the middle of a chat.
         # `warm_up=False` suits one-shot commands that never see a pin.
         if warm_up:
             threading.Thread(target=self._warm_up, name="nlu-warm-up", daemon=True).start()
+        else:
+            self.warmed.set()
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -84,10 +89,13 @@ class Nlu:
         return self._geotagger.gazetteer
 
     def _warm_up(self) -> None:
-        self._geotagger.gazetteer.build_spatial_index()
-        self._place_names.load()  # built once per data change (seconds), then a file read
-        for language in self.languages:
-            read_when("warm up", datetime.now(UTC), language)  # loads dateparser for `language`
+        try:
+            self._geotagger.gazetteer.build_spatial_index()
+            self._place_names.load()  # built once per data change (seconds), then a file read
+            for language in self.languages:
+                read_when("warm up", datetime.now(UTC), language)  # dateparser for `language`
+        finally:
+            self.warmed.set()
 
     # Below this calibrated confidence the flow asks the person to pick the category.
     confidence_threshold: float = 0.5

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, func, select, update
+from sqlalchemy import DateTime, ForeignKey, Integer, String, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -153,6 +153,11 @@ def pause_after(failures: int) -> timedelta | None:
     return min(FIRST_PAUSE * 2**doublings, LONGEST_PAUSE)
 
 
+_ORGANISATION_OF = select(Monitor.organisation).where(
+    Monitor.pseudonym.in_(bindparam("pseudonyms", expanding=True)), Monitor.revoked_at.is_(None)
+)
+
+
 class MonitorStore:
     """Invites, monitors and wrong-code counters on SQLite or PostgreSQL."""
 
@@ -182,13 +187,10 @@ class MonitorStore:
 
     async def organisation_of(self, pseudonyms: list[str]) -> str | None:
         """The organisation of an active monitor among `pseudonyms` (one person's, across keys)."""
-        # asked before every template and file, so a bare connection rather than an ORM session
+        # asked before every template and file, so a bare connection rather than an ORM
+        # session, and a statement built once
         async with self.engine.connect() as connection:
-            result = await connection.execute(
-                select(Monitor.organisation).where(
-                    Monitor.pseudonym.in_(pseudonyms), Monitor.revoked_at.is_(None)
-                )
-            )
+            result = await connection.execute(_ORGANISATION_OF, {"pseudonyms": pseudonyms})
             return result.scalars().first()
 
     async def get(self, monitor_id: int) -> MonitorView | None:

@@ -1,10 +1,11 @@
 """The Telegram channel: updates in through the durable inbox, the bot's answers out.
 
 An update (webhook or polling) is routed cheaply and committed to the inbox before Telegram is
-acknowledged; the inbox processor then calls `handle_item`, in order per chat, which parses
-the update, gives private messages to the conversation engine, hands staff-chat actions to the
-staff gateway, and renders the answers. Parsing lives in `telegram_updates`, rendering in
-`telegram_keyboard`, Bot API calls in `telegram_sender`: this module only connects them.
+acknowledged; the inbox processor then calls `handle_item`, in order per chat, which reads the
+update into aiogram's types (reusing the webhook's parse and route, see `Readings`), gives
+private messages to the conversation engine, hands staff-chat actions to the staff gateway, and
+renders the answers. Parsing lives in `telegram_updates`, rendering in `telegram_keyboard`, Bot
+API calls in `telegram_sender`: this module only connects them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -40,6 +42,8 @@ from bot.channels.telegram_sender import BotApi, DeliveryError
 from bot.channels.telegram_updates import (
     CHANNEL,
     PersonUpdate,
+    Reading,
+    Route,
     StaffAction,
     StaffMessage,
     parse_update,
@@ -60,6 +64,33 @@ log = logging.getLogger(__name__)
 # marks an inbox item that sends a turn's recorded replies Telegram did not take in time
 DEFERRED = "tocsin_deferred_replies"
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
+READINGS_KEPT = 4096  # readings waiting for this process's handler (a few seconds' worth)
+
+
+class Readings:
+    """The webhook's readings of accepted updates, waiting for this process's handler.
+
+    The inbox hands an update it has just committed to the local processor with the very bytes
+    it was given, so the handler takes the reading of those bytes (checked by identity) instead
+    of parsing and routing them again. An update handled elsewhere leaves its reading behind;
+    the oldest are dropped past `READINGS_KEPT`, and a missing reading only means a parse."""
+
+    def __init__(self, limit: int = READINGS_KEPT) -> None:
+        self._limit = limit
+        self._kept: OrderedDict[str, Reading] = OrderedDict()
+
+    def keep(self, external_id: str, reading: Reading) -> None:
+        self._kept[external_id] = reading
+        self._kept.move_to_end(external_id)
+        while len(self._kept) > self._limit:
+            self._kept.popitem(last=False)
+
+    def forget(self, external_id: str) -> None:
+        self._kept.pop(external_id, None)
+
+    def take(self, item: InboxItem) -> Reading | None:
+        reading = self._kept.pop(item.external_id, None)
+        return reading if reading is not None and reading.raw is item.payload else None
 
 
 class TelegramChannel:
@@ -88,6 +119,7 @@ class TelegramChannel:
         self.memories = ChatMemories(keyring, redis)
         self._configured_staff_chats = frozenset(str(c) for c in settings.staff_telegram_chats)
         self.staff_gateway = staff_gateway
+        self.readings = Readings()
         # in webhook mode a person's press is answered in the webhook's own response (a method
         # Telegram carries out itself), which stops the button's spinner at once and saves a call
         self.presses_answered_in_webhook = bool(getattr(settings, "telegram_webhook_url", None))
@@ -106,16 +138,29 @@ class TelegramChannel:
         """The inbox's ordering key of a chat: a keyed hash, never the chat id."""
         return self.keyring.pseudonym("telegram-inbox", chat_id)
 
-    async def accept(self, raw: bytes, update: Any) -> bool:
-        """Commit an update to the inbox if it is one we keep; True when it was new."""
-        route = route_update(update, self.staff_chats)
+    def route(self, update: Any) -> Route:
+        """Where an update goes (read once, then passed to `accept` and `webhook_answer`)."""
+        return route_update(update, self.staff_chats)
+
+    async def accept(self, raw: bytes, update: Any, route: Route | None = None) -> bool:
+        """Commit an update to the inbox if it is one we keep; True when it was new. `raw`
+        must be the JSON of `update`; its reading is kept for this process's handler."""
+        route = route or self.route(update)
         if route.kind == "ignored" or route.chat_id is None:
             return False
-        return await self.inbox.accept(
-            CHANNEL, str(route.update_id), self.sender_key(route.chat_id), raw
-        )
+        external_id = str(route.update_id)
+        # kept before the commit: the inbox may hand the item to the processor at once
+        self.readings.keep(external_id, Reading(raw, update, route))
+        try:
+            new = await self.inbox.accept(CHANNEL, external_id, self.sender_key(route.chat_id), raw)
+        except BaseException:
+            self.readings.forget(external_id)
+            raise
+        if not new:  # seen before: that earlier delivery is (or was) handled from its own bytes
+            self.readings.forget(external_id)
+        return new
 
-    def webhook_answer(self, update: Any) -> dict[str, Any] | None:
+    def webhook_answer(self, update: Any, route: Route | None = None) -> dict[str, Any] | None:
         """The Bot API method to put in the webhook's response: a silent answer to a person's
         button press (not "clear this chat", whose answer says it was done)."""
         query = update.get("callback_query") if isinstance(update, dict) else None
@@ -123,18 +168,20 @@ class TelegramChannel:
             return None
         if query.get("data") == CLEAR_CHAT or not isinstance(query.get("id"), str):
             return None
-        if route_update(update, self.staff_chats).kind != "person":
+        if (route or self.route(update)).kind != "person":
             return None
         return {"method": "answerCallbackQuery", "callback_query_id": query["id"]}
 
     # -- handling (the inbox processor calls this, in order per chat) ------------------------
 
     async def handle_item(self, item: InboxItem) -> None:
-        payload = json.loads(item.payload)
+        reading = self.readings.take(item)
+        # read by this process's webhook a moment ago, or now from the stored bytes
+        payload = reading.payload if reading is not None else json.loads(item.payload)
         if DEFERRED in payload:
             await self._deliver_deferred(payload[DEFERRED])
             return
-        route = route_update(payload, self.staff_chats)
+        route = reading.route if reading is not None else self.route(payload)
         if route.kind == "staff":
             update = parse_update(payload, self.api.bot)
             if update is not None:
@@ -193,7 +240,7 @@ class TelegramChannel:
             payload = json.loads(item.payload)
         except ValueError:
             return  # not even JSON: there is nobody to answer
-        route = route_update(payload, self.staff_chats)
+        route = self.route(payload)
         if route.kind != "person" or route.chat_id is None or self.turns is None:
             return
         sender = (payload.get("message") or payload.get("callback_query") or {}).get("from")

@@ -127,12 +127,13 @@ def webhook_handler(
             return web.Response(status=200)
         if repaired:
             raw = dumps(update)
+        route = channel.route(update)  # once: for the inbox and for the answer
         try:
-            await channel.accept(raw, update)
+            await channel.accept(raw, update, route)
         except Exception:
             log.exception("telegram update not accepted")
             return web.Response(status=500)
-        answer = channel.webhook_answer(update)
+        answer = channel.webhook_answer(update, route)
         return web.json_response(answer) if answer else web.Response(status=200)
 
     return handle

@@ -1,9 +1,13 @@
 """Reading Telegram updates: who they come from, where they go, and what the person sent.
 
-Two readings, for two moments. `route_update` looks at the raw JSON cheaply, before anything is
-stored, to decide whether an update is kept at all (a private chat or a configured staff chat)
-and under which sender it is queued. `read_update` parses a kept update with aiogram's types,
-after it has been durably accepted, into an `InboundMessage` or a staff action.
+Two readings, for two moments. `route_update` looks at the parsed JSON cheaply, before anything
+is stored, to decide whether an update is kept at all (a private chat or a configured staff
+chat) and under which sender it is queued. `read_person` / `read_staff` read a kept update with
+aiogram's types, after it has been durably accepted, into an `InboundMessage` or a staff
+action. An update is parsed and routed once: the webhook's `Reading` (its JSON and its route)
+travels with it to the handler when the same process handles it, which is the usual case; an
+update claimed from the database (another process accepted it, or it is a retry) is read from
+its stored bytes, once.
 """
 
 from __future__ import annotations
@@ -46,6 +50,16 @@ class Route:
 
 
 IGNORED = Route("ignored")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An update as the webhook (or the poller) read it: the bytes stored in the inbox, their
+    JSON and their route, so that the handler need not read them again."""
+
+    raw: bytes
+    payload: Any
+    route: Route
 
 
 MAX_TELEGRAM_ID = 2**63  # update, chat and message ids are signed 64-bit integers

@@ -68,3 +68,10 @@ async def test_database_sessions_are_sealed(database: AsyncEngine, keyring: Keyr
     async with database.connect() as connection:
         sealed = (await connection.execute(select(ConversationSession.state_enc))).scalar_one()
     assert b"granary" not in bytes(sealed)
+
+
+def test_the_lock_owner_names_this_process_as_the_inbox_does() -> None:
+    from bot.inbox import worker_name
+    from bot.sessions import lock_owner
+
+    assert lock_owner() == worker_name() == lock_owner()
