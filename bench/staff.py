@@ -1,8 +1,9 @@
 """Staff desk under load: 100,000 reports on PostgreSQL, 50 staff browsing at once.
 
-Usage: python -m bench.staff [--reports 100000] [--staff 50] [--seconds 60]
+Usage: python -m bench.staff [--reports 100000] [--staff 50] [--seconds 60] [--fresh]
 
-Seeds a fresh database (reports sealed as storage seals them, grouped into incidents, one in
+Seeds a database of its own once (`tocsin_bench_staff_<n>`, kept and reused by later runs;
+`--fresh` seeds again) (reports sealed as storage seals them, grouped into incidents, one in
 ten confidential), opens one session per staff member (viewers, analysts and confidential
 staff), serves the desk from a process of its own, and lets every member browse: a filtered
 first page of the case list, then one of its cases, with 0.2 to 1 s of reading between pages.
@@ -28,7 +29,14 @@ import asyncpg
 from aiohttp import web
 from yarl import URL
 
-from bench.harness import ROOT, asyncpg_dsn, drop_database, free_port, fresh_database, percentile
+from bench.harness import (
+    ROOT,
+    asyncpg_dsn,
+    drop_database,
+    free_port,
+    named_database,
+    percentile,
+)
 
 SECRET = "bench-secret-key-for-the-staff-desk-0123456789"
 CATEGORIES = ("killing", "physical_assault", "arbitrary_detention", "extortion_corruption")
@@ -147,6 +155,21 @@ async def open_sessions(url: str, staff: int) -> list[str]:
     return tokens
 
 
+async def close_sessions(url: str) -> None:
+    """The kept database loses this run's accounts and sessions (the reports stay)."""
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await connection.execute(
+            "DELETE FROM staff_sessions WHERE account_id IN "
+            "(SELECT id FROM staff_accounts WHERE email LIKE '%@bench.example.org')"
+        )
+        await connection.execute(
+            "DELETE FROM staff_accounts WHERE email LIKE '%@bench.example.org'"
+        )
+    finally:
+        await connection.close()
+
+
 def serve(url: str, port: int) -> None:
     """The desk alone in this process, with a middleware that times each handler."""
     from reports.database import create_engine
@@ -219,11 +242,19 @@ def _figures(name: str, values: list[float]) -> dict[str, float]:
     }
 
 
-async def run(reports: int, staff: int, seconds: float) -> dict[str, Any]:
-    url = await fresh_database("tocsin_bench_staff")
+async def run(reports: int, staff: int, seconds: float, fresh: bool) -> dict[str, Any]:
+    name = f"tocsin_bench_staff_{reports}"
+    if fresh:
+        await drop_database(name)
+    seeded: list[float] = []
+
+    async def seed_once(url: str) -> None:
+        seeded.append(await seed(url, reports))
+
+    url, _reused = await named_database(name, seed_once, f"staff-v1-{reports}")
     server = None
     try:
-        seeded = await seed(url, reports)
+        await close_sessions(url)  # a run that was cut short may have left its own
         tokens = await open_sessions(url, staff)
         port = free_port()
         server = subprocess.Popen(
@@ -243,7 +274,7 @@ async def run(reports: int, staff: int, seconds: float) -> dict[str, Any]:
             "reports": reports,
             "staff": staff,
             "seconds": seconds,
-            "seed_seconds": round(seeded, 1),
+            "seed_seconds": round(seeded[0], 1) if seeded else "reused",
             **_figures("server_list", times["list"]),
             **_figures("server_case", times["case"]),
             **_figures("client_list", seen["list"]),
@@ -254,7 +285,7 @@ async def run(reports: int, staff: int, seconds: float) -> dict[str, Any]:
         if server is not None:
             server.terminate()
             server.wait(10)
-        await drop_database(url)
+        await close_sessions(url)
 
 
 def main() -> None:
@@ -262,13 +293,15 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--fresh", action="store_true", help="seed again even if seeded")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.port)
         return
-    print(json.dumps(asyncio.run(run(args.reports, args.staff, args.seconds)), indent=2))
+    figures = asyncio.run(run(args.reports, args.staff, args.seconds, args.fresh))
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
