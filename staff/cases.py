@@ -75,7 +75,12 @@ async def api_reports(request: web.Request) -> web.StreamResponse:
     member = member_of(request)
     case_filter = read_filter(request)
     page = await read_page(
-        context.database, context.keyring, case_filter, member.role, context.clock.now()
+        context.database,
+        context.keyring,
+        case_filter,
+        member.role,
+        context.clock.now(),
+        description=True,
     )
     await audit(
         request,
