@@ -17,6 +17,7 @@ from reports.models import Report
 from reports.records import ReportView
 from reports.sealing import field_context
 from staff.filters import CASE_COLUMNS, CaseFilter, Cursor, base_query, case_query
+from staff.reading import reader
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ async def read_page(
     query = case_query(case_filter, role, now).with_only_columns(
         *LIST_COLUMNS, *sealed, *CASE_COLUMNS
     )
-    async with engine.connect() as connection:
+    async with reader(engine).connect() as connection:
         result = (await connection.execute(query)).all()
     more = len(result) > case_filter.limit
     result = result[: case_filter.limit]
@@ -180,6 +181,6 @@ async def visible_case(
         .with_only_columns(*LIST_COLUMNS, *CASE_COLUMNS)
         .where(Report.reference == reference.upper())
     )
-    async with engine.connect() as connection:
+    async with reader(engine).connect() as connection:
         found = (await connection.execute(query.limit(1))).first()
     return None if found is None else _case_row(keyring, found, now)
