@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -190,8 +191,13 @@ def serve(url: str, port: int) -> None:
             kind = "list" if path == "/staff/" else kind
             times[kind].append(time.perf_counter() - started)
 
+    cpu_at_start = time.process_time()
+
     async def report(request: web.Request) -> web.Response:
-        return web.json_response(times)
+        # the server process's CPU per page: what a page costs, whatever else the machine runs
+        pages = len(times["list"]) + len(times["case"])
+        cpu = time.process_time() - cpu_at_start
+        return web.json_response({**times, "cpu_ms_per_page": [cpu * 1000 / max(pages, 1)]})
 
     async def main() -> None:
         engine = create_engine(url, pool_size=30, max_overflow=10)
@@ -280,6 +286,8 @@ async def run(reports: int, staff: int, seconds: float, fresh: bool) -> dict[str
             **_figures("client_list", seen["list"]),
             **_figures("client_case", seen["case"]),
             "pages_per_second": round((len(seen["list"]) + len(seen["case"])) / seconds, 1),
+            "server_cpu_ms_per_page": round(times["cpu_ms_per_page"][0], 1),
+            "load_average": Path("/proc/loadavg").read_text().split()[0],
         }
     finally:
         if server is not None:
