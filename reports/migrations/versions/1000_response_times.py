@@ -35,13 +35,14 @@ FIRST_NOTICE = """
 PG_BACKFILL = """
     UPDATE reports r SET first_ack_at = f.ack, first_notice_at = f.notice
     FROM (
-        SELECT r2.id,
-               (SELECT min(a.at) FROM audit_log a
-                WHERE a.report_id = r2.id AND a.actor <> 'reporter'
-                  AND a.action IN ('status', 'acknowledged', 'assigned', 'verified',
-                                   'dismissed')) AS ack,
-               LEAST(n.at, q.at) AS notice
+        SELECT r2.id, a.at AS ack, LEAST(n.at, q.at) AS notice
         FROM reports r2
+        LEFT JOIN (SELECT report_id, min(at) AS at FROM audit_log
+                   WHERE report_id IS NOT NULL AND actor <> 'reporter'
+                     AND action IN ('status', 'acknowledged', 'assigned', 'verified',
+                                    'dismissed')
+                   GROUP BY report_id) a
+               ON a.report_id = r2.id
         LEFT JOIN (SELECT target, min(sent_at) AS at FROM escalation_deliveries
                    WHERE purpose = 'notice' AND state = 'sent' GROUP BY target) n
                ON n.target = 'reporter:' || r2.id::text
