@@ -2,11 +2,12 @@
 
 Usage: python -m bench.staff [--reports 100000] [--staff 50] [--seconds 60] [--fresh]
 
-Seeds a database of its own once (`tocsin_bench_staff_<n>`, kept and reused by later runs;
-`--fresh` seeds again) (reports sealed as storage seals them, grouped into incidents, one in
-ten confidential), opens one session per staff member (viewers, analysts and confidential
-staff), serves the desk from a process of its own, and lets every member browse: a filtered
-first page of the case list, then one of its cases, with 0.2 to 1 s of reading between pages.
+Seeds a database of its own once (`tocsin_bench_staff_<n>_<key id>`, kept and reused by
+later runs; `--fresh` seeds again) (reports sealed as storage seals them, grouped into
+incidents, one in ten confidential), opens one session per staff member (viewers, analysts
+and confidential staff), serves the desk from a process of its own, and lets every member
+browse: a filtered first page of the case list, then one of its cases, with 0.2 to 1 s of
+reading between pages.
 Server time is measured by a middleware around the desk's handlers (what the server spends,
 queueing on its own event loop included); the client's latency is printed beside it.
 Targets (issue #15): filtered first page p95 <= 150 ms, case page p95 <= 150 ms.
@@ -249,7 +250,8 @@ def _figures(name: str, values: list[float]) -> dict[str, float]:
 
 
 async def run(reports: int, staff: int, seconds: float, fresh: bool) -> dict[str, Any]:
-    name = f"tocsin_bench_staff_{reports}"
+    # named after the sealing key too: another checkout (its own key file) gets its own
+    name = f"tocsin_bench_staff_{reports}_{_keyring().current_key_id[:8]}"
     if fresh:
         await drop_database(name)
     seeded: list[float] = []
@@ -257,9 +259,7 @@ async def run(reports: int, staff: int, seconds: float, fresh: bool) -> dict[str
     async def seed_once(url: str) -> None:
         seeded.append(await seed(url, reports))
 
-    # the key's id in the marker: a database sealed with another checkout's key is seeded again
-    marker = f"staff-v1-{reports}-{_keyring().current_key_id}"
-    url, _reused = await named_database(name, seed_once, marker)
+    url, _reused = await named_database(name, seed_once, f"staff-v1-{reports}")
     server = None
     try:
         await close_sessions(url)  # a run that was cut short may have left its own
