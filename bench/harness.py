@@ -54,10 +54,50 @@ async def fresh_database(prefix: str = "tocsin_bench") -> str:
     return url
 
 
-async def drop_database(url: str) -> None:
+async def named_database(name: str, seed: Any, marker: str) -> tuple[str, bool]:
+    """A kept PostgreSQL database `name`, seeded once by `await seed(url)` and reused by later
+    runs (seeding a hundred thousand reports takes minutes). `marker` tells one seeding from
+    another (size, seed version): a database with another marker, or whose seeding did not
+    finish, is dropped and seeded again. The schema is migrated on every run, so a database
+    seeded before a new migration gets it (and its backfill). Returns (url, reused)."""
+    from reports.database import upgrade_schema
+
     admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        if exists:
+            connection = await asyncpg.connect(asyncpg_dsn(url))
+            try:
+                found = await connection.fetchval(
+                    "SELECT to_regclass('bench_seeded') IS NOT NULL"
+                ) and await connection.fetchval("SELECT marker FROM bench_seeded LIMIT 1")
+            finally:
+                await connection.close()
+            if found == marker:
+                await upgrade_schema(url)
+                return url, True
+            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    await upgrade_schema(url)
+    await seed(url)
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await connection.execute("CREATE TABLE bench_seeded (marker text NOT NULL)")
+        await connection.execute("INSERT INTO bench_seeded VALUES ($1)", marker)
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+    return url, False
+
+
+async def drop_database(url: str) -> None:
+    """Drop the database of `url` (or of that name)."""
+    admin = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[-1]}" WITH (FORCE)')
     finally:
         await admin.close()
 

@@ -1,11 +1,13 @@
 """Staff desk under load: 100,000 reports on PostgreSQL, 50 staff browsing at once.
 
-Usage: python -m bench.staff [--reports 100000] [--staff 50] [--seconds 60]
+Usage: python -m bench.staff [--reports 100000] [--staff 50] [--seconds 60] [--fresh]
 
-Seeds a fresh database (reports sealed as storage seals them, grouped into incidents, one in
-ten confidential), opens one session per staff member (viewers, analysts and confidential
-staff), serves the desk from a process of its own, and lets every member browse: a filtered
-first page of the case list, then one of its cases, with 0.2 to 1 s of reading between pages.
+Seeds a database of its own once (`tocsin_bench_staff_<n>_<key id>`, kept and reused by
+later runs; `--fresh` seeds again) (reports sealed as storage seals them, grouped into
+incidents, one in ten confidential), opens one session per staff member (viewers, analysts
+and confidential staff), serves the desk from a process of its own, and lets every member
+browse: a filtered first page of the case list, then one of its cases, with 0.2 to 1 s of
+reading between pages.
 Server time is measured by a middleware around the desk's handlers (what the server spends,
 queueing on its own event loop included); the client's latency is printed beside it.
 Targets (issue #15): filtered first page p95 <= 150 ms, case page p95 <= 150 ms.
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -28,7 +31,14 @@ import asyncpg
 from aiohttp import web
 from yarl import URL
 
-from bench.harness import ROOT, asyncpg_dsn, drop_database, free_port, fresh_database, percentile
+from bench.harness import (
+    ROOT,
+    asyncpg_dsn,
+    drop_database,
+    free_port,
+    named_database,
+    percentile,
+)
 
 SECRET = "bench-secret-key-for-the-staff-desk-0123456789"
 CATEGORIES = ("killing", "physical_assault", "arbitrary_detention", "extortion_corruption")
@@ -147,6 +157,21 @@ async def open_sessions(url: str, staff: int) -> list[str]:
     return tokens
 
 
+async def close_sessions(url: str) -> None:
+    """The kept database loses this run's accounts and sessions (the reports stay)."""
+    connection = await asyncpg.connect(asyncpg_dsn(url))
+    try:
+        await connection.execute(
+            "DELETE FROM staff_sessions WHERE account_id IN "
+            "(SELECT id FROM staff_accounts WHERE email LIKE '%@bench.example.org')"
+        )
+        await connection.execute(
+            "DELETE FROM staff_accounts WHERE email LIKE '%@bench.example.org'"
+        )
+    finally:
+        await connection.close()
+
+
 def serve(url: str, port: int) -> None:
     """The desk alone in this process, with a middleware that times each handler."""
     from reports.database import create_engine
@@ -167,8 +192,13 @@ def serve(url: str, port: int) -> None:
             kind = "list" if path == "/staff/" else kind
             times[kind].append(time.perf_counter() - started)
 
+    cpu_at_start = time.process_time()
+
     async def report(request: web.Request) -> web.Response:
-        return web.json_response(times)
+        # the server process's CPU per page: what a page costs, whatever else the machine runs
+        pages = len(times["list"]) + len(times["case"])
+        cpu = time.process_time() - cpu_at_start
+        return web.json_response({**times, "cpu_ms_per_page": [cpu * 1000 / max(pages, 1)]})
 
     async def main() -> None:
         engine = create_engine(url, pool_size=30, max_overflow=10)
@@ -219,11 +249,20 @@ def _figures(name: str, values: list[float]) -> dict[str, float]:
     }
 
 
-async def run(reports: int, staff: int, seconds: float) -> dict[str, Any]:
-    url = await fresh_database("tocsin_bench_staff")
+async def run(reports: int, staff: int, seconds: float, fresh: bool) -> dict[str, Any]:
+    # named after the sealing key too: another checkout (its own key file) gets its own
+    name = f"tocsin_bench_staff_{reports}_{_keyring().current_key_id[:8]}"
+    if fresh:
+        await drop_database(name)
+    seeded: list[float] = []
+
+    async def seed_once(url: str) -> None:
+        seeded.append(await seed(url, reports))
+
+    url, _reused = await named_database(name, seed_once, f"staff-v1-{reports}")
     server = None
     try:
-        seeded = await seed(url, reports)
+        await close_sessions(url)  # a run that was cut short may have left its own
         tokens = await open_sessions(url, staff)
         port = free_port()
         server = subprocess.Popen(
@@ -243,18 +282,20 @@ async def run(reports: int, staff: int, seconds: float) -> dict[str, Any]:
             "reports": reports,
             "staff": staff,
             "seconds": seconds,
-            "seed_seconds": round(seeded, 1),
+            "seed_seconds": round(seeded[0], 1) if seeded else "reused",
             **_figures("server_list", times["list"]),
             **_figures("server_case", times["case"]),
             **_figures("client_list", seen["list"]),
             **_figures("client_case", seen["case"]),
             "pages_per_second": round((len(seen["list"]) + len(seen["case"])) / seconds, 1),
+            "server_cpu_ms_per_page": round(times["cpu_ms_per_page"][0], 1),
+            "load_average": Path("/proc/loadavg").read_text().split()[0],
         }
     finally:
         if server is not None:
             server.terminate()
             server.wait(10)
-        await drop_database(url)
+        await close_sessions(url)
 
 
 def main() -> None:
@@ -262,13 +303,15 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=100_000)
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--fresh", action="store_true", help="seed again even if seeded")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.port)
         return
-    print(json.dumps(asyncio.run(run(args.reports, args.staff, args.seconds)), indent=2))
+    figures = asyncio.run(run(args.reports, args.staff, args.seconds, args.fresh))
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Benchmark of the staff desk's analysis: exports and accountability figures at scale.
 
-On a fresh PostgreSQL database, 100,000 reports with their incidents, acknowledgements,
-reporter notices and pings are written; then, as a `confidential` reader (every report
-visible, descriptions decrypted):
+On a PostgreSQL database of its own (seeded once, kept as `tocsin_bench_analysis_<n>` and
+reused by later runs; `--fresh` seeds again), 100,000 reports with their incidents,
+acknowledgements, reporter notices and pings are written; then, as a `confidential` reader
+(every report visible, descriptions decrypted):
 
 (a) the GeoJSON export of every report, through the same reader and writer as
     `GET /staff/exports/reports.geojson`: wall time and the growth of the process's peak
@@ -10,7 +11,7 @@ visible, descriptions decrypted):
 (b) the accountability figures (`GET /staff/api/metrics`) over all of them, five runs:
     target <= 500 ms.
 
-    .venv/bin/python bench/staff_analysis.py [--reports 100000] [--keep]
+    .venv/bin/python bench/staff_analysis.py [--reports 100000] [--fresh]
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import drop_database, fresh_database
+from bench.harness import drop_database, named_database
 from reports.crypto import Keyring
 from reports.database import create_engine
 from staff.analysis.columns import Visibility
@@ -52,16 +53,25 @@ def reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-async def run(reports: int, keep: bool) -> None:
-    url = await fresh_database("tocsin_bench_analysis")
-    engine = create_engine(url)
+async def run(reports: int, fresh: bool) -> None:
+    name = f"tocsin_bench_analysis_{reports}"
+    if fresh:
+        await drop_database(name)
     keyring = Keyring([SECRET])
+
+    async def seed(url: str) -> None:
+        engine = create_engine(url)
+        try:
+            await seed_reports(engine, keyring, random_seeds(reports))
+        finally:
+            await engine.dispose()
+
+    started = time.perf_counter()
+    url, reused = await named_database(name, seed, f"analysis-v2-{reports}")
+    what = "reused the seeded database" if reused else f"seeded {reports} reports"
+    print(f"{what} {name} in {time.perf_counter() - started:.1f} s")
+    engine = create_engine(url)
     try:
-        started = time.perf_counter()
-        await seed_reports(engine, keyring, random_seeds(reports))
-        async with engine.begin() as connection:
-            await connection.exec_driver_sql("ANALYZE")
-        print(f"seeded {reports} reports in {time.perf_counter() - started:.1f} s")
         scope = Scope(
             base_query(CaseFilter(), "confidential", NOW),
             Visibility(free_text=True, confidential=True),
@@ -70,8 +80,6 @@ async def run(reports: int, keep: bool) -> None:
         await figures(engine, scope)
     finally:
         await engine.dispose()
-        if not keep:
-            await drop_database(url)
 
 
 async def export_geojson(engine, keyring, scope) -> None:
@@ -112,9 +120,9 @@ async def figures(engine, scope) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reports", type=int, default=100_000)
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--fresh", action="store_true", help="seed again even if seeded")
     args = parser.parse_args()
-    asyncio.run(run(args.reports, args.keep))
+    asyncio.run(run(args.reports, args.fresh))
 
 
 if __name__ == "__main__":

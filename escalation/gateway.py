@@ -297,7 +297,10 @@ class EscalationGateway:
         if contact is None or not self.relay.serves(contact[0]):
             return False
         channel, address = contact
-        return await self.relay.ask(channel, raw_id_of(address), reference, text, language)
+        asked = await self.relay.ask(channel, raw_id_of(address), reference, text, language)
+        if asked:
+            await self.store.heard_back(reference)
+        return asked
 
     async def _record_asked(self, question: StaffQuestion, report_id: int, now: datetime) -> None:
         async with self.worker.sessions() as session, session.begin():

@@ -54,6 +54,7 @@ class ReporterNotifier:
         )
         if not told:
             raise PermanentFailure("reporter not reached")
+        await self.store.heard_back(job.reference)
         return None
 
     async def close(self) -> None:

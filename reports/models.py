@@ -121,6 +121,12 @@ class Report(Base):
     info_credibility: Mapped[str | None] = mapped_column(String(1))
 
     status: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    # When staff first took the report in hand (first status change by anyone but the
+    # reporter), and when its reporter first heard back (a status notice delivered or a staff
+    # question relayed): written as they happen, so the accountability figures read one row
+    # per report instead of grouping the audit log and the deliveries.
+    first_ack_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     erased: Mapped[bool] = mapped_column(Boolean, default=False)
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -256,6 +256,8 @@ class ReportStore:
                 raise StatusChangeError(f"{row.status} cannot become {status}")
             previous, row.status = row.status, status
             row.updated_at = self.clock.now()
+            if actor != "reporter" and row.first_ack_at is None:
+                row.first_ack_at = row.updated_at  # staff took it in hand (metrics read this)
             session.add(self._event("report.status", row, previous=previous, status=status))
             session.add(
                 AuditEntry(
@@ -263,6 +265,17 @@ class ReportStore:
                 )
             )
             return open_report(self.keyring, row)
+
+    async def heard_back(self, reference: str) -> None:
+        """The reporter was just told something (a status notice, a staff question): the
+        first such moment is kept on the report, for the time-to-feedback figures."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(Report)
+                .where(Report.reference == reference, Report.first_notice_at.is_(None))
+                .values(first_notice_at=self.clock.now())
+                .execution_options(synchronize_session=False)
+            )
 
     async def set_relevant(self, reference: str, relevant: bool, actor: str) -> ReportView:
         """Staff overrule the NLU's triage. A report marked relevant that was kept unrouted

@@ -7,7 +7,9 @@ is an audit entry: the custody line shown under the file.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -19,6 +21,7 @@ from reports.sealing import field_context, open_media
 from staff.auth import audit, member_of, require_role, staff_context
 from staff.caselist import visible_case
 from staff.desk import ERRORS
+from staff.reading import reader
 from staff.roles import Can, can
 from staff.timeline import case_timeline, cluster_members, custody
 
@@ -41,16 +44,20 @@ async def case(request: web.Request) -> web.StreamResponse:
     view = await context.store.get_report(reference, actor=member.actor)  # audited read
     if view is None:
         raise web.HTTPNotFound(text="no such case")
-    texts = await _sealed_texts(request, view.id, reference)
+    # the rest of the page: independent reads, side by side on connections of their own
+    texts, timeline, cluster, lines = await asyncio.gather(
+        _sealed_texts(request, view.id, reference),
+        case_timeline(context.database, context.keyring, view.id, reference, row.alert_id),
+        cluster_members(context.database, row.alert_id, view.id, member.role),
+        custody(context.database, view.id) if can(member.role, Can.MEDIA) else _nothing(),
+    )
     values = {
         "case": row,
         "r": view,
         "texts": texts,
-        "timeline": await case_timeline(
-            context.database, context.keyring, view.id, reference, row.alert_id
-        ),
-        "cluster": await cluster_members(context.database, row.alert_id, view.id, member.role),
-        "custody": await custody(context.database, view.id) if can(member.role, Can.MEDIA) else {},
+        "timeline": timeline,
+        "cluster": cluster,
+        "custody": lines,
         "next_statuses": sorted(STATUS_TRANSITIONS.get(view.status, ())),
         "alert_state": row.alert_state,
         "done": request.query.get("done"),
@@ -59,12 +66,17 @@ async def case(request: web.Request) -> web.StreamResponse:
     return aiohttp_jinja2.render_template("case.html", request, values)
 
 
+async def _nothing() -> dict[int, list[Any]]:
+    return {}
+
+
 async def _sealed_texts(request: web.Request, report_id: int, reference: str) -> dict[str, str]:
     """The words the reporter used for the time, the place and the perpetrator (the NLU's
     reading is shown beside them), decrypted for this reader: the page load is audited."""
     context = staff_context(request)
-    async with session_factory(context.database)() as session:
-        row = await session.get(Report, report_id)
+    query = select(Report.occurred_text_enc, Report.location_text_enc).where(Report.id == report_id)
+    async with reader(context.database).connect() as connection:
+        row = (await connection.execute(query)).first()
     if row is None:
         return {}
     found = {}

@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.clock import aware
 from reports.crypto import Keyring
-from reports.database import session_factory
 from reports.models import Report
 from reports.records import ReportView
-from reports.sealing import open_report
-from staff.filters import CaseFilter, Cursor, base_query, case_query
+from reports.sealing import field_context
+from staff.filters import CASE_COLUMNS, CaseFilter, Cursor, base_query, case_query
+from staff.reading import reader
 
 
 @dataclass(frozen=True)
@@ -56,37 +55,107 @@ class CasePage:
     next: Cursor | None
 
 
+# The report's columns a line of the list shows (or the API's JSON carries): every column
+# but the sealed free text, which is read (and decrypted) only when asked for. Selecting
+# columns, not the mapped entity, spares building an ORM object per row.
+LIST_COLUMNS = tuple(
+    column
+    for column in Report.__table__.columns
+    if not column.name.endswith("_enc")
+    and column.name not in ("first_ack_at", "first_notice_at", "erased_at")
+)
+SHOWN_SEALED = (Report.perpetrator_detail_enc,)  # in the list's perpetrator column
+API_SEALED = (Report.perpetrator_detail_enc, Report.description_enc)
+
+
 def _categories(row: Any) -> tuple[str, ...]:
     extra = getattr(row, "categories", None)  # multi-label reports, when stored
     values = [row.category, *(extra or [])]
     return tuple(dict.fromkeys(value for value in values if value))
 
 
-def _case_row(keyring: Keyring, found: Row[Any], now: datetime) -> CaseRow:
-    """One row of the case query (a report with its incident's columns) as the page shows it."""
+def _view(keyring: Keyring, row: Any) -> ReportView:
+    """A list line's report: plain columns, and only the sealed fields that were selected
+    decrypted (the description only for the API, never the contact)."""
+
+    def unseal(column: str) -> str | None:
+        token = getattr(row, f"{column}_enc", None)
+        return keyring.decrypt_text(token, context=field_context(row.reference, column))
+
+    return ReportView(
+        id=row.id,
+        reference=row.reference,
+        channel=row.channel,
+        reporter_role=row.reporter_role,
+        organisation=row.organisation,
+        language=row.language,
+        category=row.category,
+        category_confidence=row.category_confidence,
+        perpetrator=row.perpetrator,
+        perpetrator_detail=unseal("perpetrator_detail"),
+        affected_groups=dict(row.affected_groups or {}),
+        victims=row.victims,
+        occurred_at=row.occurred_at,
+        occurred_precision=row.occurred_precision,
+        place=row.place,
+        admin_area=row.admin_area,
+        country=row.country,
+        lat=row.lat,
+        lon=row.lon,
+        location_precision=row.location_precision,
+        location_source=row.location_source,
+        description=unseal("description"),
+        severity=row.severity,
+        immediate_danger=row.immediate_danger,
+        consent_followup=row.consent_followup,
+        status=row.status,
+        erased=row.erased,
+        source_reliability=row.source_reliability,
+        info_credibility=row.info_credibility,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        categories=tuple(row.categories or (row.category,)),
+        confidential_reading=row.confidential_reading,
+        relevant=row.relevant,
+        relevance=row.relevance,
+    )
+
+
+def _case_row(keyring: Keyring, found: Any, now: datetime) -> CaseRow:
     return CaseRow(
-        report=open_report(keyring, found.Report),
-        categories=_categories(found.Report),
+        report=_view(keyring, found),
+        categories=_categories(found),
         alert_id=found.alert_id,
         cluster_size=found.cluster_size or 1,
         alert_state=found.alert_state,
         holder=found.assigned_to or found.acted_by,
         unit=found.unit,
         confidential=bool(found.confidential),
-        age=now - (aware(found.Report.created_at) or now),
+        age=now - (aware(found.created_at) or now),
     )
 
 
 async def read_page(
-    engine: AsyncEngine, keyring: Keyring, case_filter: CaseFilter, role: str, now: datetime
+    engine: AsyncEngine,
+    keyring: Keyring,
+    case_filter: CaseFilter,
+    role: str,
+    now: datetime,
+    *,
+    description: bool = False,
 ) -> CasePage:
-    query = case_query(case_filter, role, now)
-    async with session_factory(engine)() as session:
-        result = (await session.execute(query)).all()
+    """One page of the list; `description` (the API's JSON) also decrypts each row's
+    description, which the HTML list does not show."""
+    sealed = API_SEALED if description else SHOWN_SEALED
+    query = case_query(case_filter, role, now).with_only_columns(
+        *LIST_COLUMNS, *sealed, *CASE_COLUMNS
+    )
+    async with reader(engine).connect() as connection:
+        result = (await connection.execute(query)).all()
     more = len(result) > case_filter.limit
     result = result[: case_filter.limit]
     rows = [_case_row(keyring, found, now) for found in result]
-    last = result[-1].Report if result else None
+    last = result[-1] if result else None
     cursor = Cursor(aware(last.created_at) or now, last.id) if more and last else None
     return CasePage(rows, cursor)
 
@@ -104,10 +173,14 @@ def age_text(age: timedelta, _: Any) -> str:
 async def visible_case(
     engine: AsyncEngine, keyring: Keyring, reference: str, role: str, now: datetime
 ) -> CaseRow | None:
-    """The case `reference` if `role` may see it, else None (the page then answers 404)."""
-    query = base_query(CaseFilter(), role, now).where(Report.reference == reference.upper())
-    async with session_factory(engine)() as session:
-        found = (await session.execute(query.limit(1))).first()
-    if found is None:
-        return None
-    return _case_row(keyring, found, now)
+    """The case `reference` if `role` may see it, else None (the page then answers 404).
+    Nothing sealed is decrypted here: the case page reads the report through the store,
+    which audits that read."""
+    query = (
+        base_query(CaseFilter(), role, now)
+        .with_only_columns(*LIST_COLUMNS, *CASE_COLUMNS)
+        .where(Report.reference == reference.upper())
+    )
+    async with reader(engine).connect() as connection:
+        found = (await connection.execute(query.limit(1))).first()
+    return None if found is None else _case_row(keyring, found, now)

@@ -6,6 +6,7 @@ seconds with the same filters. Page loads and API calls are audited with the fil
 
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import urlencode
 
@@ -52,8 +53,11 @@ async def _page_context(request: web.Request, case_filter: CaseFilter) -> dict[s
 @require_role()
 async def case_list(request: web.Request) -> web.StreamResponse:
     case_filter = read_filter(request)
-    values = await _page_context(request, case_filter)
-    await audit(request, "listed", detail=json.dumps(case_filter.to_query(), sort_keys=True))
+    # the audit entry is written beside the read, not after it (one wait less on a busy desk)
+    values, _audited = await asyncio.gather(
+        _page_context(request, case_filter),
+        audit(request, "listed", detail=json.dumps(case_filter.to_query(), sort_keys=True)),
+    )
     values.update(
         statuses=STATUSES, severities=SEVERITIES, reporter_roles=REPORTER_ROLES, periods=PERIODS
     )
@@ -75,7 +79,12 @@ async def api_reports(request: web.Request) -> web.StreamResponse:
     member = member_of(request)
     case_filter = read_filter(request)
     page = await read_page(
-        context.database, context.keyring, case_filter, member.role, context.clock.now()
+        context.database,
+        context.keyring,
+        case_filter,
+        member.role,
+        context.clock.now(),
+        description=True,
     )
     await audit(
         request,

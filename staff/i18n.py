@@ -7,6 +7,8 @@ Accept-Language decides, then the deployment default.
 
 from __future__ import annotations
 
+import functools
+
 from aiohttp import web
 
 from locales.i18n import LOCALES_DIR, RIGHT_TO_LEFT, Translator, native_name
@@ -15,7 +17,9 @@ DOMAIN = "staff"
 LANGUAGE_COOKIE = "tocsin_staff_lang"
 
 
+@functools.cache
 def desk_languages() -> tuple[str, ...]:
+    """The languages with a desk catalogue (read once: every request asks)."""
     return tuple(
         sorted(path.parent.parent.name for path in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     )

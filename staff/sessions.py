@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,11 +20,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from escalation.clock import Clock, aware
 from reports.database import session_factory
 from staff.models import StaffAccount, StaffSession
+from staff.reading import reader
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 PASSWORD_STAGE_TIMEOUT = timedelta(minutes=5)  # time to type the code after the password
 TOUCH_EVERY = timedelta(seconds=30)  # last_seen is written at most this often
+
+
+FOUND_COLUMNS = (
+    StaffSession.account_id,
+    StaffSession.stage,
+    StaffSession.csrf_token,
+    StaffSession.created_at,
+    StaffSession.last_seen_at,
+    StaffAccount.email,
+    StaffAccount.name,
+    StaffAccount.role,
+    StaffAccount.disabled,
+)
 
 
 def token_hash(token: str) -> str:
@@ -61,6 +76,7 @@ class Timeouts:
 
 class SessionStore:
     def __init__(self, engine: AsyncEngine, clock: Clock, timeouts: Timeouts | None = None):
+        self.engine = engine
         self._sessions = session_factory(engine)
         self.clock = clock
         self.timeouts = timeouts or Timeouts()
@@ -88,18 +104,18 @@ class SessionStore:
             return None
         digest = token_hash(token)
         now = self.clock.now()
-        async with self._sessions() as session:
-            found = (
-                await session.execute(
-                    select(StaffSession, StaffAccount)
+        # every request asks: columns in autocommit, no entities and no transaction
+        async with reader(self.engine).connect() as connection:
+            row = (
+                await connection.execute(
+                    select(*FOUND_COLUMNS)
                     .join(StaffAccount, StaffAccount.id == StaffSession.account_id)
                     .where(StaffSession.token_hash == digest, StaffSession.ended_at.is_(None))
                 )
             ).first()
-        if found is None:
+        if row is None:
             return None
-        row, account = found
-        if account.disabled or self._expired(row, now):
+        if row.disabled or self._expired(row, now):
             await self.end(token)
             return None
         last_seen = aware(row.last_seen_at) or now
@@ -111,10 +127,10 @@ class SessionStore:
                     .values(last_seen_at=now)
                 )
         return StaffMember(
-            account.id, account.email, account.name, account.role, row.stage, row.csrf_token, digest
+            row.account_id, row.email, row.name, row.role, row.stage, row.csrf_token, digest
         )
 
-    def _expired(self, row: StaffSession, now: datetime) -> bool:
+    def _expired(self, row: Any, now: datetime) -> bool:
         created = aware(row.created_at) or now
         last_seen = aware(row.last_seen_at) or now
         if row.stage != "full":

@@ -23,6 +23,7 @@ from reports.database import session_factory
 from reports.models import AuditEntry, Report, ReportAddition
 from reports.sealing import field_context
 from staff.filters import visibility
+from staff.reading import reader
 
 QUIET_ACTIONS = frozenset({"read", "listed", "api_listed", "contact_used"})
 # the words of each kind of event (unknown kinds show their code)
@@ -73,7 +74,7 @@ def _at(moment: datetime | None, fallback: datetime) -> datetime:
 async def case_timeline(
     engine: AsyncEngine, keyring: Keyring, report_id: int, reference: str, alert_id: int | None
 ) -> list[Event]:
-    async with session_factory(engine)() as session:
+    async with session_factory(reader(engine))() as session:
         events = await _audited(session, report_id)
         events += await _additions(session, keyring, report_id, reference)
         questions = await session.execute(
@@ -136,7 +137,7 @@ async def cluster_members(
     """(reference, category, status, received) of the incident's other visible reports."""
     if alert_id is None:
         return []
-    async with session_factory(engine)() as session:
+    async with session_factory(reader(engine))() as session:
         rows = await session.execute(
             select(Report.reference, Report.category, Report.status, Report.created_at)
             .join(AlertReport, AlertReport.report_id == Report.id)
@@ -151,7 +152,7 @@ async def cluster_members(
 async def custody(engine: AsyncEngine, report_id: int) -> dict[int, list[Event]]:
     """Media id -> every access to it (who, when, how)."""
     lines: dict[int, list[Event]] = {}
-    async with session_factory(engine)() as session:
+    async with session_factory(reader(engine))() as session:
         rows = await session.execute(
             select(AuditEntry)
             .where(AuditEntry.report_id == report_id, AuditEntry.action.like("media_%"))

@@ -74,26 +74,34 @@ async def geojson_chunks(
     records: AsyncIterator[dict[str, Any]], fields: frozenset[str]
 ) -> AsyncIterator[bytes]:
     """A FeatureCollection of Points; reports without coordinates are left out (they
-    have no point to draw), every property is a field of the reader's record."""
+    have no point to draw), every property is a field of the reader's record. Features are
+    encoded a chunk at a time (one `json.dumps` per few hundred features, not per feature)."""
     yield b'{"type":"FeatureCollection","features":['
-    parts: list[str] = []
+    features: list[dict[str, Any]] = []
     first = True
     async for record in records:
         if not valid_point(record):
             continue
-        feature = {
-            "type": "Feature",
-            "id": record["reference"],
-            "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
-            "properties": {key: value for key, value in record.items() if key in fields},
-        }
-        parts.append(("" if first else ",") + json.dumps(feature, ensure_ascii=False))
-        first = False
-        if len(parts) >= ROWS_PER_CHUNK:
-            yield "".join(parts).encode("utf-8")
-            parts.clear()
-    parts.append("]}")
-    yield "".join(parts).encode("utf-8")
+        features.append(
+            {
+                "type": "Feature",
+                "id": record["reference"],
+                "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
+                "properties": {key: value for key, value in record.items() if key in fields},
+            }
+        )
+        if len(features) >= ROWS_PER_CHUNK:
+            yield _features_text(features, first)
+            features.clear()
+            first = False
+    yield (_features_text(features, first) if features else b"") + b"]}"
+
+
+def _features_text(features: list[dict[str, Any]], first: bool) -> bytes:
+    """Features as the continuation of the collection's array (a comma before all but the
+    first chunk)."""
+    text = json.dumps(features, ensure_ascii=False)[1:-1]
+    return (text if first else "," + text).encode("utf-8")
 
 
 class _XlsxSheet:

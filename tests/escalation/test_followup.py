@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.engine import ConversationEngine, EngineServices
 from bot.messages import InboundMessage, OutboundMessage
@@ -15,6 +16,7 @@ from bot.sessions import MemorySessionStore
 from escalation.gateway import EscalationGateway
 from escalation.notifiers.telegram import TelegramNotifier
 from nlu import Nlu
+from reports.models import Report
 from tests.escalation.conftest import DESK, STAFF_USER, Bench, bench_settings, new_worker, only
 from tocsin.components.escalation import AppRelay
 from tocsin.settings import Settings
@@ -205,3 +207,25 @@ async def test_a_question_arriving_mid_report_is_answered_then_the_report_goes_o
     )
     assert "Your answer was sent" in replies[0].text
     assert replies[-1].step == step_before, "the report in progress is asked again"
+
+
+async def test_the_first_acknowledgement_and_news_are_stored_on_the_report(
+    relayed: Bench, channels: Channels
+) -> None:
+    """What the accountability figures read: stamped when the button is pressed and when the
+    reporter is told, not found again in the audit log and the deliveries."""
+    bench = relayed
+    reference = await _submit_contactable(bench)
+    stamps = select(Report.first_ack_at, Report.first_notice_at).where(
+        Report.reference == reference
+    )
+    async with bench.store.engine.connect() as connection:
+        assert tuple((await connection.execute(stamps)).one()) == (None, None)
+    await bench.press("ack", reference)
+    await bench.run()
+    assert any(
+        text.startswith("News about your report") for text in channels.senders["telegram"].texts()
+    )
+    async with bench.store.engine.connect() as connection:
+        acknowledged, told = (await connection.execute(stamps)).one()
+    assert acknowledged is not None and told is not None and acknowledged <= told

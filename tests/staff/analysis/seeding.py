@@ -62,6 +62,12 @@ def reference_of(number: int) -> str:
     return f"TX-{digits[:4]}-{digits[4:]}"
 
 
+def _after(start: datetime, *durations: timedelta | None) -> datetime | None:
+    """The first of the moments `start + duration` (what the real code stores as it goes)."""
+    moments = [start + duration for duration in durations if duration is not None]
+    return min(moments) if moments else None
+
+
 def _report_row(number: int, seed: Seed, keyring: Keyring) -> dict[str, Any]:
     reference = reference_of(number)
 
@@ -92,6 +98,10 @@ def _report_row(number: int, seed: Seed, keyring: Keyring) -> dict[str, Any]:
         "severity": seed.severity,
         "consent_followup": seed.noticed_after is not None,
         "status": seed.status,
+        "first_ack_at": _after(seed.created_at, seed.acknowledged_after),
+        "first_notice_at": _after(
+            seed.created_at, *(d for d in (seed.noticed_after, seed.asked_after) if d is not None)
+        ),
         "erased": seed.erased,
         "created_at": seed.created_at,
         "updated_at": seed.created_at,

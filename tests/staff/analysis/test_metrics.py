@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from escalation.clock import aware
 from reports.crypto import Keyring
+from reports.models import Report
+from reports.storage import ReportStore
 from staff.analysis.columns import Visibility
 from staff.analysis.metrics import accountability, percentile
 from staff.analysis.source import Scope
@@ -116,3 +120,44 @@ def test_percentile_interpolates_like_percentile_cont() -> None:
     assert percentile([600.0, 1200.0, 1800.0], 0.9) == 1680.0
     assert percentile([5.0], 0.9) == 5.0
     assert percentile([], 0.5) is None
+
+
+class StoppedClock:
+    """A clock that shows what the test sets (the store stamps the moments with it)."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+async def test_the_first_acknowledgement_and_feedback_are_stored_as_they_happen(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    """The figures read times the store wrote when staff acted and the reporter was told,
+    not the audit log: only the first of each counts, and the reporter's own changes none."""
+    (reference,) = await seed_reports(database, keyring, [Seed()])
+    clock = StoppedClock(T0 + 5 * MINUTE)
+    store = ReportStore(database, keyring, clock)
+    await store.set_status(reference, "triaged", actor="reporter")  # not staff: no ack
+    clock.moment = T0 + 15 * MINUTE
+    await store.set_status(reference, "under_verification", actor="staff:web:1")
+    clock.moment = T0 + 50 * MINUTE
+    await store.set_status(reference, "verified", actor="staff:telegram:42")  # not the first
+    clock.moment = T0 + 2 * HOUR
+    await store.heard_back(reference)
+    clock.moment = T0 + 3 * HOUR
+    await store.heard_back(reference)  # a later notice does not move the first
+    async with database.connect() as connection:
+        stored = (
+            await connection.execute(
+                select(Report.first_ack_at, Report.first_notice_at).where(
+                    Report.reference == reference
+                )
+            )
+        ).one()
+    assert [aware(moment) for moment in stored] == [T0 + 15 * MINUTE, T0 + 2 * HOUR]
+    overall = by_key((await accountability(database, scope("analyst"), NOW))["all"])["all"]
+    assert overall["time_to_ack_seconds"] == {"median": 900.0, "p90": 900.0}
+    assert overall["time_to_feedback_seconds"] == {"median": 7200.0, "p90": 7200.0}
