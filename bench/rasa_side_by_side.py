@@ -83,8 +83,10 @@ async def main() -> None:
                 print(f"{'texts per CPU s (Rasa server)':32} {'':>10} {rate:>10}")
                 print(f"{'Rasa server resident MB':32} {'':>10} {theirs['rasa_resident_mb']:>10}")
             for label in ours["per_class"]:
-                print(f"  F1 {label:28} {ours['per_class'][label]:>10} "
-                      f"{theirs['per_class'].get(label, '-'):>10}")
+                print(
+                    f"  F1 {label:28} {ours['per_class'][label]:>10} "
+                    f"{theirs['per_class'].get(label, '-'):>10}"
+                )
     finally:
         await rasa.aclose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -57,9 +57,7 @@ _Dumper.add_representer(_Literal, _literal)
 
 
 def _dump(document: object) -> str:
-    return yaml.dump(
-        document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000
-    )
+    return yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def _block(lines: Iterable[str]) -> _Literal:
@@ -82,10 +80,19 @@ def pipeline_config(epochs: int = DEFAULT_EPOCHS) -> dict[str, object]:
             {"name": "RegexFeaturizer", "case_sensitive": False},
             {"name": "LexicalSyntacticFeaturizer"},
             {"name": "CountVectorsFeaturizer"},
-            {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2,
-             "max_ngram": 5},
-            {"name": "DIETClassifier", "epochs": epochs, "entity_recognition": False,
-             "constrain_similarities": True, "random_seed": 1},
+            {
+                "name": "CountVectorsFeaturizer",
+                "analyzer": "char_wb",
+                "min_ngram": 2,
+                "max_ngram": 5,
+            },
+            {
+                "name": "DIETClassifier",
+                "epochs": epochs,
+                "entity_recognition": False,
+                "constrain_similarities": True,
+                "random_seed": 1,
+            },
         ],
         "policies": [],
     }

@@ -63,9 +63,7 @@ def test_a_database_sealed_with_another_key_is_one_line(
     assert "sealed with another key" in line and "TOCSIN_SECRET_KEY" in line
 
 
-def test_export_rasa_onto_an_existing_file_is_one_line(
-    tmp_path: Path, nlu_cache_dir: Path
-) -> None:
+def test_export_rasa_onto_an_existing_file_is_one_line(tmp_path: Path, nlu_cache_dir: Path) -> None:
     (tmp_path / "project").write_text("mine")
     environment = cli_environment(f"sqlite+aiosqlite:///{tmp_path / 't.db'}", nlu_cache_dir)
     done = run_tocsin(["nlu", "export-rasa", "project"], environment, cwd=tmp_path)

@@ -62,6 +62,7 @@ async def test_whole_report_by_sms(
         await eventually(lambda: sent_count(harness, expected))  # recorded after the send
         outbound = await harness.store.outbound()
         assert {row.status for row in outbound} == {"sent"}
+
         async def all_marked_sent() -> bool:
             async with harness.app.database.connect() as connection:
                 recorded = list(await connection.execute(select(OutboundRow.status)))

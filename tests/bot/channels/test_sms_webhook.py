@@ -264,9 +264,7 @@ def test_form_bodies_are_the_providers_encoding() -> None:
     assert urlencode(fake.at_inbound(NUMBER, "a b", "x")).count("&") == 5
 
 
-async def test_staff_questions_reach_a_reporter_by_sms(
-    settings: Settings, shared_nlu: Nlu
-) -> None:
+async def test_staff_questions_reach_a_reporter_by_sms(settings: Settings, shared_nlu: Nlu) -> None:
     async with sms_harness(settings, shared_nlu, "africastalking") as harness:
         reporter = harness.reporter(NUMBER, "fr")
         assert await reporter.report() is not None
