@@ -118,9 +118,11 @@ class WhatsAppChannel:
         self.keyring = keyring
         self.max_media_bytes = max_media_bytes
         self.followup = followup
-        if outbound is None and turns is None:
-            raise ValueError("the WhatsApp channel needs the outbound table (turns or outbound)")
-        self.outbound = outbound if outbound is not None else turns.outbound  # type: ignore[union-attr]
+        if outbound is None:
+            if turns is None:
+                raise ValueError("the WhatsApp channel needs the outbound table")
+            outbound = turns.outbound
+        self.outbound = outbound
         # a message Meta could not take waits 15 s, 30 s, 1 min... at most 30 min
         self.policy = Backoff(retry_base_seconds, cap=RETRY_CAP_SECONDS)
         self.scheduled: Callable[[], None] = lambda: None  # the claim loop's wake-up
