@@ -18,6 +18,7 @@ from bot.channels.whatsapp import (
     WindowClosedError,
 )
 from bot.channels.whatsapp_client import GraphError, Remedy, WhatsAppClient
+from bot.channels.whatsapp_payloads import StatusUpdate
 from bot.channels.whatsapp_store import WhatsAppLedger
 from bot.messages import Choice, OutboundMessage
 from nlu import Nlu
@@ -306,6 +307,35 @@ async def test_a_retry_meta_refuses_again_waits_longer_then_is_given_up(
     assert len(graph.sent) == sent_before
     assert await outbound.counts("whatsapp") == {"failed": 1}
     assert "failed for good" in caplog.text and KALIFA.bsuid not in caplog.text
+    await ledger.close()
+    await channel.client.close()
+    await app.close()
+
+
+async def test_a_delivery_meta_reports_failed_later_is_sent_again_once(
+    graph: FakeGraphAPI, settings: Settings, shared_nlu: Nlu
+) -> None:
+    app = await build_app(settings, nlu=shared_nlu)
+    channel, ledger, outbound, worker = channel_and_worker(app, graph)
+    await ledger.touch_window(app.keyring.pseudonym("whatsapp", KALIFA.bsuid), datetime.now(UTC))
+    await channel.send(KALIFA.bsuid, [QUESTION])
+    [first] = graph.wamids
+    assert await outbound.counts("whatsapp") == {"accepted": 1}  # its copy, until delivered
+    failed = StatusUpdate(first, "failed", 131000)  # Meta's side failed after taking it
+    await ledger.record_statuses([failed])
+    await ledger.record_statuses([failed])  # the same callback, delivered twice
+
+    async def rescheduled() -> bool:
+        return await outbound.counts("whatsapp") == {"pending": 1}
+
+    await eventually(rescheduled)
+    assert await worker.run_due() == 1
+    assert await worker.run_due() == 0
+    [again] = graph.wamids[1:]
+    assert graph.sent[-1]["type"] == "interactive"  # the window is open: as it was
+    assert await ledger.status_of(again) == "accepted"
+    await ledger.record_statuses([StatusUpdate(again, "delivered")])
+    assert await outbound.counts("whatsapp") == {"sent": 1}  # delivered: the copy is gone
     await ledger.close()
     await channel.client.close()
     await app.close()
