@@ -79,7 +79,7 @@ async def serve_acceptance(database_url: str, port: int) -> None:
     keyring = load_keyring(settings)
     database = create_engine(database_url)
     redis = await connect_redis(REDIS_URL)
-    ledger = WhatsAppLedger(database, keyring)
+    ledger = WhatsAppLedger(database)
     app = web.Application()
     WhatsAppWebhook(
         app_secret=APP_SECRET,

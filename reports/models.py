@@ -277,10 +277,17 @@ class OutboundRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # set: the row is due again at this time, for the claim loop (`reports.outbound_worker`);
+    # NULL: the row belongs to its origin's replay (a turn sent from its inbox item)
+    available_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what the remote called the message once it took it (a wamid), for its delivery reports
+    external_id: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (
         UniqueConstraint("origin", "position", name="uq_outbound_messages_origin"),
         Index("ix_outbound_messages_pending", "status", "id"),
+        Index("ix_outbound_messages_due", "status", "available_at"),
+        Index("ix_outbound_messages_external", "external_id"),
     )
 
 

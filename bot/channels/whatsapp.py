@@ -5,11 +5,14 @@ handles each accepted message: it resolves media through the Graph API, hands th
 channel-neutral message to the conversation engine, sends the answers (rendered by
 `whatsapp_render`) and marks the message read once answered.
 
-Outbound messages are recorded (`whatsapp_store`) so that Meta's status callbacks land on
-them. A send Meta cannot take now (its side failed, a rate limit) is queued and retried by
-`run_retries`; a failed delivery reported later by a callback is retried the same way, or
-turned into the follow-up template when the 24-hour window had closed, or given up and
-logged for operators when nothing can help.
+Every message leaves through the one outbound path (`reports.outbound`): a turn's replies
+are sent from the turn's record; what Meta took is kept sealed in the outbound table under
+its wamid until Meta reports it delivered, and its status is followed in the delivery ledger
+(`whatsapp_store`). A send Meta cannot take now (its side failed, a rate limit) is scheduled
+in the outbound table, and the one claim loop (`reports.outbound_worker`) sends it again
+through `send_outgoing` under the one retry policy; a failed delivery reported later by a
+callback is scheduled the same way, and goes again as the follow-up template when the 24-hour
+window had closed, or is given up and logged for operators when nothing can help.
 
 Staff follow-up questions (the ChannelSender side) go as free text while the person's
 24-hour window is open, else as the configured template message.
@@ -18,10 +21,10 @@ Staff follow-up questions (the ChannelSender side) go as free text while the per
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from bot.channels.whatsapp_client import GraphError, MediaInfo, Remedy, WhatsAppClient
@@ -35,20 +38,20 @@ from bot.channels.whatsapp_payloads import (
     to_inbound,
 )
 from bot.channels.whatsapp_render import numbered, plain_text, render, template_part
-from bot.channels.whatsapp_store import PendingMessage, WhatsAppLedger
+from bot.channels.whatsapp_store import FailedDelivery, WhatsAppLedger
 from bot.engine import ConversationEngine
 from bot.inbox import InboxItem
 from bot.messages import InboundMessage, MediaRef, OutboundMessage
 from bot.turn_records import TurnRecords
 from reports.crypto import Keyring
-from reports.outbound import Outgoing
+from reports.outbound import OutboundLog, Outgoing
+from reports.outbound_worker import SendFailed, SendLater, Sent
 from reports.retry import Backoff
 
 log = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 6
-RETRY_POLL_SECONDS = 2.0
-PRUNE_EVERY_SECONDS = 3600.0
+RETRY_CAP_SECONDS = 1800.0
 
 
 class WindowClosedError(Exception):
@@ -104,6 +107,7 @@ class WhatsAppChannel:
         followup: FollowupTemplate | None = None,
         retry_base_seconds: float = 15.0,
         turns: TurnRecords | None = None,
+        outbound: OutboundLog | None = None,
         languages: Sequence[str] = ("en",),
     ) -> None:
         self.engine = engine
@@ -114,12 +118,15 @@ class WhatsAppChannel:
         self.keyring = keyring
         self.max_media_bytes = max_media_bytes
         self.followup = followup
-        self.retry_base_seconds = retry_base_seconds
+        if outbound is None:
+            if turns is None:
+                raise ValueError("the WhatsApp channel needs the outbound table")
+            outbound = turns.outbound
+        self.outbound = outbound
+        # a message Meta could not take waits 15 s, 30 s, 1 min... at most 30 min
+        self.policy = Backoff(retry_base_seconds, cap=RETRY_CAP_SECONDS)
+        self.scheduled: Callable[[], None] = lambda: None  # the claim loop's wake-up
         ledger.on_failed = self.handle_failed_deliveries
-
-    def _backoff_seconds(self, attempts: int) -> float:
-        """How long a message Meta could not take waits: 15 s, 30 s, 1 min... at most 30 min."""
-        return Backoff(self.retry_base_seconds, cap=1800.0).delay(attempts)
 
     # --- inbound ---------------------------------------------------------------------
 
@@ -132,7 +139,7 @@ class WhatsAppChannel:
             outgoing = await self._turn(item, incoming)
             replies = TurnRecords.messages(outgoing)
             await self._deliver(incoming.sender.address, pseudonym, replies, kind="reply")
-            if self.turns is not None:  # sent or queued in the ledger, which retries them
+            if self.turns is not None:  # sent, or scheduled in the outbound table
                 await asyncio.gather(*(self.turns.outbound.mark_sent(one.id) for one in outgoing))
         finally:
             await touch
@@ -209,52 +216,61 @@ class WhatsAppChannel:
         *,
         kind: str,
     ) -> None:
-        """Send each message's parts in order; what Meta cannot take now is queued, in order."""
+        """Send each message's parts in order; from the first part Meta cannot take now, the
+        rest are scheduled in the outbound table, in order."""
         records: list[asyncio.Future[None]] = []
-        queue_rest = False
+        later: list[dict[str, Any]] = []
+        error_code: int | None = None
         try:
             for message in messages:
                 for part in render(message):
-                    body = _envelope(address, part)
-                    sealed = self.ledger.seal(body, message.language)
-                    if queue_rest:
-                        await self.ledger.queue(
-                            pseudonym, kind, sealed, delay_seconds=self._backoff_seconds(0)
-                        )
+                    request = _request(_envelope(address, part), message.language, kind, pseudonym)
+                    if later:
+                        later.append(request)
                         continue
                     try:
-                        wamid = await self.client.send(body)
+                        wamid = await self.client.send(request["body"])
                     except GraphError as error:
-                        queue_rest = await self._send_failed(error, pseudonym, kind, sealed)
+                        if error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
+                            log.warning("whatsapp send scheduled for retry code=%s", error.code)
+                            later.append(request)
+                            error_code = error.code
+                            continue
+                        if error.remedy is Remedy.TEMPLATE and kind == "followup":
+                            raise
+                        log.warning("whatsapp send failed kind=%s code=%s", kind, error.code)
+                        await self.ledger.record_failure(pseudonym, kind, error.code)
                         continue
-                    records.append(
-                        asyncio.ensure_future(
-                            self.ledger.record_sent(wamid, pseudonym, kind, sealed)
-                        )
-                    )
+                    records.extend(self._accepted(wamid, request))
         finally:
             if records:
                 await asyncio.gather(*records)
+        await self._schedule(later, error_code)
 
-    async def _send_failed(
-        self, error: GraphError, pseudonym: str, kind: str, sealed: bytes
-    ) -> bool:
-        """Queue a message Meta may take later (True: queue the rest too), or record it failed."""
-        if error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
-            log.warning("whatsapp send queued for retry code=%s", error.code)
-            await self.ledger.queue(
-                pseudonym,
-                kind,
-                sealed,
-                delay_seconds=self._backoff_seconds(0),
-                error_code=error.code,
-            )
-            return True
-        if error.remedy is Remedy.TEMPLATE and kind == "followup":
-            raise error
-        log.warning("whatsapp send failed kind=%s code=%s", kind, error.code)
-        await self.ledger.record_failure(pseudonym, kind, error.code)
-        return False
+    def _accepted(self, wamid: str, request: dict[str, Any]) -> list[asyncio.Future[None]]:
+        """Meta took `request` as `wamid`: its status row, and its copy until delivered."""
+        pseudonym, kind = request["pseudonym"], request["kind"]
+        recipient = _recipient(request["body"])
+        return [
+            asyncio.ensure_future(self.ledger.record_sent(wamid, pseudonym, kind)),
+            asyncio.ensure_future(
+                self.outbound.accepted(CHANNEL, pseudonym, recipient, request, wamid)
+            ),
+        ]
+
+    async def _schedule(self, requests: list[dict[str, Any]], error_code: int | None) -> None:
+        """Requests Meta could not take now, for the claim loop (after one try)."""
+        if not requests:
+            return
+        await self.outbound.schedule(
+            CHANNEL,
+            requests[0]["pseudonym"],
+            _recipient(requests[0]["body"]),
+            requests,
+            delay=self.policy.after(0),
+            error=None if error_code is None else str(error_code),
+        )
+        self.scheduled()
 
     async def send(self, recipient_id: str, messages: Sequence[OutboundMessage]) -> None:
         """A message nobody just asked for (a staff question), to a consenting reporter.
@@ -290,96 +306,100 @@ class WhatsAppChannel:
             address,
             template_part(self.followup.name, self.followup.language_code(language), texts),
         )
-        sealed = self.ledger.seal(body, language)
+        request = _request(body, language, "template", pseudonym)
         try:
             wamid = await self.client.send(body)
         except GraphError as error:
             if error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
-                await self.ledger.queue(
-                    pseudonym, "template", sealed, delay_seconds=self._backoff_seconds(0)
-                )
+                await self._schedule([request], error.code)
                 return
             await self.ledger.record_failure(pseudonym, "template", error.code)
             raise DeliveryError(f"WhatsApp refused the follow-up (code {error.code})") from None
-        await self.ledger.record_sent(wamid, pseudonym, "template", sealed)
+        await asyncio.gather(*self._accepted(wamid, request))
 
-    # --- failed deliveries and retries -----------------------------------------------------
+    # --- failed deliveries and retries: the outbound claim loop's side ----------------------
 
     def _as_template(self, request: dict[str, Any]) -> dict[str, Any] | None:
-        """The template version of a sealed free-form request, when a template is configured."""
+        """The template version of a free-form request, when a template is configured."""
         body = request.get("body") or {}
         if self.followup is None or body.get("type") == "template":
             return None
         address = {key: body[key] for key in ("to", "recipient") if key in body}
         language = self.followup.language_code(request.get("language") or "en")
-        return _envelope(address, template_part(self.followup.name, language, [plain_text(body)]))
+        template = _envelope(
+            address, template_part(self.followup.name, language, [plain_text(body)])
+        )
+        return {**request, "body": template, "kind": "template"}
 
-    async def _retry(self, message: PendingMessage, code: int | None, remedy: Remedy) -> None:
-        """Send a failed or queued message again, as a template when the window closed."""
-        body = message.request.get("body") or {}
-        sealed: bytes | None = None
-        if remedy is Remedy.TEMPLATE:
-            template = self._as_template(message.request)
-            if template is None:
-                log.warning("whatsapp delivery failed: window closed id=%s", message.id)
-                await self.ledger.give_up(message.id, code)
-                return
-            body = template
-            sealed = self.ledger.seal(body, message.request.get("language") or "en")
-        elif remedy is Remedy.GIVE_UP or message.attempts >= MAX_SEND_ATTEMPTS:
-            log.warning(
-                "whatsapp delivery failed for good id=%s kind=%s code=%s attempts=%d",
-                message.id,
-                message.kind,
-                code,
-                message.attempts,
-            )
-            await self.ledger.give_up(message.id, code)
-            return
+    async def send_outgoing(self, outgoing: Outgoing) -> Sent:
+        """One scheduled message, sent again (called by the outbound claim loop): as the
+        template when the window closed, else as it was; raises SendLater / SendFailed."""
+        request = outgoing.message
+        replaced: dict[str, Any] | None = None
+        if _remedy(outgoing.last_error) is Remedy.TEMPLATE:
+            replaced = self._as_template(request)
+            if replaced is None:
+                log.warning("whatsapp delivery failed: window closed id=%s", outgoing.id)
+                raise SendFailed(outgoing.last_error or "window closed")
         try:
-            wamid = await self.client.send(body)
+            wamid = await self.client.send((replaced or request)["body"])
         except GraphError as error:
-            if error.remedy is Remedy.TEMPLATE and remedy is not Remedy.TEMPLATE:
-                await self._retry(message, error.code, Remedy.TEMPLATE)
-            elif error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
-                await self.ledger.retry_later(
-                    message, self._backoff_seconds(message.attempts), error.code
+            if error.remedy is Remedy.TEMPLATE and replaced is None:
+                return await self.send_outgoing(
+                    Outgoing(
+                        outgoing.id,
+                        outgoing.channel,
+                        outgoing.recipient,
+                        request,
+                        outgoing.attempts,
+                        str(error.code),
+                    )
                 )
-            else:
-                await self._retry(message, error.code, Remedy.GIVE_UP)
-            return
-        await self.ledger.resent(message, wamid, sealed)
+            if error.remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
+                raise SendLater(str(error.code)) from None
+            raise SendFailed(str(error.code)) from None
+        sent = replaced or request
+        await self.ledger.record_sent(wamid, sent["pseudonym"], sent["kind"])
+        return Sent(wamid, replaced)
 
-    async def handle_failed_deliveries(self, failed: list[PendingMessage]) -> None:
-        """Meta reported messages as failed after accepting them: retry, template, or report."""
-        for message in failed:
-            remedy = GraphError(message.error_code, None).remedy
+    async def handle_failed_deliveries(self, failed: list[FailedDelivery]) -> None:
+        """Meta reported messages as failed after accepting them: scheduled again (as the
+        template when the window closed), or given up and reported."""
+        codes = {one.wamid: one.error_code for one in failed}
+        rows = await self.outbound.by_external(list(codes))
+        now = False
+        for wamid, row in rows.items():
+            code = codes[wamid]
+            remedy = _remedy(None if code is None else str(code))
             if remedy in (Remedy.RETRY, Remedy.SLOW_DOWN):
-                await self.ledger.retry_later(
-                    message, self._backoff_seconds(message.attempts), message.error_code
-                )
+                await self.outbound.retry_later(row, self.policy.after(row.attempts), str(code))
+            elif remedy is Remedy.TEMPLATE:  # goes now, as the template
+                await self.outbound.retry_later(row, timedelta(0), str(code), tried=False)
+                now = True
             else:
-                await self._retry(message, message.error_code, remedy)
+                log.warning(
+                    "whatsapp delivery failed for good id=%s kind=%s code=%s attempts=%d",
+                    row.id,
+                    row.message.get("kind"),
+                    code,
+                    row.attempts,
+                )
+                await self.outbound.give_up(row, None if code is None else str(code))
+        if now:
+            self.scheduled()
 
-    async def retry_due(self) -> int:
-        """One pass of the retry worker: send the queued messages whose time has come."""
-        due = await self.ledger.claim_due()
-        for message in due:  # in order: a person's messages were queued in order
-            await self._retry(message, message.error_code, Remedy.RETRY)
-        return len(due)
 
-    async def run_retries(self, stop: asyncio.Event) -> None:
-        """Until `stop`: retry what is due, and now and then forget old delivery records."""
-        loop = asyncio.get_running_loop()
-        pruned_at = loop.time()
-        while not stop.is_set():
-            try:
-                if await self.retry_due():
-                    continue
-                if loop.time() - pruned_at > PRUNE_EVERY_SECONDS:
-                    pruned_at = loop.time()
-                    await self.ledger.prune()
-            except Exception:
-                log.exception("whatsapp retry pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), RETRY_POLL_SECONDS)
+def _request(body: dict[str, Any], language: str, kind: str, pseudonym: str) -> dict[str, Any]:
+    """What the outbound table keeps of one Graph request: enough to send it again."""
+    return {"body": body, "language": language, "kind": kind, "pseudonym": pseudonym}
+
+
+def _recipient(body: dict[str, Any]) -> str:
+    return str(body.get("to") or body.get("recipient") or "")
+
+
+def _remedy(error: str | None) -> Remedy | None:
+    """What a recorded Graph error code asks for (None: no code recorded)."""
+    if error is None or not error.lstrip("-").isdigit():
+        return None
+    return GraphError(int(error), None).remedy

@@ -1,8 +1,9 @@
 """How erasure treats the WhatsApp channel's tables (registered in `reports.erasure`).
 
-The outbound log keeps a sealed copy of each message (address and text, a summary among them)
-until it is delivered: erasure deletes every row of the person, queued retries included, and
-the record of when they last wrote.
+The delivery ledger keeps no content, only the person's pseudonym beside each status: erasure
+deletes those rows and the record of when they last wrote. The sealed copies of messages
+waiting for a retry or a delivery report live in the outbound table, under the same
+pseudonym, and go with it (`reports.erasers.erase_outbound_messages`).
 """
 
 from __future__ import annotations

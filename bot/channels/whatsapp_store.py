@@ -1,10 +1,13 @@
 """What the WhatsApp channel remembers: its outbound messages' fate and each person's window.
 
-`whatsapp_outbound` holds one row per message the bot sent (or must still send): Meta's
-status callbacks move it forward (accepted -> sent -> delivered -> read, or failed), and a
-sealed copy of the request is kept only until the message is delivered, so a failed delivery
-can be retried or turned into a template. `whatsapp_windows` holds when each pseudonymous
-person last wrote, which decides whether a staff follow-up days later may be free text.
+`whatsapp_outbound` is a delivery ledger: one row per message Meta took (or refused for good),
+by wamid; Meta's status callbacks move it forward (accepted -> sent -> delivered -> read, or
+failed). It keeps no copy of the message and schedules nothing: the sealed copy a failed
+delivery is sent again from lives in the outbound table (`reports.outbound`, under the same
+wamid), and retries leave through its one claim loop. A delivery report settles that copy in
+the same transaction; a failure is handed to the channel, which schedules the retry.
+`whatsapp_windows` holds when each pseudonymous person last wrote, which decides whether a
+message may be free text or must be the follow-up template.
 
 Meta sends about three status callbacks per outbound message, so writes go through one
 group-committing writer: callbacks that arrive while a commit is in flight are committed
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -26,18 +28,14 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     DateTime,
-    Index,
     Integer,
-    LargeBinary,
     SmallInteger,
     String,
     and_,
-    case,
     delete,
     func,
     or_,
     select,
-    update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -45,19 +43,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.channels.whatsapp_payloads import StatusUpdate
-from reports.crypto import Keyring
 from reports.database import is_sqlite, session_factory
 from reports.models import Base
+from reports.outbound import settle_delivered
 
 log = logging.getLogger(__name__)
 
-SEAL_CONTEXT = b"whatsapp-outbound"
 WINDOW = timedelta(hours=24)
 WINDOW_MARGIN = timedelta(minutes=10)  # a window this close to closing counts as closed
 TOUCH_EVERY_SECONDS = 300.0  # how often one process re-records the same person's window
 STATUS_RANK: dict[str, int] = {
-    "queued": 0,
-    "sending": 0,
     "accepted": 1,
     "sent": 2,
     "failed": 3,
@@ -72,7 +67,7 @@ def _now() -> datetime:
 
 
 class WhatsAppOutbound(Base):
-    """One message sent (or to send) to a WhatsApp user, and what became of it."""
+    """One message Meta took (or refused) for a WhatsApp user, and what became of it."""
 
     __tablename__ = "whatsapp_outbound"
 
@@ -83,13 +78,8 @@ class WhatsAppOutbound(Base):
     status: Mapped[str] = mapped_column(String(16))
     status_rank: Mapped[int] = mapped_column(SmallInteger)
     error_code: Mapped[int | None] = mapped_column(Integer)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    __table_args__ = (Index("ix_whatsapp_outbound_due", "status", "next_attempt_at"),)
 
 
 class WhatsAppWindow(Base):
@@ -102,15 +92,11 @@ class WhatsAppWindow(Base):
 
 
 @dataclass(frozen=True)
-class PendingMessage:
-    """A message to send again: its sealed request, and what is known of earlier tries."""
+class FailedDelivery:
+    """Meta reported a message it had taken as not delivered, and why."""
 
-    id: int
-    pseudonym: str | None
-    kind: str
-    attempts: int
+    wamid: str
     error_code: int | None
-    request: dict[str, Any]  # {"body": Graph message object, "language": code}
 
 
 @dataclass(frozen=True)
@@ -118,8 +104,6 @@ class _Sent:
     wamid: str
     pseudonym: str
     kind: str
-    attempts: int
-    body_enc: bytes
 
 
 @dataclass(frozen=True)
@@ -129,15 +113,14 @@ class _Touch:
 
 
 _Op = StatusUpdate | _Sent | _Touch
-FailureHandler = Callable[[list[PendingMessage]], Awaitable[None]]
+FailureHandler = Callable[[list[FailedDelivery]], Awaitable[None]]
 
 
 class WhatsAppLedger:
     """Records statuses, sent messages and windows; hands failed deliveries to a handler."""
 
-    def __init__(self, engine: AsyncEngine, keyring: Keyring) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self._db = session_factory(engine)
-        self._keyring = keyring
         self._insert = sqlite_insert if is_sqlite(str(engine.url)) else pg_insert
         self._statements = self._upserts()
         self._pending: list[tuple[_Op, asyncio.Future[None]]] = []
@@ -146,15 +129,6 @@ class WhatsAppLedger:
         self._touched: dict[str, float] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.on_failed: FailureHandler | None = None
-
-    # --- sealing -------------------------------------------------------------------------
-
-    def seal(self, body: dict[str, Any], language: str) -> bytes:
-        plain = json.dumps({"body": body, "language": language}, ensure_ascii=False).encode()
-        return self._keyring.encrypt(plain, context=SEAL_CONTEXT)
-
-    def _open(self, sealed: bytes) -> dict[str, Any]:
-        return json.loads(self._keyring.decrypt(sealed, context=SEAL_CONTEXT))
 
     # --- group commit --------------------------------------------------------------------
 
@@ -204,17 +178,22 @@ class WhatsAppLedger:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
 
-    async def _flush(self, ops: list[_Op]) -> list[PendingMessage]:
+    async def _flush(self, ops: list[_Op]) -> list[FailedDelivery]:
         statuses = [op for op in ops if isinstance(op, StatusUpdate)]
         sent = [op for op in ops if isinstance(op, _Sent)]
         touches = [op for op in ops if isinstance(op, _Touch)]
         async with self._db() as session, session.begin():
             if sent:
                 await self._write_sent(session, sent)
-            failed = await self._write_statuses(session, statuses) if statuses else []
+            moved = await self._write_statuses(session, statuses) if statuses else []
             if touches:
                 await self._write_touches(session, touches)
-            return await self._failed_with_request(session, failed) if failed else []
+            delivered = [wamid for wamid, status in moved if STATUS_RANK[status] >= DELIVERED_RANK]
+            await settle_delivered(session, delivered)
+        codes = {update_.wamid: update_.error_code for update_ in statuses}
+        return [
+            FailedDelivery(wamid, codes.get(wamid)) for wamid, status in moved if status == "failed"
+        ]
 
     def _upserts(self) -> dict[str, Any]:
         """The three upserts, built once: executed with many rows each, compiled once."""
@@ -225,11 +204,6 @@ class WhatsAppLedger:
             set_={
                 "pseudonym": sent.excluded.pseudonym,
                 "kind": sent.excluded.kind,
-                "attempts": sent.excluded.attempts,
-                "body_enc": case(
-                    (outbound.c.status_rank >= DELIVERED_RANK, None),
-                    else_=sent.excluded.body_enc,
-                ),
             },
         )
         status = self._insert(outbound)
@@ -241,9 +215,6 @@ class WhatsAppLedger:
                 "status_rank": excluded.status_rank,
                 "error_code": func.coalesce(excluded.error_code, outbound.c.error_code),
                 "updated_at": excluded.updated_at,
-                "body_enc": case(
-                    (excluded.status_rank >= DELIVERED_RANK, None), else_=outbound.c.body_enc
-                ),
             },
             where=outbound.c.status_rank < excluded.status_rank,
         ).returning(outbound.c.wamid, outbound.c.status)
@@ -265,9 +236,6 @@ class WhatsAppLedger:
                 "status": "accepted",
                 "status_rank": STATUS_RANK["accepted"],
                 "error_code": None,
-                "attempts": op.attempts,
-                "next_attempt_at": None,
-                "body_enc": op.body_enc,
                 "created_at": now,
                 "updated_at": now,
             }
@@ -275,8 +243,10 @@ class WhatsAppLedger:
         }
         await session.execute(self._statements["sent"], list(rows.values()))
 
-    async def _write_statuses(self, session: Any, statuses: list[StatusUpdate]) -> list[str]:
-        """Move rows forward (never back); returns the wamids that have just failed."""
+    async def _write_statuses(
+        self, session: Any, statuses: list[StatusUpdate]
+    ) -> list[tuple[str, str]]:
+        """Move rows forward (never back); returns (wamid, status) of the rows that moved."""
         latest: dict[str, StatusUpdate] = {}
         for update_ in statuses:
             known = latest.get(update_.wamid)
@@ -291,16 +261,13 @@ class WhatsAppLedger:
                 "status": update_.status,
                 "status_rank": STATUS_RANK[update_.status],
                 "error_code": update_.error_code,
-                "attempts": 0,
-                "next_attempt_at": None,
-                "body_enc": None,
                 "created_at": now,
                 "updated_at": now,
             }
             for update_ in latest.values()
         ]
         result = await session.execute(self._statements["status"], rows)
-        return [wamid for wamid, status in result if status == "failed"]
+        return [(wamid, status) for wamid, status in result]
 
     async def _write_touches(self, session: Any, touches: list[_Touch]) -> None:
         latest: dict[str, datetime] = {}
@@ -309,38 +276,15 @@ class WhatsAppLedger:
         rows = [{"pseudonym": key, "last_inbound_at": at} for key, at in sorted(latest.items())]
         await session.execute(self._statements["touch"], rows)
 
-    async def _failed_with_request(self, session: Any, wamids: list[str]) -> list[PendingMessage]:
-        rows = (
-            await session.execute(
-                select(WhatsAppOutbound).where(
-                    WhatsAppOutbound.wamid.in_(wamids),
-                    WhatsAppOutbound.status == "failed",
-                    WhatsAppOutbound.body_enc.is_not(None),
-                )
-            )
-        ).scalars()
-        return [self._pending_message(row) for row in rows]
-
-    def _pending_message(self, row: WhatsAppOutbound) -> PendingMessage:
-        return PendingMessage(
-            id=row.id,
-            pseudonym=row.pseudonym,
-            kind=row.kind,
-            attempts=row.attempts,
-            error_code=row.error_code,
-            request=self._open(row.body_enc) if row.body_enc else {},
-        )
-
     # --- what the channel calls ----------------------------------------------------------
 
     async def record_statuses(self, updates: Iterable[StatusUpdate]) -> None:
         """Meta's callbacks, durable when this returns (the webhook may then answer 200)."""
         await asyncio.gather(*(self._submit(update_) for update_ in updates))
 
-    async def record_sent(
-        self, wamid: str, pseudonym: str, kind: str, sealed: bytes, attempts: int = 1
-    ) -> None:
-        await self._submit(_Sent(wamid, pseudonym, kind, attempts, sealed))
+    async def record_sent(self, wamid: str, pseudonym: str, kind: str) -> None:
+        """Meta took a message as `wamid` (its copy, when kept, is in the outbound table)."""
+        await self._submit(_Sent(wamid, pseudonym, kind))
 
     async def touch_window(self, pseudonym: str, at: datetime) -> None:
         """The person wrote at `at`; re-recorded at most every few minutes per process."""
@@ -362,113 +306,6 @@ class WhatsAppLedger:
                 )
             )
             return found.first() is not None
-
-    async def queue(
-        self,
-        pseudonym: str,
-        kind: str,
-        sealed: bytes,
-        *,
-        delay_seconds: float,
-        attempts: int = 1,
-        error_code: int | None = None,
-    ) -> None:
-        """Keep a message Meta would not take now, for the retry worker."""
-        now = _now()
-        async with self._db() as session, session.begin():
-            session.add(
-                WhatsAppOutbound(
-                    pseudonym=pseudonym,
-                    kind=kind,
-                    status="queued",
-                    status_rank=STATUS_RANK["queued"],
-                    error_code=error_code,
-                    attempts=attempts,
-                    next_attempt_at=now + timedelta(seconds=delay_seconds),
-                    body_enc=sealed,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-
-    async def claim_due(self, limit: int = 20, lease_seconds: int = 60) -> list[PendingMessage]:
-        """Queued messages whose time has come (and sends a crashed worker left behind)."""
-        now = _now()
-        due = or_(
-            and_(WhatsAppOutbound.status == "queued", WhatsAppOutbound.next_attempt_at <= now),
-            and_(WhatsAppOutbound.status == "sending", WhatsAppOutbound.next_attempt_at < now),
-        )
-        query = (
-            select(WhatsAppOutbound)
-            .where(due)
-            .order_by(WhatsAppOutbound.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        lease = now + timedelta(seconds=lease_seconds)
-        claimed: list[PendingMessage] = []
-        async with self._db() as session, session.begin():
-            for row in list((await session.execute(query)).scalars()):
-                result = await session.execute(
-                    update(WhatsAppOutbound)
-                    .where(WhatsAppOutbound.id == row.id, due)
-                    .values(status="sending", next_attempt_at=lease)
-                    .execution_options(synchronize_session=False)
-                )
-                if result.rowcount and row.body_enc:
-                    claimed.append(self._pending_message(row))
-        return claimed
-
-    async def resent(self, message: PendingMessage, wamid: str, sealed: bytes | None) -> None:
-        """A queued or failed message went out again, under a new wamid."""
-        values: dict[str, Any] = {
-            "wamid": wamid,
-            "status": "accepted",
-            "status_rank": STATUS_RANK["accepted"],
-            "attempts": message.attempts + 1,
-            "next_attempt_at": None,
-            "updated_at": _now(),
-        }
-        if sealed is not None:
-            values["body_enc"] = sealed
-            values["kind"] = "template"
-        async with self._db() as session, session.begin():
-            await session.execute(
-                update(WhatsAppOutbound).where(WhatsAppOutbound.id == message.id).values(**values)
-            )
-
-    async def retry_later(
-        self, message: PendingMessage, delay_seconds: float, error_code: int | None
-    ) -> None:
-        async with self._db() as session, session.begin():
-            await session.execute(
-                update(WhatsAppOutbound)
-                .where(WhatsAppOutbound.id == message.id)
-                .values(
-                    status="queued",
-                    status_rank=STATUS_RANK["queued"],
-                    attempts=message.attempts + 1,
-                    error_code=error_code,
-                    next_attempt_at=_now() + timedelta(seconds=delay_seconds),
-                    updated_at=_now(),
-                )
-            )
-
-    async def give_up(self, message_id: int, error_code: int | None) -> None:
-        """Failed for good: the sealed request is dropped, the row stays for operators."""
-        async with self._db() as session, session.begin():
-            await session.execute(
-                update(WhatsAppOutbound)
-                .where(WhatsAppOutbound.id == message_id)
-                .values(
-                    status="failed",
-                    status_rank=STATUS_RANK["failed"],
-                    error_code=error_code,
-                    body_enc=None,
-                    next_attempt_at=None,
-                    updated_at=_now(),
-                )
-            )
 
     async def record_failure(self, pseudonym: str, kind: str, error_code: int | None) -> None:
         """A send Meta refused outright (nothing to retry): a row for operators, no content."""

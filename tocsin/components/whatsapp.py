@@ -1,7 +1,8 @@
 """The WhatsApp channel as a part of `tocsin run` (enabled by TOCSIN_WHATSAPP_TOKEN).
 
 Adds `GET|POST /whatsapp/webhook`, registers the channel's inbox handler and its sender for
-staff follow-ups, and runs the retry worker for messages Meta could not take at once.
+staff follow-ups, and runs the outbound claim loop that sends again what Meta could not take
+at once or reported undelivered.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import contextlib
 
 from aiohttp import web
 
-from bot.channels.whatsapp import FollowupTemplate, WhatsAppChannel
+from bot.channels.whatsapp import MAX_SEND_ATTEMPTS, FollowupTemplate, WhatsAppChannel
 from bot.channels.whatsapp_client import WhatsAppClient
 from bot.channels.whatsapp_payloads import CHANNEL
 from bot.channels.whatsapp_store import WhatsAppLedger
 from bot.channels.whatsapp_webhook import WhatsAppWebhook
+from reports.outbound import OutboundLog
+from reports.outbound_worker import OutboundWorker
 from reports.pacing import RedisPacer
 from tocsin.app import App
 from tocsin.components import Stopper
@@ -32,7 +35,8 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
         messages_per_second=settings.whatsapp_messages_per_second,
         pacer=RedisPacer(app.redis) if app.redis is not None else None,
     )
-    ledger = WhatsAppLedger(app.database, app.keyring)
+    ledger = WhatsAppLedger(app.database)
+    outbound = app.turns.outbound if app.turns else OutboundLog(app.database, app.keyring)
     channel = WhatsAppChannel(
         app.conversation,
         client,
@@ -43,6 +47,7 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
             settings.whatsapp_followup_template, settings.whatsapp_followup_languages
         ),
         turns=app.turns,
+        outbound=outbound,
         languages=(settings.default_language, *settings.languages),
     )
     WhatsAppWebhook(
@@ -57,7 +62,15 @@ async def start(app: App, web_app: web.Application) -> Stopper | None:
     app.inbox_apologies[CHANNEL] = channel.answer_unreadable
     app.senders[CHANNEL] = channel
     stopping = asyncio.Event()
-    retries = asyncio.create_task(channel.run_retries(stopping), name="whatsapp-retries")
+    worker = OutboundWorker(
+        outbound,
+        {CHANNEL: channel},
+        channel.policy,
+        max_attempts=MAX_SEND_ATTEMPTS,
+        housekeeping=(ledger.prune, outbound.forget_unreported),
+    )
+    channel.scheduled = worker.wake
+    retries = asyncio.create_task(worker.run(stopping), name="whatsapp-retries")
 
     async def stop() -> None:
         stopping.set()

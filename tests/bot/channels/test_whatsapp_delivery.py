@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from bot.channels.whatsapp import (
     FollowupTemplate,
@@ -17,9 +18,13 @@ from bot.channels.whatsapp import (
     WindowClosedError,
 )
 from bot.channels.whatsapp_client import GraphError, Remedy, WhatsAppClient
+from bot.channels.whatsapp_payloads import StatusUpdate
 from bot.channels.whatsapp_store import WhatsAppLedger
 from bot.messages import Choice, OutboundMessage
 from nlu import Nlu
+from reports.models import OutboundRow
+from reports.outbound import OutboundLog
+from reports.outbound_worker import OutboundWorker
 from tests.bot.channels.whatsapp_harness import FOLLOWUP_TEMPLATE, whatsapp_harness
 from tests.fakes.whatsapp import (
     FakeGraphAPI,
@@ -29,7 +34,7 @@ from tests.fakes.whatsapp import (
     status_webhook,
     text,
 )
-from tocsin.app import build_app
+from tocsin.app import App, build_app
 from tocsin.settings import Settings
 
 AMINA = Person(bsuid="ML.1410018717833190", phone="22376543210")
@@ -223,11 +228,12 @@ def _text() -> dict:  # type: ignore[type-arg]
     return {"type": "text", "text": {"body": "hello"}}
 
 
-async def test_a_message_meta_cannot_take_now_is_queued_and_sent_later(
-    graph: FakeGraphAPI, settings: Settings, shared_nlu: Nlu
-) -> None:
-    app = await build_app(settings, nlu=shared_nlu)
-    ledger = WhatsAppLedger(app.database, app.keyring)
+def channel_and_worker(
+    app: App, graph: FakeGraphAPI, retry_base_seconds: float = 0
+) -> tuple[WhatsAppChannel, WhatsAppLedger, OutboundLog, OutboundWorker]:
+    """The channel with fast back-off, and the outbound claim loop that retries for it."""
+    ledger = WhatsAppLedger(app.database)
+    outbound = OutboundLog(app.database, app.keyring)
     channel = WhatsAppChannel(
         app.conversation,
         fast_client(graph, attempts=2),
@@ -235,17 +241,101 @@ async def test_a_message_meta_cannot_take_now_is_queued_and_sent_later(
         app.keyring,
         max_media_bytes=1024,
         followup=FollowupTemplate(FOLLOWUP_TEMPLATE),
-        retry_base_seconds=0,
+        retry_base_seconds=retry_base_seconds,
+        outbound=outbound,
     )
+    worker = OutboundWorker(outbound, {"whatsapp": channel}, channel.policy, max_attempts=3)
+    return channel, ledger, outbound, worker
+
+
+async def test_a_message_meta_cannot_take_now_is_queued_and_sent_later(
+    graph: FakeGraphAPI, settings: Settings, shared_nlu: Nlu
+) -> None:
+    app = await build_app(settings, nlu=shared_nlu)
+    channel, ledger, outbound, worker = channel_and_worker(app, graph)
     await ledger.touch_window(app.keyring.pseudonym("whatsapp", KALIFA.bsuid), datetime.now(UTC))
     graph.fail_next(131000, times=2)  # Meta is having a bad minute
     await channel.send(KALIFA.bsuid, [QUESTION, OutboundMessage("Thank you.", language="fr")])
     assert graph.sent == []
-    assert await ledger.counts() == {"queued": 2}
+    assert await outbound.counts("whatsapp") == {"pending": 2}
 
-    assert await channel.retry_due() == 2
+    assert await worker.run_due() == 2
     assert [body["type"] for body in graph.sent] == ["interactive", "text"]  # in order
     assert await ledger.counts() == {"accepted": 2}
+    assert await outbound.counts("whatsapp") == {"accepted": 2}  # kept until delivered
+    assert await worker.run_due() == 0  # sent once
+    await ledger.close()
+    await channel.client.close()
+    await app.close()
+
+
+async def test_a_retry_meta_refuses_again_waits_longer_then_is_given_up(
+    graph: FakeGraphAPI, settings: Settings, shared_nlu: Nlu, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = await build_app(settings, nlu=shared_nlu)
+    channel, ledger, outbound, worker = channel_and_worker(app, graph, retry_base_seconds=60)
+    assert [channel.policy.delay(n) for n in range(3)] == [60, 120, 240]
+    await ledger.touch_window(app.keyring.pseudonym("whatsapp", KALIFA.bsuid), datetime.now(UTC))
+    graph.fail_next(131000, times=2)
+    await channel.send(KALIFA.bsuid, [QUESTION])
+    assert await worker.run_due() == 0  # due in a minute, not now
+
+    async def due_now() -> None:
+        async with app.database.begin() as connection:
+            await connection.execute(
+                update(OutboundRow).values(available_at=datetime.now(UTC) - timedelta(seconds=1))
+            )
+
+    async def schedule() -> tuple[int, float]:
+        async with app.database.connect() as connection:
+            row = (
+                await connection.execute(select(OutboundRow.attempts, OutboundRow.available_at))
+            ).one()
+        available_at = row.available_at.replace(tzinfo=row.available_at.tzinfo or UTC)
+        return row.attempts, (available_at - datetime.now(UTC)).total_seconds()
+
+    caplog.set_level(logging.WARNING)
+    graph.fail_next(131000, times=4)
+    for attempts, wait in ((2, 120), (3, 240)):
+        await due_now()
+        assert await worker.run_due() == 1
+        tried, left = await schedule()
+        assert tried == attempts and wait - 5 < left <= wait
+    await due_now()
+    sent_before = len(graph.sent)
+    assert await worker.run_due() == 1
+    assert len(graph.sent) == sent_before
+    assert await outbound.counts("whatsapp") == {"failed": 1}
+    assert "failed for good" in caplog.text and KALIFA.bsuid not in caplog.text
+    await ledger.close()
+    await channel.client.close()
+    await app.close()
+
+
+async def test_a_delivery_meta_reports_failed_later_is_sent_again_once(
+    graph: FakeGraphAPI, settings: Settings, shared_nlu: Nlu
+) -> None:
+    app = await build_app(settings, nlu=shared_nlu)
+    channel, ledger, outbound, worker = channel_and_worker(app, graph)
+    await ledger.touch_window(app.keyring.pseudonym("whatsapp", KALIFA.bsuid), datetime.now(UTC))
+    await channel.send(KALIFA.bsuid, [QUESTION])
+    [first] = graph.wamids
+    assert await outbound.counts("whatsapp") == {"accepted": 1}  # its copy, until delivered
+    failed = StatusUpdate(first, "failed", 131000)  # Meta's side failed after taking it
+    await ledger.record_statuses([failed])
+    await ledger.record_statuses([failed])  # the same callback, delivered twice
+
+    async def rescheduled() -> bool:
+        return await outbound.counts("whatsapp") == {"pending": 1}
+
+    await eventually(rescheduled)
+    assert await worker.run_due() == 1
+    assert await worker.run_due() == 0
+    [again] = graph.wamids[1:]
+    assert graph.sent[-1]["type"] == "interactive"  # the window is open: as it was
+    assert await ledger.status_of(again) == "accepted"
+    await ledger.record_statuses([StatusUpdate(again, "delivered")])
+    assert await outbound.counts("whatsapp") == {"sent": 1}  # delivered: the copy is gone
     await ledger.close()
     await channel.client.close()
     await app.close()

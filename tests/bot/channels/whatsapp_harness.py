@@ -143,7 +143,7 @@ async def whatsapp_harness(
     await server.start_server()
     http = aiohttp.ClientSession()
     try:
-        yield WhatsAppHarness(app, graph, server, http, WhatsAppLedger(app.database, app.keyring))
+        yield WhatsAppHarness(app, graph, server, http, WhatsAppLedger(app.database))
     finally:
         await http.close()
         for stopper in reversed(stoppers):
