@@ -7,6 +7,7 @@ report) into another fails authentication instead of being shown out of place.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from reports.crypto import Keyring
 from reports.models import Report, ReportMedia
@@ -99,14 +100,17 @@ def open_media(keyring: Keyring, reference: str, media: ReportMedia) -> bytes | 
 
 def open_report(
     keyring: Keyring,
-    row: Report,
+    row: Report | Any,
     media: list[ReportMedia] | None = None,
     additions: list[str] | None = None,
 ) -> ReportView:
-    """The decrypted view of a row."""
+    """The decrypted view of a row: a `Report`, or a result row of some of its columns (a
+    sealed column that was not selected reads as absent, so a list that selects no
+    description decrypts none)."""
 
-    def unseal(column: str, value: bytes | None) -> str | None:
-        return keyring.decrypt_text(value, context=field_context(row.reference, column))
+    def unseal(column: str) -> str | None:
+        token = getattr(row, f"{column}_enc", None)
+        return keyring.decrypt_text(token, context=field_context(row.reference, column))
 
     return ReportView(
         id=row.id,
@@ -118,7 +122,7 @@ def open_report(
         category=row.category,
         category_confidence=row.category_confidence,
         perpetrator=row.perpetrator,
-        perpetrator_detail=unseal("perpetrator_detail", row.perpetrator_detail_enc),
+        perpetrator_detail=unseal("perpetrator_detail"),
         affected_groups=dict(row.affected_groups or {}),
         victims=row.victims,
         occurred_at=row.occurred_at,
@@ -130,7 +134,7 @@ def open_report(
         lon=row.lon,
         location_precision=row.location_precision,
         location_source=row.location_source,
-        description=unseal("description", row.description_enc),
+        description=unseal("description"),
         severity=row.severity,
         immediate_danger=row.immediate_danger,
         consent_followup=row.consent_followup,
@@ -148,7 +152,7 @@ def open_report(
         confidential_reading=row.confidential_reading,
         relevant=row.relevant,
         relevance=row.relevance,
-        location_text=unseal("location_text", row.location_text_enc),
+        location_text=unseal("location_text"),
     )
 
 

@@ -15,7 +15,7 @@ from escalation.clock import aware
 from reports.crypto import Keyring
 from reports.models import Report
 from reports.records import ReportView
-from reports.sealing import field_context
+from reports.sealing import open_report
 from staff.filters import CASE_COLUMNS, CaseFilter, Cursor, base_query, case_query
 from staff.reading import reader
 
@@ -74,56 +74,9 @@ def _categories(row: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for value in values if value))
 
 
-def _view(keyring: Keyring, row: Any) -> ReportView:
-    """A list line's report: plain columns, and only the sealed fields that were selected
-    decrypted (the description only for the API, never the contact)."""
-
-    def unseal(column: str) -> str | None:
-        token = getattr(row, f"{column}_enc", None)
-        return keyring.decrypt_text(token, context=field_context(row.reference, column))
-
-    return ReportView(
-        id=row.id,
-        reference=row.reference,
-        channel=row.channel,
-        reporter_role=row.reporter_role,
-        organisation=row.organisation,
-        language=row.language,
-        category=row.category,
-        category_confidence=row.category_confidence,
-        perpetrator=row.perpetrator,
-        perpetrator_detail=unseal("perpetrator_detail"),
-        affected_groups=dict(row.affected_groups or {}),
-        victims=row.victims,
-        occurred_at=row.occurred_at,
-        occurred_precision=row.occurred_precision,
-        place=row.place,
-        admin_area=row.admin_area,
-        country=row.country,
-        lat=row.lat,
-        lon=row.lon,
-        location_precision=row.location_precision,
-        location_source=row.location_source,
-        description=unseal("description"),
-        severity=row.severity,
-        immediate_danger=row.immediate_danger,
-        consent_followup=row.consent_followup,
-        status=row.status,
-        erased=row.erased,
-        source_reliability=row.source_reliability,
-        info_credibility=row.info_credibility,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        categories=tuple(row.categories or (row.category,)),
-        confidential_reading=row.confidential_reading,
-        relevant=row.relevant,
-        relevance=row.relevance,
-    )
-
-
 def _case_row(keyring: Keyring, found: Any, now: datetime) -> CaseRow:
     return CaseRow(
-        report=_view(keyring, found),
+        report=open_report(keyring, found),
         categories=_categories(found),
         alert_id=found.alert_id,
         cluster_size=found.cluster_size or 1,
