@@ -1,6 +1,6 @@
 """Crash loop, long form: `tocsin run` and `tocsin worker` killed at chosen points, many times.
 
-    python -m bench.crash [--rounds 4] [--json]
+    .venv/bin/python bench/crash.py [--rounds 4] [--json]
 
 Each round tells one whole report per crash point below. Both processes start once; every
 time one dies it is started again with the next crash point of the schedule armed
@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import drop_database, free_port, fresh_database
 from tests.fakes.telegram import FakeTelegram

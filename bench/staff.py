@@ -1,6 +1,6 @@
 """Staff desk under load: 100,000 reports on PostgreSQL, 50 staff browsing at once.
 
-Usage: python -m bench.staff [--reports 100000] [--staff 50] [--seconds 60] [--fresh]
+Usage: .venv/bin/python bench/staff.py [--reports 100000] [--staff 50] [--seconds 60] [--fresh]
 
 Seeds a database of its own once (`tocsin_bench_staff_<n>_<key id>`, kept and reused by
 later runs; `--fresh` seeds again) (reports sealed as storage seals them, grouped into
@@ -30,6 +30,8 @@ import aiohttp
 import asyncpg
 from aiohttp import web
 from yarl import URL
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import (
     ROOT,
