@@ -5,9 +5,15 @@ still ties the person's report to an incident, and the incident is recounted. It
 place (pin and area) from its first remaining report; an incident left with no report has no
 place, is dismissed (its reminders stop) and its pings say that the reporter erased the report.
 Its pings are edited either way. Follow-up threads of an erased report are deleted.
+
+A worker that read a report before its erasure committed may still route it afterwards; it
+then calls `leave_if_erased` on what it routed, once its routing has committed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,6 +71,34 @@ async def leave_incidents(session: AsyncSession, subject: Subject) -> None:
     )
     for alert in alerts:
         await _recount(session, alert, subject)
+
+
+async def leave_if_erased(
+    session: AsyncSession, report_ids: Sequence[int], now: datetime
+) -> list[int]:
+    """Run after a routing transaction committed, in a short transaction of its own: those of
+    its `report_ids` erased meanwhile leave their incidents again (`leave_incidents`, which
+    is idempotent); which ones did.
+
+    The erasure marks the report row erased in its transaction (an UPDATE: the row stays
+    locked until it commits), so on PostgreSQL `FOR SHARE` waits for an erasure still in
+    flight and then sees the row erased; an erasure that starts after the routing committed
+    deletes the membership itself (its DELETE sees committed rows). Routing locks no report,
+    so this cannot deadlock with staff actions. SQLite serialises writers: no lock clause.
+    """
+    if not report_ids:
+        return []
+    # by id only: with `erased` in the WHERE clause PostgreSQL would test the row as the
+    # snapshot saw it (not erased yet), neither lock nor wait; locked by id, it waits for
+    # the erasure and then reads the row as committed
+    query = select(Report.id, Report.erased).where(Report.id.in_(sorted(set(report_ids))))
+    if session.bind.dialect.name == "postgresql":
+        query = query.order_by(Report.id).with_for_update(read=True)
+    rows = (await session.execute(query)).all()
+    erased = sorted(report_id for report_id, is_erased in rows if is_erased)
+    if erased:
+        await leave_incidents(session, Subject((), now=now, report_ids=erased))
+    return erased
 
 
 async def _recount(session: AsyncSession, alert: Alert, subject: Subject) -> None:

@@ -10,6 +10,7 @@ the same transaction as the deliveries they queue, so a crash re-processes them 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -77,6 +78,8 @@ class Policy:
 
 
 _MEMO = "tocsin_batch_memo"
+_JOINED = "tocsin_joined"  # the reports this batch made members of an incident
+AfterRouting = Callable[[list[int], datetime], Awaitable[object]]
 
 
 @dataclass
@@ -205,10 +208,19 @@ async def queue_updates(session: AsyncSession, alert: Alert, now: datetime) -> N
 class EventProcessor:
     """Consumes the outbox written by `reports.storage`."""
 
-    def __init__(self, sessions: async_sessionmaker, policy: Policy, clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        policy: Policy,
+        clock: Clock,
+        after_routing: AfterRouting | None = None,
+    ) -> None:
+        """`after_routing` is called, once a batch has committed, with the reports it made
+        members of an incident (the worker checks that none was erased meanwhile)."""
         self.sessions = sessions
         self.policy = policy
         self.clock = clock
+        self.after_routing = after_routing
 
     async def process_batch(self, limit: int = 50) -> int:
         """Handle up to `limit` due events in one transaction; returns how many were taken.
@@ -218,12 +230,15 @@ class EventProcessor:
         the faulty event is set aside for later without holding up the others.
         """
         try:
-            return await self._batch(limit, isolate=False)
+            taken, joined = await self._batch(limit, isolate=False)
         except Exception:
             log.warning("outbox batch failed; handling its events one by one")
-            return await self._batch(limit, isolate=True)
+            taken, joined = await self._batch(limit, isolate=True)
+        if joined and self.after_routing is not None:  # outside the retry: the batch committed
+            await self.after_routing(joined, self.clock.now())
+        return taken
 
-    async def _batch(self, limit: int, *, isolate: bool) -> int:
+    async def _batch(self, limit: int, *, isolate: bool) -> tuple[int, list[int]]:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             session.info[_MEMO] = BatchMemo()
@@ -240,7 +255,8 @@ class EventProcessor:
                 await statements.run_core(
                     session, statements.MARK_PROCESSED, {"ids": ids, "now": now}
                 )
-        return len(events)
+            joined = list(session.info.get(_JOINED, ()))
+        return len(events), joined
 
     async def _isolated(self, session: AsyncSession, event: OutboxEvent, now: datetime) -> None:
         try:
@@ -347,6 +363,7 @@ class EventProcessor:
             await queue_updates(session, alert, now)
         await apply_rules(session, self.policy.ruleset, alert, row, now)
         session.add(AlertReport(report_id=row.id, alert_id=alert.id, joined_at=now))
+        session.info.setdefault(_JOINED, []).append(row.id)
         log.info(
             "report routed report=%s alert=%s size=%s confidential=%s",
             row.id,

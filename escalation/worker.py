@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-import escalation.erasure  # noqa: F401  (what erasure does to escalation tables)
 from escalation.clock import Clock, SystemClock
 from escalation.dispatch import Dispatcher
+from escalation.erasure import leave_if_erased  # also registers escalation's erasers
 from escalation.loading import load_rules
 from escalation.notifiers import Notifier
 from escalation.notifiers.email import EmailNotifier, SmtpServer
@@ -62,7 +62,9 @@ class EscalationWorker:
         self.clock = clock or SystemClock()
         self.waker = waker or Waker()
         self.worker_id = worker_id or new_worker_id()
-        self.processor = EventProcessor(self.sessions, policy, self.clock)
+        self.processor = EventProcessor(
+            self.sessions, policy, self.clock, after_routing=self._leave_if_erased
+        )
         self._timers_idle_since: datetime | None = None  # last look that found no due timer
         self._digest_queued: str | None = None  # the day whose digest this worker queued
         self.dispatcher = Dispatcher(
@@ -83,6 +85,14 @@ class EscalationWorker:
         done += await self._fire_timers()
         done += await self._queue_digest()
         return done
+
+    async def _leave_if_erased(self, report_ids: list[int], now: datetime) -> None:
+        """Once routing committed: a report erased while it was being routed leaves its
+        incident again (one short transaction; see `escalation.erasure.leave_if_erased`)."""
+        async with self.sessions() as session, session.begin():
+            erased = await leave_if_erased(session, report_ids, now)
+        if erased:
+            log.info("erased while routed, left their incidents again reports=%s", erased)
 
     async def _fire_timers(self) -> int:
         """Escalate due alerts; after a look that found none, look again only once a poll
