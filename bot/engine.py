@@ -94,23 +94,22 @@ class ConversationEngine:
     async def preset_language(self, channel: str, sender_id: str, language: str) -> None:
         """Record a language the person chose outside the chat (e.g. `tocsin shell --lang`)."""
         pseudonym = self.services.keyring.pseudonym(channel, sender_id)
-        async with self.services.sessions.lock(pseudonym):
-            session = await self.services.sessions.load(pseudonym) or Session(pseudonym)
+        async with self.services.sessions.hold(pseudonym) as held:
+            session = held.session or Session(pseudonym)
             session.language = language
             session.language_explicit = True
-            await self.services.sessions.save(session)
+            held.save(session)
 
     @asynccontextmanager
     async def _conversation(
         self, inbound: InboundMessage, language: str | None = None
     ) -> AsyncIterator[Turn]:
         """The sender's session, locked for the turn and saved after it (or discarded when
-        the turn erased it); one way in for messages and for questions opened by staff."""
+        the turn erased it); one way in for messages and for questions opened by staff. The
+        save is written with the release (`SessionStore.hold`): one Redis round trip."""
         pseudonym = self.services.keyring.pseudonym(inbound.channel, inbound.sender_id)
-        async with self.services.sessions.lock(pseudonym):
-            session = await self.services.sessions.load(pseudonym) or Session(
-                pseudonym, language=language
-            )
+        async with self.services.sessions.hold(pseudonym) as held:
+            session = held.session or Session(pseudonym, language=language)
             if session.language is None and language:
                 spoken = language  # e.g. the language a report was sent in
             else:
@@ -121,9 +120,9 @@ class ConversationEngine:
                 return
             session.updated_at = time.time()
             if session.context.pop("discard_session", False):
-                await self.services.sessions.delete(pseudonym)
+                held.delete()
             else:
-                await self.services.sessions.save(session)
+                held.save(session)
 
     async def handle(
         self, inbound: InboundMessage, record: TurnRecord | None = None

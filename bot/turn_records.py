@@ -29,6 +29,7 @@ from bot.sessions import Session, SessionStore
 from locales.i18n import Translator
 from reports.crashpoints import crash_point
 from reports.crypto import Keyring
+from reports.database import is_sqlite
 from reports.models import InboundItem
 from reports.outbound import OutboundLog, Outgoing
 from reports.unit import UnitOfWork, unit_of_work
@@ -43,6 +44,8 @@ _SET_OUTCOME = (
     .where(_ITEMS.c.id == bindparam("item_id"))
     .values(outcome_enc=bindparam("outcome"))
 )
+# PostgreSQL: the outcome's UPDATE rides on the replies' INSERT as a data-modifying CTE
+_OUTCOME_CTE = _SET_OUTCOME.cte("turn_outcome")
 _GET_OUTCOME = select(_ITEMS.c.outcome_enc).where(_ITEMS.c.id == bindparam("item_id"))
 
 
@@ -77,19 +80,64 @@ class TurnRecord:
         sealed = self.records.keyring.encrypt(
             json.dumps(outcome, separators=(",", ":")).encode(), context=SEAL_CONTEXT
         )
-        db = await unit.session()
-        await db.execute(_SET_OUTCOME, {"item_id": self.item.id, "outcome": sealed})
-        self.outgoing = await self.records.outbound.record(
+        outcome_params = {"item_id": self.item.id, "outcome": sealed}
+        messages = [reply.to_dict() for reply in replies]
+        if self.records.sqlite:  # no UPDATE in a CTE: one statement each, then COMMIT
+            db = await unit.session()
+            await db.execute(_SET_OUTCOME, outcome_params)
+            self.outgoing = await self._record_replies(db, messages)
+            crash_point("before_commit")
+            await unit.commit()
+            crash_point("after_commit")
+            return
+        if unit.open:  # the turn wrote (a report…): the outcome joins its transaction
+            # on the session's connection (Core): the ORM's insert path drops the RETURNING
+            # rows of a statement carrying a CTE
+            connection = await (await unit.session()).connection()
+            sender = _WithOutcome(connection, outcome_params)
+            self.outgoing = await self._record_replies(sender, messages)
+            await sender.outcome_alone()
+            crash_point("before_commit")
+            await unit.commit()
+            crash_point("after_commit")
+            return
+        # the turn wrote nothing else: one statement, committed on its own (no BEGIN/COMMIT)
+        crash_point("before_commit")
+        async with self.records.autocommit.connect() as connection:
+            sender = _WithOutcome(connection, outcome_params)
+            self.outgoing = await self._record_replies(sender, messages)
+            await sender.outcome_alone()
+        crash_point("after_commit")
+
+    async def _record_replies(self, db: Any, messages: list[dict[str, Any]]) -> list[Outgoing]:
+        return await self.records.outbound.record(
             db,
             origin_of(self.item),
             self.item.channel,
             self.item.sender_key,
             self.recipient,
-            [reply.to_dict() for reply in replies],
+            messages,
         )
-        crash_point("before_commit")
-        await unit.commit()
-        crash_point("after_commit")
+
+
+class _WithOutcome:
+    """Hands the outbound log's INSERT of the replies to the database with the outcome's
+    UPDATE attached (one round trip for both); the rows stay the outbound log's to shape.
+    With no replies to insert, `outcome_alone` sends the UPDATE by itself."""
+
+    def __init__(self, db: Any, outcome: dict[str, Any]) -> None:
+        self._db = db
+        self._outcome = outcome
+        self._sent = False
+
+    async def execute(self, statement: Any, rows: list[dict[str, Any]]) -> Any:
+        self._sent = True
+        combined = statement.values(rows).add_cte(_OUTCOME_CTE)
+        return await self._db.execute(combined, self._outcome)
+
+    async def outcome_alone(self) -> None:
+        if not self._sent:
+            await self._db.execute(_SET_OUTCOME, self._outcome)
 
 
 class TurnRecords:
@@ -103,6 +151,11 @@ class TurnRecords:
         self.outbound = outbound
         self.sessions = sessions
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.sqlite = is_sqlite(str(engine.url))
+
+    @property
+    def autocommit(self) -> AsyncEngine:
+        return self._autocommit
 
     def start(self, item: InboxItem, recipient: str) -> TurnRecord:
         return TurnRecord(self, item, recipient)

@@ -56,8 +56,16 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **options: Any) -> AsyncEngine:
-    """An async engine for `url` with the durability settings of its backend."""
+POOL_SIZE = 30
+POOL_OVERFLOW = 10
+
+
+def create_engine(
+    url: str, *, pool_size: int | None = None, pool_overflow: int | None = None, **options: Any
+) -> AsyncEngine:
+    """An async engine for `url` with the durability settings of its backend. `pool_size`
+    and `pool_overflow` size a PostgreSQL pool (settings `database_pool_size`/`_overflow`);
+    SQLite ignores them."""
     options.setdefault("hide_parameters", True)
     if is_sqlite(url):
         database = make_url(url).database
@@ -69,8 +77,10 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     # A steady pool: opening asyncpg connections (with TLS negotiation) per burst cost more
     # than the work itself under load, and a ping on every checkout doubled round trips.
     # Connections are recycled instead, so one dropped by a server restart is short-lived.
-    options.setdefault("pool_size", 20)
-    options.setdefault("max_overflow", 10)
+    # Connections past `pool_size` (the overflow) are closed when returned, so a pool smaller
+    # than the turns that want a connection at once opens and closes one per turn under load.
+    options.setdefault("pool_size", POOL_SIZE if pool_size is None else pool_size)
+    options.setdefault("max_overflow", POOL_OVERFLOW if pool_overflow is None else pool_overflow)
     options.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **options)
 

@@ -32,6 +32,12 @@ class UnitOfWork:
         self._factory = session_factory(engine)
         self._session: AsyncSession | None = None
 
+    @property
+    def open(self) -> bool:
+        """Whether the turn has written (a transaction is begun); when not, its outcome may be
+        recorded by one statement that commits itself, sparing BEGIN and COMMIT."""
+        return self._session is not None
+
     async def session(self) -> AsyncSession:
         """The turn's database session, its transaction begun (opened on first use, so a
         turn that writes nothing takes no connection until its outcome is recorded)."""

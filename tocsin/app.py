@@ -126,7 +126,11 @@ async def build_app(
             raise SettingsError(
                 f"TOCSIN_DATABASE_URL: cannot reach the database ({error})"
             ) from None
-    database = create_engine(settings.database_url)
+    database = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        pool_overflow=settings.database_pool_overflow,
+    )
     store = ReportStore(database, keyring, clock)
     redis = None
     sessions: SessionStore

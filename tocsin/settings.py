@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///tocsin.db"
+    # the PostgreSQL pool of each process: connections kept open, and how many more may be
+    # opened (and closed again) past them at a peak; processes × (size + overflow) must stay
+    # below the server's max_connections
+    database_pool_size: int = Field(default=30, gt=0)
+    database_pool_overflow: int = Field(default=10, ge=0)
     redis_url: str | None = None
     secret_key: str | None = Field(default=None, repr=False)
     key_file: Path = Path("tocsin.key")

@@ -131,8 +131,8 @@ async def post_to_mailbox(
     keyring = services.keyring  # type: ignore[attr-defined]
     sessions = services.sessions  # type: ignore[attr-defined]
     pseudonym = keyring.pseudonym(channel, raw_id)
-    async with sessions.lock(pseudonym):
-        session = await sessions.load(pseudonym) or Session(pseudonym)
+    async with sessions.hold(pseudonym) as held:
+        session = held.session or Session(pseudonym)
         box = session.context.setdefault(MAILBOX_KEY, [])
         for message in messages:
             box.append(
@@ -143,7 +143,7 @@ async def post_to_mailbox(
                     "rtl": message.right_to_left,
                 }
             )
-        await sessions.save(session)
+        held.save(session)
 
 
 async def take_mailbox(services: object, channel: str, raw_id: str) -> list[OutboundMessage]:
@@ -151,12 +151,12 @@ async def take_mailbox(services: object, channel: str, raw_id: str) -> list[Outb
     keyring = services.keyring  # type: ignore[attr-defined]
     sessions = services.sessions  # type: ignore[attr-defined]
     pseudonym = keyring.pseudonym(channel, raw_id)
-    async with sessions.lock(pseudonym):
-        session = await sessions.load(pseudonym)
+    async with sessions.hold(pseudonym) as held:
+        session = held.session
         if session is None or not session.context.get(MAILBOX_KEY):
             return []
         box = session.context.pop(MAILBOX_KEY)
-        await sessions.save(session)
+        held.save(session)
     return [
         OutboundMessage(
             text=item["text"],

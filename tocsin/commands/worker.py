@@ -40,7 +40,11 @@ async def _work(settings: Settings, once: bool, clock: Any = None) -> None:
 
     ruleset = load_rules(settings)
     await upgrade_schema(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        pool_overflow=settings.database_pool_overflow,
+    )
     redis = await connect_redis(settings.redis_url) if settings.redis_url else None
     keyring = load_keyring(settings)
     worker = build_worker(settings, engine, keyring, redis=redis, ruleset=ruleset, clock=clock)
