@@ -84,9 +84,7 @@ async def test_a_sent_message_is_not_kept(
     database: AsyncEngine, keyring: Keyring, engine: ConversationEngine
 ) -> None:
     phone = Phone()
-    turns = TurnRecords(
-        database, keyring, OutboundLog(database, keyring), engine.services.sessions
-    )
+    turns = TurnRecords(database, keyring, OutboundLog(database, keyring), engine.services.sessions)
     inbox = Inbox(database, keyring)
     item = await taken(inbox, "m1", "/help")
     await RecordedReplies(engine, turns, phone, "en").answer(
