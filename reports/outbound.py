@@ -92,6 +92,35 @@ class OutboundLog:
         self._sending: GroupCommit[int, None] = GroupCommit(self._mark_batch)
         self._keeping: GroupCommit[dict[str, Any], None] = GroupCommit(self._keep_batch)
 
+    def _rows(
+        self,
+        origin: str,
+        channel: str,
+        recipient_key: str,
+        recipient: str,
+        messages: Sequence[dict[str, Any]],
+        *,
+        attempts: int = 0,
+        **scheduling: Any,
+    ) -> list[dict[str, Any]]:
+        """The rows of `messages` in order, sealed; `scheduling` adds the claim loop's columns
+        (`available_at`, `last_error`) to rows that wait for it."""
+        now = datetime.now(UTC)
+        return [
+            {
+                "origin": origin,
+                "position": position,
+                "channel": channel,
+                "recipient_key": recipient_key,
+                "payload_enc": self._seal(recipient, message),
+                "status": "pending",
+                "attempts": attempts,
+                "created_at": now,
+                **scheduling,
+            }
+            for position, message in enumerate(messages)
+        ]
+
     async def record(
         self,
         session: AsyncSession,
@@ -105,20 +134,7 @@ class OutboundLog:
         its first record (only the rows new here are returned)."""
         if not messages:
             return []
-        now = datetime.now(UTC)
-        rows = [
-            {
-                "origin": origin,
-                "position": position,
-                "channel": channel,
-                "recipient_key": recipient_key,
-                "payload_enc": self._seal(recipient, message),
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-            }
-            for position, message in enumerate(messages)
-        ]
+        rows = self._rows(origin, channel, recipient_key, recipient, messages)
         inserted = {row.position: row.id for row in await session.execute(self._insert, rows)}
         return [
             Outgoing(inserted[position], channel, recipient, message)
@@ -164,22 +180,16 @@ class OutboundLog:
         if not messages:
             return
         now = datetime.now(UTC)
-        origin = f"scheduled:{uuid.uuid4().hex}"
-        rows = [
-            {
-                "origin": origin,
-                "position": position,
-                "channel": channel,
-                "recipient_key": recipient_key,
-                "payload_enc": self._seal(recipient, message),
-                "status": "pending",
-                "attempts": attempts,
-                "created_at": now,
-                "available_at": now + delay,
-                "last_error": error,
-            }
-            for position, message in enumerate(messages)
-        ]
+        rows = self._rows(
+            f"scheduled:{uuid.uuid4().hex}",
+            channel,
+            recipient_key,
+            recipient,
+            messages,
+            attempts=attempts,
+            available_at=now + delay,
+            last_error=error,
+        )
         async with self._autocommit.connect() as connection:
             await connection.execute(OutboundRow.__table__.insert(), rows)
 
