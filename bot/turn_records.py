@@ -94,9 +94,7 @@ class TurnRecord:
             # on the session's connection (Core): the ORM's insert path drops the RETURNING
             # rows of a statement carrying a CTE
             connection = await (await unit.session()).connection()
-            sender = _WithOutcome(connection, outcome_params)
-            self.outgoing = await self._record_replies(sender, messages)
-            await sender.outcome_alone()
+            await self._record_with_outcome(connection, messages, outcome_params)
             crash_point("before_commit")
             await unit.commit()
             crash_point("after_commit")
@@ -104,12 +102,15 @@ class TurnRecord:
         # the turn wrote nothing else: one statement, committed on its own (no BEGIN/COMMIT)
         crash_point("before_commit")
         async with self.records.autocommit.connect() as connection:
-            sender = _WithOutcome(connection, outcome_params)
-            self.outgoing = await self._record_replies(sender, messages)
-            await sender.outcome_alone()
+            await self._record_with_outcome(connection, messages, outcome_params)
         crash_point("after_commit")
 
-    async def _record_replies(self, db: Any, messages: list[dict[str, Any]]) -> list[Outgoing]:
+    async def _record_replies(
+        self,
+        db: Any,
+        messages: list[dict[str, Any]],
+        riding: tuple[Any, dict[str, Any]] | None = None,
+    ) -> list[Outgoing]:
         return await self.records.outbound.record(
             db,
             origin_of(self.item),
@@ -117,27 +118,21 @@ class TurnRecord:
             self.item.sender_key,
             self.recipient,
             messages,
+            riding=riding,
         )
 
-
-class _WithOutcome:
-    """Hands the outbound log's INSERT of the replies to the database with the outcome's
-    UPDATE attached (one round trip for both); the rows stay the outbound log's to shape.
-    With no replies to insert, `outcome_alone` sends the UPDATE by itself."""
-
-    def __init__(self, db: Any, outcome: dict[str, Any]) -> None:
-        self._db = db
-        self._outcome = outcome
-        self._sent = False
-
-    async def execute(self, statement: Any, rows: list[dict[str, Any]]) -> Any:
-        self._sent = True
-        combined = statement.values(rows).add_cte(_OUTCOME_CTE)
-        return await self._db.execute(combined, self._outcome)
-
-    async def outcome_alone(self) -> None:
-        if not self._sent:
-            await self._db.execute(_SET_OUTCOME, self._outcome)
+    async def _record_with_outcome(
+        self, connection: Any, messages: list[dict[str, Any]], outcome: dict[str, Any]
+    ) -> None:
+        """The replies' INSERT carries the outcome's UPDATE (one round trip); a turn with
+        no reply sends the UPDATE alone."""
+        if messages:
+            self.outgoing = await self._record_replies(
+                connection, messages, riding=(_OUTCOME_CTE, outcome)
+            )
+        else:
+            self.outgoing = []
+            await connection.execute(_SET_OUTCOME, outcome)
 
 
 class TurnRecords:

@@ -129,13 +129,22 @@ class OutboundLog:
         recipient_key: str,
         recipient: str,
         messages: Sequence[dict[str, Any]],
+        *,
+        riding: tuple[Any, dict[str, Any]] | None = None,
     ) -> list[Outgoing]:
         """Write `messages` in the caller's transaction; an origin recorded before keeps
-        its first record (only the rows new here are returned)."""
+        its first record (only the rows new here are returned). `riding`, a data-modifying
+        CTE and its parameters (PostgreSQL; run on a Core connection), goes to the database
+        in the same statement as the INSERT: one round trip for both."""
         if not messages:
             return []
         rows = self._rows(origin, channel, recipient_key, recipient, messages)
-        inserted = {row.position: row.id for row in await session.execute(self._insert, rows)}
+        if riding is None:
+            result = await session.execute(self._insert, rows)
+        else:
+            cte, parameters = riding
+            result = await session.execute(self._insert.values(rows).add_cte(cte), parameters)
+        inserted = {row.position: row.id for row in result}
         return [
             Outgoing(inserted[position], channel, recipient, message)
             for position, message in enumerate(messages)
