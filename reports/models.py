@@ -175,6 +175,21 @@ class ReportAddition(Base):
     report: Mapped[Report] = relationship(back_populates="additions")
 
 
+class ReportGroup(Base):
+    """One affected group a report names, with how many people of it (None: named, not
+    counted): `Report.affected_groups` as rows, kept equal to it whenever a report is written
+    (`reports.affected`), so the accountability figures count by group without reading
+    every report's JSON."""
+
+    __tablename__ = "report_groups"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    people: Mapped[int | None] = mapped_column(Integer)
+
+
 class OutboxEvent(Base):
     """An event for the escalation worker, committed with the change that caused it."""
 

@@ -2,10 +2,10 @@
 and the analysis benchmark.
 
 A `Seed` says what a report is and what staff did with it (acknowledged after so long, the
-reporter told after so long, which desk was pinged, which unit its incident names); `seed_reports`
-writes the rows the real code would have written (report, incident, membership, audit entries,
-deliveries, questions) in bulk, so a test states its scenario and a benchmark writes a hundred
-thousand reports in seconds.
+reporter told after so long, which desk was pinged, which unit its incident names);
+`seed_reports` writes the rows the real code would have written (report, its affected groups,
+incident, membership, audit entries, deliveries, questions) in bulk, so a test states its
+scenario and a benchmark writes a hundred thousand reports in seconds.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
+from reports.affected import group_rows
 from reports.crypto import Keyring
-from reports.models import AuditEntry, Report
+from reports.models import AuditEntry, Report, ReportGroup
 from reports.sealing import field_context
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -210,6 +211,7 @@ async def seed_reports(
     for chunk in _chunks(seeds, BATCH):
         rows: dict[str, list[dict[str, Any]]] = {
             "reports": [],
+            "groups": [],
             "alerts": [],
             "members": [],
             "audit": [],
@@ -218,6 +220,7 @@ async def seed_reports(
         }
         for seed in chunk:
             rows["reports"].append(_report_row(number, seed, keyring))
+            rows["groups"].extend(group_rows(number, seed.affected_groups))
             rows["alerts"].append(_alert_row(number, seed))
             rows["members"].append(
                 {"report_id": number, "alert_id": number, "joined_at": seed.created_at}
@@ -229,6 +232,7 @@ async def seed_reports(
         async with engine.begin() as connection:
             for model, key in (
                 (Report, "reports"),
+                (ReportGroup, "groups"),
                 (Alert, "alerts"),
                 (AlertReport, "members"),
                 (AuditEntry, "audit"),
