@@ -3,9 +3,9 @@
 For all reports, and by country, category, channel, desk, affected group and supported unit:
 how many, how many staff acknowledged and how fast (median and 90th percentile), how many
 reporters heard back and how fast, people affected, and open cases by age. On PostgreSQL the
-whole table is one query (percentiles in the database, over a hundred thousand reports well
-within half a second); on SQLite the per-report facts are read and summed up here, with the
-same percentile definition (linear interpolation, as `percentile_cont`).
+figures are computed in the database (`staff.analysis.metrics_pg`: three statements at once);
+on SQLite the per-report facts are read and summed up here, with the same percentile
+definition (linear interpolation, as `percentile_cont`).
 """
 
 from __future__ import annotations
@@ -17,24 +17,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Float,
-    Integer,
-    String,
-    cast,
-    func,
-    literal,
-    literal_column,
-    select,
-    true,
-    tuple_,
-)
-from sqlalchemy import case as sql_case
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from staff.analysis.facts import AGE_BUCKETS, DIMENSIONS, desks_statement, facts_statement, pings
+from staff.analysis.facts import (
+    AGE_BUCKETS,
+    DIMENSIONS,
+    desks_statement,
+    facts_statement,
+    groups_statement,
+)
+from staff.analysis.metrics_pg import Tally, figure_rows
 from staff.analysis.source import Scope, without_jit
 
 
@@ -86,7 +79,6 @@ class Figures:
 
 
 Table = dict[str, list[Figures]]
-SHARES = literal([0.5, 0.9], ARRAY(Float))  # one sort gives both percentiles
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -100,16 +92,18 @@ async def accountability(
 ) -> Table:
     """Figures by dimension (see `DIMENSIONS`), each list ordered by number of reports."""
     facts = facts_statement(scope, now).cte("facts")
-    async with engine.connect() as connection:
-        await without_jit(connection)
-        if engine.dialect.name == "postgresql":
-            await connection.exec_driver_sql("SET LOCAL work_mem = '32MB'")  # sorts in memory
-            rows = (await connection.execute(_in_database(facts, desks or {}))).all()
-            table = _table(found for found in map(_from_database, rows) if found is not None)
-        else:
+    if engine.dialect.name == "postgresql":
+        tally = Tally(Figures)
+        for row in await figure_rows(engine, facts, desks or {}):
+            tally.add(row)
+        table = _table(tally.done())
+    else:
+        async with engine.connect() as connection:
+            await without_jit(connection)
             rows = (await connection.execute(select(facts))).all()
+            groups = (await connection.execute(groups_statement(facts))).all()
             pairs = (await connection.execute(desks_statement(facts, desks or {}))).all()
-            table = _summed_here(rows, pairs)
+        table = _summed_here(rows, groups, pairs)
     for name in DIMENSIONS:
         table.setdefault(name, [])
         table[name].sort(key=lambda figures: (-figures.reports, figures.key))
@@ -121,99 +115,6 @@ def _table(groups: Iterable[tuple[str, Figures]]) -> Table:
     for dimension, figures in groups:
         table[dimension].append(figures)
     return dict(table)
-
-
-# The grouping sets of the per-report dimensions, and how PostgreSQL's GROUPING() bitmask
-# over (country, category, channel, supported_unit) names each (a bit is set for a column
-# the set does not group by).
-GROUPED = ("country", "category", "channel", "supported_unit")
-SET_OF_MASK = {15: "all", 7: "country", 11: "category", 13: "channel", 14: "supported_unit"}
-
-
-def _figures_columns(source: Any, people: Any) -> list[Any]:
-    """count, acknowledged, [median, p90] to ack, with feedback, [median, p90] to feedback,
-    people affected, open cases per age bucket: one group's figures."""
-    return [
-        func.count(),
-        func.count(source.c.to_ack),
-        func.percentile_cont(SHARES).within_group(source.c.to_ack),
-        func.count(source.c.to_feedback),
-        func.percentile_cont(SHARES).within_group(source.c.to_feedback),
-        func.coalesce(func.sum(people), 0),
-        *(func.count().filter(source.c.age == name) for name, _ in AGE_BUCKETS),
-    ]
-
-
-def _in_database(facts: Any, desks: dict[str, str]) -> Any:
-    """PostgreSQL: every dimension's figures in one statement over the facts, read once
-    (materialised): the per-report dimensions as grouping sets of one aggregation, the
-    affected groups and the desks (several per report) as two more. Seconds are
-    `date_part`'s double precision, not `extract`'s numeric, which sorts several times
-    slower."""
-    timed = (
-        select(
-            facts,
-            func.date_part("epoch", facts.c.ack_at - facts.c.created_at).label("to_ack"),
-            func.date_part("epoch", facts.c.feedback_at - facts.c.created_at).label("to_feedback"),
-        )
-        .cte("timed")
-        .prefix_with("MATERIALIZED")
-    )
-    mask = func.grouping(*(timed.c[name] for name in GROUPED))
-    key = sql_case(
-        *((mask == bits, cast(timed.c[name], String)) for bits, name in _MASK_COLUMN.items()),
-        else_=literal("all", String),
-    )
-    per_report = select(
-        cast(mask, String).label("dim"), key.label("key"), *_figures_columns(timed, timed.c.victims)
-    ).group_by(
-        func.grouping_sets(literal_column("()"), *(tuple_(timed.c[name]) for name in GROUPED))
-    )
-    objects = sql_case(
-        (func.json_typeof(timed.c.affected_groups) == "object", timed.c.affected_groups),
-        else_=cast(literal_column("'{}'"), JSON),
-    )
-    groups = func.json_each_text(objects).table_valued("key", "value").alias("g")
-    by_group = (
-        select(
-            literal("affected_group", String),
-            groups.c.key,
-            *_figures_columns(timed, cast(groups.c.value, Integer)),
-        )
-        .select_from(timed.join(groups, true()))
-        .group_by(groups.c.key)
-    )
-    pinged = pings(desks)
-    by_desk = (
-        select(literal("desk", String), pinged.c.desk, *_figures_columns(timed, timed.c.victims))
-        .select_from(timed.join(pinged, pinged.c.alert_id == timed.c.alert_id))
-        .group_by(pinged.c.desk)
-    )
-    return per_report.union_all(by_group, by_desk)
-
-
-_MASK_COLUMN = {7: "country", 11: "category", 13: "channel", 14: "supported_unit"}
-
-
-def _from_database(row: Any) -> tuple[str, Figures] | None:
-    dimension, key, *values = row
-    dimension = SET_OF_MASK.get(int(dimension), "") if dimension.isdigit() else dimension
-    if dimension == "supported_unit" and key is None:
-        return None  # reports whose incident names no unit
-    ack, feedback = values[2] or (None, None), values[4] or (None, None)
-    figures = Figures(
-        key=key or "",
-        reports=values[0],
-        acknowledged=values[1],
-        ack_median=ack[0],
-        ack_p90=ack[1],
-        with_feedback=values[3],
-        feedback_median=feedback[0],
-        feedback_p90=feedback[1],
-        people=int(values[5] or 0),
-    )
-    figures.open_by_age = {name: values[6 + i] for i, (name, _) in enumerate(AGE_BUCKETS)}
-    return dimension, figures
 
 
 class _Accumulator:
@@ -245,8 +146,9 @@ class _Accumulator:
         return figures
 
 
-def _summed_here(rows: list[Any], pairs: list[Any]) -> Table:
-    """SQLite: the same figures summed up in Python from the per-report facts."""
+def _summed_here(rows: list[Any], named_groups: list[Any], pairs: list[Any]) -> Table:
+    """SQLite: the same figures summed up in Python from the per-report facts, their
+    (report, group, people) rows and their (report, desk) pairs."""
     groups: dict[tuple[str, str], _Accumulator] = {}
 
     def add(dimension: str, key: Any, row: Any, people: int | None) -> None:
@@ -257,14 +159,17 @@ def _summed_here(rows: list[Any], pairs: list[Any]) -> Table:
     desks: dict[int, list[str]] = defaultdict(list)
     for report_id, desk in pairs:
         desks[report_id].append(desk)
+    named: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for report_id, group, people in named_groups:
+        named[report_id].append((group, people))
     for row in rows:
         add("all", "all", row, row.victims)
         for dimension in ("country", "category", "channel"):
             add(dimension, getattr(row, dimension), row, row.victims)
         if row.supported_unit is not None:
             add("supported_unit", row.supported_unit, row, row.victims)
-        for group, count in (row.affected_groups or {}).items():
-            add("affected_group", group, row, count if isinstance(count, int) else None)
+        for group, people in named.get(row.id, ()):
+            add("affected_group", group, row, people)
         for desk in desks.get(row.id, ()):
             add("desk", desk, row, row.victims)
     return _table((dimension, acc.done()) for (dimension, _), acc in groups.items())
