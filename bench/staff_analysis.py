@@ -1,7 +1,7 @@
 """Benchmark of the staff desk's analysis: exports and accountability figures at scale.
 
-On a PostgreSQL database of its own (seeded once, kept as `tocsin_bench_analysis_<n>` and
-reused by later runs; `--fresh` seeds again), 100,000 reports with their incidents,
+On a PostgreSQL database of its own (seeded once, kept as `tocsin_bench_analysis_groups_<n>`
+and reused by later runs; `--fresh` seeds again), 100,000 reports with their incidents,
 acknowledgements, reporter notices and pings are written; then, as a `confidential` reader
 (every report visible, descriptions decrypted):
 
@@ -13,8 +13,10 @@ acknowledgements, reporter notices and pings are written; then, as a `confidenti
     (read from /proc when PostgreSQL runs on this machine), which a shared machine's load
     does not inflate as much.
 
-A database seeded before the figures read `report_groups` (migration 1200) is migrated on
-reuse, and the backfill checked: the figures would be silently short otherwise.
+The database's name changed when the figures started reading `report_groups` (migration
+1200): a branch without that migration cannot open a database migrated past it, so each
+keeps its own. The groups are checked before measuring (the figures would be silently short
+without them).
 
     .venv/bin/python bench/staff_analysis.py [--reports 100000] [--fresh]
 """
@@ -62,7 +64,7 @@ def reset_peak() -> None:
 
 
 async def run(reports: int, fresh: bool) -> None:
-    name = f"tocsin_bench_analysis_{reports}"
+    name = f"tocsin_bench_analysis_groups_{reports}"
     if fresh:
         await drop_database(name)
     keyring = Keyring([SECRET])
