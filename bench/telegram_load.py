@@ -358,6 +358,7 @@ async def part_b(
         server_cpu = sum(cpu_seconds(server.pid) for server in servers) - cpu_before
         machine_cpu = machine_busy_seconds() - machine_before
         stored = await count_reports(url, "telegram")
+        idle_cpu = await idle_cpu_per_second(servers)
     finally:
         await session.close()
         for server in servers:
@@ -369,7 +370,12 @@ async def part_b(
     done = [reference for reference in references if reference]
     baseline_ms = await baseline_cpu_ms_per_update(max(len(turns), 1000))
     server_ms = 1000 * server_cpu / max(len(turns), 1)
+    # what the servers burn while idle (polling loops, timers) grows with the run's length,
+    # not its updates: a run slowed by pacing or a loaded machine pays more of it per update
+    background_ms = 1000 * idle_cpu * elapsed / max(len(turns), 1)
     return {
+        "server_idle_cpu_ms_per_second": 1000 * idle_cpu,
+        "server_cpu_ms_per_update_less_idle": server_ms - background_ms,
         "baseline_cpu_ms_per_update": baseline_ms,
         "cpu_ratio_to_baseline": server_ms / baseline_ms,
         "people": people,
@@ -396,6 +402,14 @@ async def settled(servers: list[Any], timeout: float = 120.0) -> None:
         if now - before < 0.05 * len(servers):
             return
         before = now
+
+
+async def idle_cpu_per_second(servers: list[Any], seconds: float = 5.0) -> float:
+    """The servers' CPU seconds per second once the people are done (nothing left to do)."""
+    await asyncio.sleep(1.0)  # the last turns' stragglers: marks, completions
+    before = sum(cpu_seconds(server.pid) for server in servers)
+    await asyncio.sleep(seconds)
+    return (sum(cpu_seconds(server.pid) for server in servers) - before) / seconds
 
 
 async def start_sampling(pid: int) -> Any:
@@ -456,6 +470,11 @@ def show(results: dict[str, Any]) -> None:
             f"PostgreSQL, Redis, the fake API and the simulated people); "
             f"thinking time {b['think_seconds']:.1f} s; outgoing pacing "
             f"{'on' if b['limits'] else 'lifted'}"
+        )
+        print(
+            f"(b) idle, the server burns {b['server_idle_cpu_ms_per_second']:.1f} ms of CPU per "
+            f"second (polling loops, timers); less that over the run's length: "
+            f"{b['server_cpu_ms_per_update_less_idle']:.2f} ms per update"
         )
         print(
             f"(b) the bare-insert baseline takes {b['baseline_cpu_ms_per_update']:.2f} ms of "

@@ -20,7 +20,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import BigInteger, LargeBinary, bindparam, column, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.inbox import InboxItem
@@ -30,8 +31,9 @@ from locales.i18n import Translator
 from reports.crashpoints import crash_point
 from reports.crypto import Keyring
 from reports.database import is_sqlite
+from reports.group_commit import GroupCommit
 from reports.models import InboundItem
-from reports.outbound import OutboundLog, Outgoing
+from reports.outbound import Decided, OutboundLog, Outgoing
 from reports.unit import UnitOfWork, unit_of_work
 
 SEAL_CONTEXT = b"turn"
@@ -44,8 +46,22 @@ _SET_OUTCOME = (
     .where(_ITEMS.c.id == bindparam("item_id"))
     .values(outcome_enc=bindparam("outcome"))
 )
-# PostgreSQL: the outcome's UPDATE rides on the replies' INSERT as a data-modifying CTE
-_OUTCOME_CTE = _SET_OUTCOME.cte("turn_outcome")
+# PostgreSQL: the outcomes' UPDATE (of one turn, or of several sharing a commit) rides on the
+# replies' INSERT as a data-modifying CTE; arrays keep it one cacheable statement
+_GIVEN = (
+    func.unnest(
+        bindparam("item_ids", type_=ARRAY(BigInteger)),
+        bindparam("outcomes", type_=ARRAY(LargeBinary)),
+    )
+    .table_valued(column("id", BigInteger), column("outcome", LargeBinary))
+    .render_derived(name="given_outcomes")
+)
+_OUTCOME_CTE = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == _GIVEN.c.id)
+    .values(outcome_enc=_GIVEN.c.outcome)
+    .cte("turn_outcomes")
+)
 _GET_OUTCOME = select(_ITEMS.c.outcome_enc).where(_ITEMS.c.id == bindparam("item_id"))
 
 
@@ -80,37 +96,41 @@ class TurnRecord:
         sealed = self.records.keyring.encrypt(
             json.dumps(outcome, separators=(",", ":")).encode(), context=SEAL_CONTEXT
         )
-        outcome_params = {"item_id": self.item.id, "outcome": sealed}
         messages = [reply.to_dict() for reply in replies]
         if self.records.sqlite:  # no UPDATE in a CTE: one statement each, then COMMIT
             db = await unit.session()
-            await db.execute(_SET_OUTCOME, outcome_params)
+            await db.execute(_SET_OUTCOME, {"item_id": self.item.id, "outcome": sealed})
             self.outgoing = await self._record_replies(db, messages)
             crash_point("before_commit")
             await unit.commit()
             crash_point("after_commit")
             return
+        decided = self._decided(messages)
         if unit.open:  # the turn wrote (a report…): the outcome joins its transaction
             # on the session's connection (Core): the ORM's insert path drops the RETURNING
             # rows of a statement carrying a CTE
             connection = await (await unit.session()).connection()
-            await self._record_with_outcome(connection, messages, outcome_params)
+            outcomes = {"item_ids": [self.item.id], "outcomes": [sealed]}
+            recorded = await self.records.outbound.record_many(
+                connection, [decided], riding=(_OUTCOME_CTE, outcomes)
+            )
+            self.outgoing = recorded[0]
             crash_point("before_commit")
             await unit.commit()
             crash_point("after_commit")
             return
-        # the turn wrote nothing else: one statement, committed on its own (no BEGIN/COMMIT)
+        # the turn wrote nothing else: its outcome and replies join those of the turns
+        # recording at the same moment, in one statement committed on its own
         crash_point("before_commit")
-        async with self.records.autocommit.connect() as connection:
-            await self._record_with_outcome(connection, messages, outcome_params)
+        self.outgoing = await self.records.recording.submit((self.item.id, sealed, decided))
         crash_point("after_commit")
 
-    async def _record_replies(
-        self,
-        db: Any,
-        messages: list[dict[str, Any]],
-        riding: tuple[Any, dict[str, Any]] | None = None,
-    ) -> list[Outgoing]:
+    def _decided(self, messages: list[dict[str, Any]]) -> Decided:
+        return Decided(
+            origin_of(self.item), self.item.channel, self.item.sender_key, self.recipient, messages
+        )
+
+    async def _record_replies(self, db: Any, messages: list[dict[str, Any]]) -> list[Outgoing]:
         return await self.records.outbound.record(
             db,
             origin_of(self.item),
@@ -118,21 +138,7 @@ class TurnRecord:
             self.item.sender_key,
             self.recipient,
             messages,
-            riding=riding,
         )
-
-    async def _record_with_outcome(
-        self, connection: Any, messages: list[dict[str, Any]], outcome: dict[str, Any]
-    ) -> None:
-        """The replies' INSERT carries the outcome's UPDATE (one round trip); a turn with
-        no reply sends the UPDATE alone."""
-        if messages:
-            self.outgoing = await self._record_replies(
-                connection, messages, riding=(_OUTCOME_CTE, outcome)
-            )
-        else:
-            self.outgoing = []
-            await connection.execute(_SET_OUTCOME, outcome)
 
 
 class TurnRecords:
@@ -147,6 +153,27 @@ class TurnRecords:
         self.sessions = sessions
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.sqlite = is_sqlite(str(engine.url))
+        # outcomes of turns that wrote nothing else, recorded together (PostgreSQL)
+        self.recording: GroupCommit[tuple[int, bytes, Decided], list[Outgoing]] = GroupCommit(
+            self._record_together
+        )
+
+    async def _record_together(
+        self, turns: list[tuple[int, bytes, Decided]]
+    ) -> list[list[Outgoing]]:
+        """The outcomes and replies of several turns in one statement (autocommit: no BEGIN
+        or COMMIT). It is atomic: every turn of the batch is recorded, or none is and each
+        of their callers sees the error (their items are taken again)."""
+        outcomes = {
+            "item_ids": [item_id for item_id, _sealed, _decided in turns],
+            "outcomes": [sealed for _item_id, sealed, _decided in turns],
+        }
+        async with self._autocommit.connect() as connection:
+            return await self.outbound.record_many(
+                connection,
+                [decided for _item_id, _sealed, decided in turns],
+                riding=(_OUTCOME_CTE, outcomes),
+            )
 
     @property
     def autocommit(self) -> AsyncEngine:

@@ -25,7 +25,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    and_,
+    bindparam,
+    column,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -51,6 +66,54 @@ async def settle_delivered(session: AsyncSession, external_ids: Sequence[str]) -
             .values(status="sent", payload_enc=b"", sent_at=datetime.now(UTC))
             .execution_options(synchronize_session=False)
         )
+
+
+# PostgreSQL: the rows of any number of origins as one array per column, unnested into the
+# INSERT. One statement shape whatever the count of rows, so SQLAlchemy compiles it once (a
+# multi-row VALUES has no cache key: it was compiled again on every turn).
+_COLUMNS = ("origin", "position", "channel", "recipient_key", "payload_enc")
+_GIVEN = (
+    func.unnest(
+        bindparam("origins", type_=ARRAY(String)),
+        bindparam("positions", type_=ARRAY(Integer)),
+        bindparam("channels", type_=ARRAY(String)),
+        bindparam("recipient_keys", type_=ARRAY(String)),
+        bindparam("payloads", type_=ARRAY(LargeBinary)),
+    )
+    .table_valued(
+        column("origin", String),
+        column("position", Integer),
+        column("channel", String),
+        column("recipient_key", String),
+        column("payload_enc", LargeBinary),
+    )
+    .render_derived(name="given_rows")
+)
+_INSERT_GIVEN = (
+    pg_insert(OutboundRow)
+    .from_select(
+        [*_COLUMNS, "status", "attempts", "created_at"],
+        select(
+            *(_GIVEN.c[name] for name in _COLUMNS),
+            literal("pending"),
+            literal(0),
+            bindparam("now", type_=DateTime(timezone=True)),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["origin", "position"])
+    .returning(OutboundRow.id, OutboundRow.origin, OutboundRow.position)
+)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The messages one origin decided, to record: where they go and what they say."""
+
+    origin: str
+    channel: str
+    recipient_key: str
+    recipient: str
+    messages: Sequence[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -90,6 +153,7 @@ class OutboundLog:
             .order_by(OutboundRow.position)
         )
         self._sending: GroupCommit[int, None] = GroupCommit(self._mark_batch)
+        self._carrying: dict[Any, Any] = {}  # riding CTE -> the INSERT that carries it
         self._keeping: GroupCommit[dict[str, Any], None] = GroupCommit(self._keep_batch)
 
     def _rows(
@@ -136,19 +200,64 @@ class OutboundLog:
         its first record (only the rows new here are returned). `riding`, a data-modifying
         CTE and its parameters (PostgreSQL; run on a Core connection), goes to the database
         in the same statement as the INSERT: one round trip for both."""
+        if riding is not None:
+            decided = Decided(origin, channel, recipient_key, recipient, messages)
+            return (await self.record_many(session, [decided], riding=riding))[0]
         if not messages:
             return []
         rows = self._rows(origin, channel, recipient_key, recipient, messages)
-        if riding is None:
-            result = await session.execute(self._insert, rows)
-        else:
-            cte, parameters = riding
-            result = await session.execute(self._insert.values(rows).add_cte(cte), parameters)
+        result = await session.execute(self._insert, rows)
         inserted = {row.position: row.id for row in result}
         return [
             Outgoing(inserted[position], channel, recipient, message)
             for position, message in enumerate(messages)
             if position in inserted
+        ]
+
+    async def record_many(
+        self,
+        connection: Any,
+        decided: Sequence[Decided],
+        *,
+        riding: tuple[Any, dict[str, Any]] | None = None,
+    ) -> list[list[Outgoing]]:
+        """PostgreSQL, on a Core connection: the messages of several origins in one INSERT
+        (concurrent turns sharing a commit), with `riding` (a data-modifying CTE and its
+        parameters) in the same statement; each origin's new rows, in the order given. The
+        statement runs even with no message, for the CTE it carries."""
+        columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
+        for one in decided:
+            rows = self._rows(
+                one.origin, one.channel, one.recipient_key, one.recipient, one.messages
+            )
+            for row in rows:
+                for name in _COLUMNS:
+                    columns[name].append(row[name])
+        if not columns["origin"] and riding is None:
+            return [[] for _one in decided]
+        statement = _INSERT_GIVEN
+        if riding is not None:  # built once per CTE: its cache key is then computed once too
+            statement = self._carrying.get(riding[0])
+            if statement is None:
+                statement = self._carrying[riding[0]] = _INSERT_GIVEN.add_cte(riding[0])
+        parameters = {
+            "origins": columns["origin"],
+            "positions": columns["position"],
+            "channels": columns["channel"],
+            "recipient_keys": columns["recipient_key"],
+            "payloads": columns["payload_enc"],
+            "now": datetime.now(UTC),
+            **(riding[1] if riding is not None else {}),
+        }
+        result = await connection.execute(statement, parameters)
+        inserted = {(row.origin, row.position): row.id for row in result}
+        return [
+            [
+                Outgoing(inserted[(one.origin, position)], one.channel, one.recipient, message)
+                for position, message in enumerate(one.messages)
+                if (one.origin, position) in inserted
+            ]
+            for one in decided
         ]
 
     async def pending(self, origin: str) -> list[Outgoing]:

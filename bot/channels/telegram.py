@@ -20,14 +20,7 @@ from typing import Any
 from aiogram import types
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    DeleteMessages,
-    EditMessageReplyMarkup,
-    EditMessageText,
-    GetFile,
-    SendMessage,
-)
+from aiogram.methods import DeleteMessages, GetFile
 
 from bot.channels import StaffGateway
 from bot.channels.telegram_keyboard import (
@@ -65,6 +58,7 @@ log = logging.getLogger(__name__)
 DEFERRED = "tocsin_deferred_replies"
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 READINGS_KEPT = 4096  # readings waiting for this process's handler (a few seconds' worth)
+NO_PREVIEW = {"is_disabled": True}
 
 
 class Readings:
@@ -255,8 +249,11 @@ class TelegramChannel:
         await self._send_recorded(route.chat_id, outgoing, memory, item)
 
     async def _answer_callback(self, callback_id: str, text: str | None = None) -> None:
+        params: dict[str, Any] = {"callback_query_id": callback_id}
+        if text is not None:
+            params["text"] = text
         try:
-            await self.api.call(AnswerCallbackQuery(callback_query_id=callback_id, text=text))
+            await self.api.post("answerCallbackQuery", params)
         except (TelegramBadRequest, DeliveryError) as error:  # too old; the press still counts
             log.info("callback not answered error=%s", type(error).__name__)
 
@@ -267,19 +264,27 @@ class TelegramChannel:
         if press.label is None:
             await self._retire_buttons(person.chat_id, press.message_id)
             return
-        method = EditMessageText(
-            chat_id=person.chat_id,
-            message_id=press.message_id,
-            text=answered_question(press.question_text, press.label),
-            parse_mode=ParseMode.HTML,
-        )
-        await self._best_effort(method)
+        params = {
+            "chat_id": person.chat_id,
+            "message_id": press.message_id,
+            "text": answered_question(press.question_text, press.label),
+            "parse_mode": ParseMode.HTML.value,
+        }
+        await self._best_effort("editMessageText", params)
 
     async def _retire_buttons(self, chat_id: str, message_id: int) -> None:
-        await self._best_effort(EditMessageReplyMarkup(chat_id=chat_id, message_id=message_id))
+        params = {"chat_id": chat_id, "message_id": message_id}
+        await self._best_effort("editMessageReplyMarkup", params)
 
-    async def _best_effort(self, method: Any) -> None:
+    async def _best_effort(self, name: str, params: dict[str, Any]) -> None:
         """A cosmetic call: its failure must not cost the person their answer."""
+        try:
+            await self.api.post(name, params)
+        except (TelegramBadRequest, TelegramForbiddenError, DeliveryError) as error:
+            log.info("cosmetic call skipped method=%s error=%s", name, error)
+
+    async def _best_effort_call(self, method: Any) -> None:
+        """`_best_effort` for a method sent through aiogram (a rare one)."""
         try:
             await self.api.call(method)
         except (TelegramBadRequest, TelegramForbiddenError, DeliveryError) as error:
@@ -330,25 +335,28 @@ class TelegramChannel:
             pieces[0] = Rendered(pieces[0].html, remove_reply_keyboard())
             memory.reply_keyboard = False
         for piece in pieces:
-            message = await self._send_piece(chat_id, piece)
-            if message is None:
+            message_id = await self._send_piece(chat_id, piece)
+            if message_id is None:
                 continue
-            memory.remember(message.message_id)
+            memory.remember(message_id)
             if piece.has_inline_keyboard and reply.choices:
-                memory.question = message.message_id
+                memory.question = message_id
             if piece.has_reply_keyboard:
                 memory.reply_keyboard = True
 
-    async def _send_piece(self, chat_id: str, piece: Rendered) -> types.Message | None:
-        method = SendMessage(
-            chat_id=chat_id,
-            text=piece.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=piece.markup,
-            link_preview_options=types.LinkPreviewOptions(is_disabled=True),
-        )
+    async def _send_piece(self, chat_id: str, piece: Rendered) -> int | None:
+        """The sent message's id; None when Telegram refused it for good."""
+        params: dict[str, Any] = {
+            "chat_id": chat_id,
+            "text": piece.html,
+            "parse_mode": ParseMode.HTML.value,
+            "link_preview_options": NO_PREVIEW,
+        }
+        if piece.markup is not None:
+            params["reply_markup"] = piece.markup.model_dump(exclude_none=True)
         try:
-            return await self.api.call(method, paced_chat=chat_id)
+            message = await self.api.post("sendMessage", params, paced_chat=chat_id)
+            return int(message["message_id"])
         except TelegramForbiddenError:
             log.info("message not delivered: the bot is blocked in this chat")
         except TelegramBadRequest as error:
@@ -412,7 +420,7 @@ class TelegramChannel:
         await self._answer_callback(query.id, _("This chat has been cleared."))
         for start in range(0, len(numbers), DELETE_BATCH):
             batch = numbers[start : start + DELETE_BATCH]
-            await self._best_effort(DeleteMessages(chat_id=chat_id, message_ids=batch))
+            await self._best_effort_call(DeleteMessages(chat_id=chat_id, message_ids=batch))
         await self.memories.forget(chat_id)
         log.info("chat cleared messages=%d", len(numbers))
 
