@@ -206,6 +206,10 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "الدفاع الوطني; "
         # state-allied and self-defence militias by name
         "gatia; groupe d'autodefense des touaregs imghad; ganda koy; ganda izo; "
+        "traditional hunters?; chasseurs traditionnels; cazadores tradicionales; "
+        "cacadores tradicionais; wawindaji wa jadi; الصيادون التقليديون; benkadi; "
+        "da(?:n)? na a(?:m)?b?assagou; kogleweogo; koglweego; local defen[cs]e "
+        "(?:groups?|forces?|militias?|committees?); comites? de vigilance; "
         "amotekun; ebubeagu; western nigeria security network; colectivos(?: armados)?; "
         "local defen[cs]e units?; ldu; arrow boys; wapiganaji wa jadi; "
         "volontarios; milicias progubernamentales; milicias pro-governamentais; "

@@ -41,6 +41,13 @@ UNITS = [
     ("Amotekun operatives beat two herders", "militia"),
     ("los colectivos atacaron a los manifestantes", "militia"),
     ("Local Defence Unit personnel shot a trader", "militia"),
+    ("traditional hunters killed two herders", "militia"),
+    ("des chasseurs traditionnels ont tué deux bergers", "militia"),
+    ("Dan na Amassagou fighters burned the granaries", "militia"),
+    ("wawindaji wa jadi waliwaua wafugaji wawili", "militia"),
+    ("الصيادون التقليديون قتلوا راعيين", "militia"),
+    ("los cazadores tradicionales atacaron la aldea", "militia"),
+    ("os caçadores tradicionais queimaram as casas", "militia"),
 ]
 
 
