@@ -36,8 +36,17 @@ CONTAINS_NAMED_PLACE = 0.6
 NEAR_NAMED_DISTRICT = 0.8
 NEAR_NAMED_PLACE = 0.5
 NEAR_KM = 100.0
+# Two places of one first-level area, farther apart than NEAR_KM ("Kaya ... Dori" in one
+# region of a large country): less than neighbours, more than strangers.
+SAME_ADMIN1 = 0.3
 MAX_SUPPORT = 2.5
 ROUNDS = 2
+# When the mentions of a text agree on one country, its owners gain this much at the end:
+# a reading where every place lies in one country beats one that scatters them.
+CONSENSUS_BONUS = 0.8
+# The agreed country needs this many mentions that believe in it at least this much.
+CONSENSUS_MENTIONS = 2
+CONSENSUS_BELIEF = 0.5
 
 
 @dataclass
@@ -94,8 +103,9 @@ class JointRanker:
             )
         return found
 
-    def rank(self, owners: list[list[Owner]], hinted: set[int]) -> None:
-        """Set `score` of every owner of every mention (lists in text order)."""
+    def rank(self, owners: list[list[Owner]], hinted: set[int]) -> int | None:
+        """Set `score` of every owner of every mention (lists in text order); return the
+        country the mentions agree on, if any (see `consensus`)."""
         for group in owners:
             for owner in group:
                 owner.score = owner.prior
@@ -113,6 +123,41 @@ class JointRanker:
                     owner.score = owner.prior + _area_support(owner, others)
                     if owner.kind != KIND_COUNTRY:
                         owner.score += _country_term(owner, support, frames)
+        agreed = consensus(owners)
+        if agreed is not None:
+            for group in owners:
+                for owner in group:
+                    if owner.country == agreed and owner.kind != KIND_COUNTRY:
+                        owner.score += CONSENSUS_BONUS
+        return agreed
+
+
+def consensus(owners: list[list[Owner]]) -> int | None:
+    """The one country that several of the text's mentions agree on, or None.
+
+    A mention agrees with a country when it believes more in its owners there than
+    anywhere else (at least CONSENSUS_BELIEF); the country needs CONSENSUS_MENTIONS such
+    mentions and more than any other country. A country named outright is a frame
+    (`_country_term`), not a vote here.
+    """
+    counts: dict[int, int] = {}
+    for group in owners:
+        _set_beliefs(group)
+        best: dict[int, float] = {}
+        for owner in group:
+            if owner.kind != KIND_COUNTRY:
+                best[owner.country] = best.get(owner.country, 0.0) + owner.belief
+        if best:
+            country, belief = max(best.items(), key=lambda item: item[1])
+            if belief >= CONSENSUS_BELIEF:
+                counts[country] = counts.get(country, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    country, count = ranked[0]
+    if count < CONSENSUS_MENTIONS or (len(ranked) > 1 and ranked[1][1] >= count):
+        return None
+    return country
 
 
 def _set_beliefs(group: list[Owner]) -> None:
@@ -196,4 +241,6 @@ def _coherence(owner: Owner, other: Owner) -> float:
         return 0.0  # a region's centroid says little about what lies near it
     if distance_km(owner.lat, owner.lon, other.lat, other.lon) < NEAR_KM:
         return NEAR_NAMED_DISTRICT if other.kind == KIND_ADMIN2 else NEAR_NAMED_PLACE
+    if owner.admin1 >= 0 and owner.admin1 == other.admin1:
+        return SAME_ADMIN1
     return 0.0

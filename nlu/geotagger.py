@@ -19,6 +19,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 
 from nlu import country_names
+from nlu.force_countries import force_countries, is_force_acronym
 from nlu.gazetteer import PRECISION, Gazetteer, distance_km
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 from nlu.geo_mentions import WORD, Mention, MentionFinder
@@ -34,6 +35,11 @@ GROUPED_OWNERS = 12
 # offered with at most this score, so the flow still asks.
 FRAME_DEMOTION = 0.5
 HINT_ONLY_SCORE = 0.3
+# A place outside the countries of the national forces a text names (nlu.force_countries),
+# when it names no country outright, is the likelier misreading of a local name.
+OUTSIDE_FORCE_COUNTRY = 0.5
+# The stand-in mention of a country offered from the forces alone (no words matched it).
+_NO_MENTION = Mention(0, 0, "", [], False)
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 
 
@@ -51,6 +57,7 @@ class Geotagger:
         (a text in a known language then skips only its own language's common words)."""
         self.gazetteer = gazetteer
         index = {code: i for i, code in enumerate(gazetteer.countries)}
+        self._index = index
         self.scope = {c.upper() for c in countries} if countries else None
         self._scope_ids = {index[c] for c in self.scope if c in index} if self.scope else None
         by_language = (
@@ -89,14 +96,22 @@ class Geotagger:
         """Candidates for the places of `text`, best first, scores in [0, 1]."""
         finder = self._finders.get(language or "", self.finder)
         originals, words = finder.words(text)
-        mentions = (
-            finder.find_in(originals, words)
-            or finder.spelled(text)
-            or finder.shortened(originals, words)
-        )
         hinted = self._hinted_countries(words)
+        national = {self._index[c] for c in force_countries(originals, words) if c in self._index}
+        hinted |= national
+        exact = [
+            m
+            for m in finder.find_in(originals, words)
+            if not (m.size == 1 and is_force_acronym(originals[m.start]))
+        ]
+        mentions = exact or finder.spelled(text) or finder.shortened(originals, words)
+        scope = self._scope_ids
+        if not exact and hinted:
+            # A guessed spelling is weaker evidence than a named national force: only its
+            # owners in the force's countries are kept.
+            scope = hinted if scope is None else hinted & scope
         owners = [
-            self.ranker.owners(mention, order, self._scope_ids, near)
+            self.ranker.owners(mention, order, scope, near)
             for order, mention in enumerate(mentions)
         ]
         if not any(owners):
@@ -113,8 +128,36 @@ class Geotagger:
                 confidence = 1.0 / (1.0 + math.exp(-(2.0 * owner.score - 1.0)))
                 scored.append((confidence * weight / total, rank, owner, mention))
         scored = self._demote_frames(scored, mentions, self._framing(text, mentions))
+        if national:
+            scored = self._prefer_national(scored, national)
         scored.sort(key=lambda item: (-item[0], item[1]))
         return self._unique(scored, limit)
+
+    def _prefer_national(
+        self, scored: list[tuple[float, int, Owner, Mention]], national: set[int]
+    ) -> list[tuple[float, int, Owner, Mention]]:
+        """A text that names a country's own forces ("the FAMa", "GSU officers") most often
+        happened there, unless it names a country outright: places elsewhere rank after
+        those in the forces' countries, and when none lies there the country is offered."""
+        if self._scope_ids is not None:
+            national = national & self._scope_ids
+        if not national or any(owner.kind == KIND_COUNTRY for _, _, owner, _ in scored):
+            return scored
+        result = [
+            (score if owner.country in national else score * OUTSIDE_FORCE_COUNTRY, rank, owner, m)
+            for score, rank, owner, m in scored
+        ]
+        if not any(owner.country in national for _, _, owner, _ in scored):
+            view = self.gazetteer.view
+            for country in national:
+                entry = self._country_entry.get(country)
+                if entry is None:
+                    continue
+                owner = Owner(
+                    entry, KIND_COUNTRY, country, -1, -1, view.lat[entry], view.lon[entry], 0.0
+                )
+                result.append((HINT_ONLY_SCORE / len(national), 0, owner, _NO_MENTION))
+        return result
 
     def _hinted_countries(self, words: list[str]) -> set[int]:
         """Countries hinted at by the forces or groups the text names."""
@@ -209,7 +252,7 @@ class Geotagger:
             if owner.entry in seen:
                 continue
             seen.add(owner.entry)
-            results.append(self.candidate(owner.entry, score, mention.words))
+            results.append(self.candidate(owner.entry, score, mention.words or None))
             if len(results) >= limit:
                 break
         return results

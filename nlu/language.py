@@ -46,6 +46,18 @@ DECISIVE_SHARE = 0.85
 UNSURE_BELOW = 0.4
 
 
+def _letters_up_to(text: str, enough: int) -> int:
+    """The number of letters in `text`, counted no further than `enough`: only short texts
+    are weighed by their length, and a long report is read on every message."""
+    count = 0
+    for char in text:
+        if char.isalpha():
+            count += 1
+            if count >= enough:
+                break
+    return count
+
+
 def _decided_by_function_words(votes: dict[str, float]) -> tuple[str, float] | None:
     """A long sentence whose grammatical words are nearly all of one language needs no model."""
     total = sum(votes.values())
@@ -77,7 +89,7 @@ class LanguageDetector:
         """(code or "und", confidence in [0, 1])."""
         hint = hint.lower().split("-")[0] if hint else None
         hint = hint if hint in self.languages else None
-        letters = sum(1 for ch in text if ch.isalpha())
+        letters = _letters_up_to(text, SHORT_LETTERS)
         if letters == 0:
             return (hint, 0.5) if hint else ("und", 0.0)
         if is_arabic_script(text) and "ar" in self.languages:

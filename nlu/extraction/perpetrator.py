@@ -46,10 +46,20 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "الطيران الروسي; turkish (?:forces|troops|army|military|drones?|airstrikes?|"
         "warplanes|jets|aircraft|artillery); forces? francaises?; "
         "militaires russes; mercenarios rusos; mercenarios russos; tropas russas; "
-        "fuerzas rusas; wanajeshi wa urusi; mamluki wa kirusi; majeshi ya kigeni"
+        "fuerzas rusas; wanajeshi wa urusi; mamluki wa kirusi; majeshi ya kigeni; "
+        # joint and international forces by name, in the six languages
+        "g5 sahel(?: joint force| force)?; force conjointe(?: du g5 sahel)?; fc-g5s; "
+        "ecowas (?:forces|troops|standby force|mission); forces? de la cedeao; ecomig; "
+        "ecomog; unamid; unisfa; unifil; minurso; kfor; operation serval; "
+        "task force sabre; forces? speciales francaises; cascos azules; fuerzas de paz; "
+        "capacetes azuis; forcas de paz; walinda amani; askari wa kulinda amani; "
+        "بعثه الامم المتحده; قوات الامم المتحده; القبعات الزرق; قوات الايكواس"
     ),
     "gendarmerie": words(
         "gendarmes?; gendarmerie; gendarmeria; gendarmería; guardia civil; gnr; درك; "
+        "brigade (?:territoriale|de recherches?|mobile|de gendarmerie); escadrons? "
+        "(?:de gendarmerie|mobiles?|d'intervention); garsi; gar-si; gign; ggi; "
+        "guarda nacional republicana; "
         "الدرك; دركي; جندرمه"
     ),
     "police": words(
@@ -72,12 +82,23 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "officers); askaris; traffic (?:officers|police); anti-?narcotics (?:officers|"
         "police|unit); flying squad; (?:special|rapid|anti-?terror\\w*) (?:police )?unit; "
         "officers? of the \\w+ police; garde nationale; policia nacional; policia federal; "
-        "policia civil; guardia nacional; polisi wa kaunti; maafisa wa polisi; askari "
-        "kanzu; military police; omon; kgb; gubopik; shin bet; "
+        "policia civil; guardia nacional(?! bolivariana); polisi wa kaunti; "
+        "maafisa wa polisi; askari kanzu; military police; omon; kgb; gubopik; shin bet; "
         "authorities (?:\\w+ ){0,2}(?:detained|arrested|sentenced|charged|searched|raided|"
         "dispersed|blocked|banned|fined|summoned|deported); شرطي\\w*; رجال الامن; عناصر الامن; "
-        "قوى الامن; الامن الوطني; agents? "
-        "des eaux et forets; eaux et forets; douaniers?; customs officers?"
+        "قوى الامن; الامن الوطني; "
+        "jeshi la polisi; polisi wa kutuliza ghasia; askari wa ffu; ffu; field force unit; "
+        "gmi; groupement mobile d'intervention; gipn; forsat; brigade anti-?criminalite; "
+        "compagnies? republicaines? de securite; unite (?:speciale )?d'intervention; "
+        "surete nationale; police judiciaire; commissaires?; pnc; police nationale "
+        "congolaise; uir; unidade de intervencao rapida; prm; policia da republica; "
+        "pnp; philippine national police; npf; nigeria police(?: force)?; zrp; saps; esmad; "
+        "faes; pnb; sebin; dgcim; liyu police; special police; regional special police; "
+        "fnis; forces nationales d'intervention et de securite; anti-?terror police unit; "
+        "atpu; rapid deployment unit; rdu; policia estatal; policia municipal; "
+        "policias estatales; قوات مكافحه الشغب; مكافحه الشغب; "
+        "الامن المركزي; قوات الامن الخاصه; المباحث; شرطه مكافحه الشغب; "
+        "agents? des eaux et forets; eaux et forets; douaniers?; customs officers?"
     ),
     "army": words(
         "soldiers?; army; military; militaires?; soldats?; armee; armées?; fama; fds; "
@@ -95,7 +116,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "regime (?:troops|soldiers|artillery|warplanes|aircraft|helicopters); pro-regime "
         "forces; state (?:forces|security forces); special forces; national guard; "
         "republican guard; presidential guard; paratroopers?; coast ?guards?; naval "
-        "forces; border guards?; fab; lna; libyan national army; \\w+ brigade; brigade \\d+; "
+        "forces; border guards?; fab; lna; libyan national army; "
+        "(?!(?:la|une|sa|leur|cette|de|du|the|a|this|that) )\\w+ brigade; brigade \\d+; "
         "\\d+(?:st|nd|rd|th) brigade; "
         "battalion; regiment; deterrence (?:apparatus|force); radaa; stability support "
         "apparatus; islamic emirate(?: forces| fighters)?; iea forces; de facto authorities; "
@@ -110,7 +132,16 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "fighter jets; helicopter gunships?; "
         # the de facto authorities of northern Yemen, coded as a state force since 2017
         "houthis?(?: forces| fighters| militants)?; ansar allah; الحوثي; الحوثيين; الحوثيون; "
-        "انصار الله"
+        "انصار الله; "
+        # national armies and their units by name
+        "(?:les|des|aux|the) fan; fan (?:soldiers|troops|forces|elements|units); updf; rdf; "
+        "tpdf; zdf; fadm; faca; fab soldiers; armee nationale tchadienne; gnb; guardia "
+        "nacional bolivariana; gtia; bataillons? d'intervention rapide; gfat; groupement des "
+        "forces anti-?terroristes; operation (?:hadin kai|lafiya dole|safe haven|whirl stroke|"
+        "python dance); garde presidentielle; guarda presidencial; walinzi wa rais; "
+        "الحرس الرئاسي; حرس الحدود; الجيش الوطني الصومالي; نسور الصحراء; "
+        "force speciale; unite speciale; forcas armadas de defesa de mocambique; "
+        "jeshi la ulinzi; askari jeshi"
     ),
     "militia": words(
         "koglweogo; kogl[ -]?weogo; vdp; volontaires? pour la defense de la patrie; dozos? "
@@ -172,7 +203,17 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "narcotraficantes; traficantes; drug traffickers; wanamgambo wa \\w+; "
         "makundi ya ulinzi; sungusungu; الجنجويد; قوات الحشد الشعبي; الحشد الشعبي; "
         "العشائر; مسلحو العشائر; ابناء العشائر; مسلحين قبليين; اللجان الشعبيه; قوات "
-        "الدفاع الوطني; الدفاع الوطني"
+        "الدفاع الوطني; "
+        # state-allied and self-defence militias by name
+        "gatia; groupe d'autodefense des touaregs imghad; ganda koy; ganda izo; "
+        "traditional hunters?; chasseurs traditionnels; cazadores tradicionales; "
+        "cacadores tradicionais; wawindaji wa jadi; الصيادون التقليديون; benkadi; "
+        "da(?:n)? na a(?:m)?b?assagou; kogleweogo; koglweego; local defen[cs]e "
+        "(?:groups?|forces?|militias?|committees?); comites? de vigilance; "
+        "amotekun; ebubeagu; western nigeria security network; colectivos(?: armados)?; "
+        "local defen[cs]e units?; ldu; arrow boys; wapiganaji wa jadi; "
+        "volontarios; milicias progubernamentales; milicias pro-governamentais; "
+        "الصحوات; ابناء العشائر; الدفاع الوطني"
     ),
     "private_security": words(
         "security guards?; private security; guards? of the (?:mine|company|farm); "

@@ -1,0 +1,66 @@
+"""National units, joint and foreign missions, and state-allied militias, in six languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.extraction.perpetrator import parse_perpetrator
+
+UNITS = [
+    # gendarmerie units
+    ("la brigade de gendarmerie de Dori a arrêté deux hommes", "gendarmerie"),
+    ("un escadron mobile a dispersé la foule", "gendarmerie"),
+    ("les éléments du GARSI ont fouillé le village", "gendarmerie"),
+    ("la Guarda Nacional Republicana deteve dois homens", "gendarmerie"),
+    # police units
+    ("des éléments du GMI ont dispersé les manifestants", "police"),
+    ("les éléments de la FORSAT ont interpellé trois jeunes", "police"),
+    ("jeshi la polisi liliwakamata vijana watatu", "police"),
+    ("askari wa FFU waliwapiga wafanyabiashara", "police"),
+    ("قوات مكافحة الشغب فرقت المتظاهرين", "police"),
+    ("agentes de la policía municipal golpearon a un vendedor", "police"),
+    ("a Unidade de Intervenção Rápida espancou os manifestantes", "police"),
+    # armies, their guards and units
+    ("the FAN arrested three men near the market", "army"),
+    ("les FAN ont arrêté trois hommes", "army"),
+    ("UPDF soldiers beat residents of the camp", "army"),
+    ("الحرس الرئاسي اعتقل صحفيا", "army"),
+    ("a guarda presidencial prendeu dois jornalistas", "army"),
+    ("walinzi wa rais walimpiga mwandishi", "army"),
+    ("la Guardia Nacional Bolivariana detuvo a dos estudiantes", "army"),
+    ("troops of Operation Hadin Kai arrested two suspects", "army"),
+    # joint forces and missions
+    ("the G5 Sahel joint force killed two herders", "foreign_forces"),
+    ("des éléments de la force conjointe du G5 Sahel ont tué deux bergers", "foreign_forces"),
+    ("los cascos azules abusaron de una niña", "foreign_forces"),
+    ("os capacetes azuis agrediram um vendedor", "foreign_forces"),
+    ("walinda amani walimpiga kijana", "foreign_forces"),
+    ("قوات الأمم المتحدة اعتقلت رجلين", "foreign_forces"),
+    # state-allied and self-defence militias
+    ("GATIA fighters killed two civilians", "militia"),
+    ("Amotekun operatives beat two herders", "militia"),
+    ("los colectivos atacaron a los manifestantes", "militia"),
+    ("Local Defence Unit personnel shot a trader", "militia"),
+    ("traditional hunters killed two herders", "militia"),
+    ("des chasseurs traditionnels ont tué deux bergers", "militia"),
+    ("Dan na Amassagou fighters burned the granaries", "militia"),
+    ("wawindaji wa jadi waliwaua wafugaji wawili", "militia"),
+    ("الصيادون التقليديون قتلوا راعيين", "militia"),
+    ("los cazadores tradicionales atacaron la aldea", "militia"),
+    ("os caçadores tradicionais queimaram as casas", "militia"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNITS)
+def test_units_missions_and_militias(text: str, expected: str) -> None:
+    assert parse_perpetrator(text)[0] == expected
+
+
+def test_a_brigade_after_an_article_is_not_a_named_army_unit() -> None:
+    """ "à la brigade de Kaya" is the gendarmerie post, not "la" brigade of an army."""
+    assert parse_perpetrator("ils l'ont emmené à la brigade de Kaya")[0] != "army"
+    assert parse_perpetrator("the 5th brigade shelled the village")[0] == "army"
+
+
+def test_a_lower_case_fan_is_no_army() -> None:
+    assert parse_perpetrator("a football fan was beaten by unknown men")[0] == "unknown"
