@@ -9,15 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Select, bindparam, null, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.clock import aware
+from escalation.models import Alert, AlertReport
 from reports.crypto import Keyring
 from reports.models import Report
 from reports.records import ReportView
 from reports.sealing import open_report
-from staff.filters import CASE_COLUMNS, CaseFilter, Cursor, base_query, case_query
+from staff.filters import CASE_COLUMNS, CaseFilter, Cursor, conditions, visibility
 from staff.reading import reader
+from staff.roles import sees_confidential
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,56 @@ LIST_COLUMNS = tuple(
     if not column.name.endswith("_enc")
     and column.name not in ("first_ack_at", "first_notice_at", "erased_at")
 )
-SHOWN_SEALED = (Report.perpetrator_detail_enc,)  # in the list's perpetrator column
+# in the list's perpetrator column; the description is selected as NULL, so that reading the
+# row's absent description is a plain column (not a failed look-up) and decrypts nothing
+SHOWN_SEALED = (Report.perpetrator_detail_enc, null().label("description_enc"))
 API_SEALED = (Report.perpetrator_detail_enc, Report.description_enc)
+# what the case page reads of its report in the statement that checks it may be seen
+CASE_SEALED = (
+    Report.perpetrator_detail_enc,
+    Report.description_enc,
+    Report.occurred_text_enc,
+    Report.location_text_enc,
+)
+NEWEST_FIRST = (Report.created_at.desc(), Report.id.desc())
+
+
+def _visible_select(role: str | None, *columns: Any) -> Select:
+    """Reports joined to their incident, confidential ones hidden from `role`."""
+    return (
+        select(*columns)
+        .select_from(Report)
+        .outerjoin(AlertReport, AlertReport.report_id == Report.id)
+        .outerjoin(Alert, Alert.id == AlertReport.alert_id)
+        .where(visibility(role))
+    )
+
+
+# Built once: the desk asks these on every page, and a statement made anew each time costs
+# its construction and its cache key before the cached compiled form is found. The role
+# decides only whether confidential cases are visible, so two variants cover every role.
+_LIST_BASE = {
+    (sees, description): _visible_select(
+        "confidential" if sees else None,
+        *LIST_COLUMNS,
+        *(API_SEALED if description else SHOWN_SEALED),
+        *CASE_COLUMNS,
+    )
+    for sees in (False, True)
+    for description in (False, True)
+}
+_ONE_CASE = {
+    (sees, sealed): _visible_select(
+        "confidential" if sees else None,
+        *LIST_COLUMNS,
+        *(CASE_SEALED if sealed else (null().label("description_enc"),)),
+        *CASE_COLUMNS,
+    )
+    .where(Report.reference == bindparam("reference"))
+    .limit(1)
+    for sees in (False, True)
+    for sealed in (False, True)
+}
 
 
 def _categories(row: Any) -> tuple[str, ...]:
@@ -75,17 +126,20 @@ def _categories(row: Any) -> tuple[str, ...]:
 
 
 def _case_row(keyring: Keyring, found: Any, now: datetime) -> CaseRow:
-    return CaseRow(
-        report=open_report(keyring, found),
-        categories=_categories(found),
-        alert_id=found.alert_id,
-        cluster_size=found.cluster_size or 1,
-        alert_state=found.alert_state,
-        holder=found.assigned_to or found.acted_by,
-        unit=found.unit,
-        confidential=bool(found.confidential),
-        age=now - (aware(found.created_at) or now),
-    )
+    return CaseRow(report=open_report(keyring, found), **_case_row_columns(found, now))
+
+
+def _case_row_columns(found: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "categories": _categories(found),
+        "alert_id": found.alert_id,
+        "cluster_size": found.cluster_size or 1,
+        "alert_state": found.alert_state,
+        "holder": found.assigned_to or found.acted_by,
+        "unit": found.unit,
+        "confidential": bool(found.confidential),
+        "age": now - (aware(found.created_at) or now),
+    }
 
 
 async def read_page(
@@ -99,10 +153,13 @@ async def read_page(
 ) -> CasePage:
     """One page of the list; `description` (the API's JSON) also decrypts each row's
     description, which the HTML list does not show."""
-    sealed = API_SEALED if description else SHOWN_SEALED
-    query = case_query(case_filter, role, now).with_only_columns(
-        *LIST_COLUMNS, *sealed, *CASE_COLUMNS
+    query = _LIST_BASE[sees_confidential(role), description].where(
+        *conditions(case_filter, role, now)
     )
+    if case_filter.cursor is not None:
+        mark = case_filter.cursor
+        query = query.where(tuple_(Report.created_at, Report.id) < tuple_(mark.created_at, mark.id))
+    query = query.order_by(*NEWEST_FIRST).limit(case_filter.limit + 1)
     async with reader(engine).connect() as connection:
         result = (await connection.execute(query)).all()
     more = len(result) > case_filter.limit
@@ -129,11 +186,23 @@ async def visible_case(
     """The case `reference` if `role` may see it, else None (the page then answers 404).
     Nothing sealed is decrypted here: the case page reads the report through the store,
     which audits that read."""
-    query = (
-        base_query(CaseFilter(), role, now)
-        .with_only_columns(*LIST_COLUMNS, *CASE_COLUMNS)
-        .where(Report.reference == reference.upper())
-    )
-    async with reader(engine).connect() as connection:
-        found = (await connection.execute(query.limit(1))).first()
+    found = await visible_report_row(engine, reference, role, sealed=False)
     return None if found is None else _case_row(keyring, found, now)
+
+
+async def visible_report_row(
+    engine: AsyncEngine, reference: str, role: str, *, sealed: bool = True
+) -> Any | None:
+    """The row of case `reference` (its report's columns, `sealed` ones still sealed, and its
+    incident's) if `role` may see it, else None. Decrypting is the caller's, after it has
+    audited the read."""
+    query = _ONE_CASE[sees_confidential(role), sealed]
+    async with reader(engine).connect() as connection:
+        result = await connection.execute(query, {"reference": reference.upper()})
+        return result.first()
+
+
+def case_row_of(keyring: Keyring, found: Any, now: datetime, view: ReportView) -> CaseRow:
+    """The case's line, around a view of its report already opened (and audited)."""
+    row = _case_row_columns(found, now)
+    return CaseRow(report=view, **row)

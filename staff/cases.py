@@ -14,9 +14,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from reports.models import REPORTER_ROLES, STATUSES
-from staff.auth import TRANSLATE, audit, member_of, require_role, staff_context
+from staff.auth import LANGUAGE, TRANSLATE, audit, member_of, require_role, staff_context
 from staff.caselist import age_text, read_page
 from staff.filters import PERIODS, SEVERITIES, CaseFilter, FilterError
+from staff.rowcells import line_cells
 
 routes = web.RouteTableDef()
 
@@ -38,8 +39,11 @@ async def _page_context(request: web.Request, case_filter: CaseFilter) -> dict[s
     next_url = None
     if page.next is not None:
         next_url = "?" + urlencode({**query, "cursor": page.next.encode()})
+    language = request[LANGUAGE]
+    prefix = str(request.app.router["case"].url_for(reference="-"))[:-1]
     return {
         "page": page,
+        "lines": [line_cells(row, language, prefix) for row in page.rows],
         "filter": case_filter,
         "query": urlencode(query),
         "next_url": next_url,
