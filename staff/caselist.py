@@ -105,6 +105,30 @@ _LIST_BASE = {
     for sees in (False, True)
     for description in (False, True)
 }
+# What one line of the HTML list shows, and no more: every column selected is decoded by the
+# driver on each of the page's rows.
+LINE_COLUMNS = (
+    Report.id,
+    Report.reference,
+    Report.category,
+    Report.categories,
+    Report.perpetrator,
+    Report.perpetrator_detail_enc,
+    Report.affected_groups,
+    Report.victims,
+    Report.occurred_at,
+    Report.place,
+    Report.admin_area,
+    Report.country,
+    Report.severity,
+    Report.status,
+    Report.erased,
+    Report.created_at,
+)
+_LINES_BASE = {
+    sees: _visible_select("confidential" if sees else None, *LINE_COLUMNS, *CASE_COLUMNS)
+    for sees in (False, True)
+}
 _ONE_CASE = {
     (sees, sealed): _visible_select(
         "confidential" if sees else None,
@@ -119,7 +143,7 @@ _ONE_CASE = {
 }
 
 
-def _categories(row: Any) -> tuple[str, ...]:
+def categories_of(row: Any) -> tuple[str, ...]:
     extra = getattr(row, "categories", None)  # multi-label reports, when stored
     values = [row.category, *(extra or [])]
     return tuple(dict.fromkeys(value for value in values if value))
@@ -131,7 +155,7 @@ def _case_row(keyring: Keyring, found: Any, now: datetime) -> CaseRow:
 
 def _case_row_columns(found: Any, now: datetime) -> dict[str, Any]:
     return {
-        "categories": _categories(found),
+        "categories": categories_of(found),
         "alert_id": found.alert_id,
         "cluster_size": found.cluster_size or 1,
         "alert_state": found.alert_state,
@@ -153,9 +177,23 @@ async def read_page(
 ) -> CasePage:
     """One page of the list; `description` (the API's JSON) also decrypts each row's
     description, which the HTML list does not show."""
-    query = _LIST_BASE[sees_confidential(role), description].where(
-        *conditions(case_filter, role, now)
-    )
+    query = _LIST_BASE[sees_confidential(role), description]
+    result, cursor = await _one_page(engine, query, case_filter, role, now)
+    return CasePage([_case_row(keyring, found, now) for found in result], cursor)
+
+
+async def read_lines(
+    engine: AsyncEngine, case_filter: CaseFilter, role: str, now: datetime
+) -> tuple[list[Any], Cursor | None]:
+    """One page of the HTML list as rows of `LINE_COLUMNS` and the incident's columns (the
+    perpetrator's words still sealed: `staff.rowcells` opens them), and the next cursor."""
+    return await _one_page(engine, _LINES_BASE[sees_confidential(role)], case_filter, role, now)
+
+
+async def _one_page(
+    engine: AsyncEngine, query: Select, case_filter: CaseFilter, role: str, now: datetime
+) -> tuple[list[Any], Cursor | None]:
+    query = query.where(*conditions(case_filter, role, now))
     if case_filter.cursor is not None:
         mark = case_filter.cursor
         query = query.where(tuple_(Report.created_at, Report.id) < tuple_(mark.created_at, mark.id))
@@ -164,10 +202,9 @@ async def read_page(
         result = (await connection.execute(query)).all()
     more = len(result) > case_filter.limit
     result = result[: case_filter.limit]
-    rows = [_case_row(keyring, found, now) for found in result]
     last = result[-1] if result else None
     cursor = Cursor(aware(last.created_at) or now, last.id) if more and last else None
-    return CasePage(rows, cursor)
+    return result, cursor
 
 
 def age_text(age: timedelta, _: Any) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from escalation.clock import aware
 from locales.i18n import Translator
@@ -21,7 +23,9 @@ from locales.labels import (
     describe_groups,
     label,
 )
-from staff.caselist import CaseRow, age_text
+from reports.crypto import Keyring
+from reports.sealing import field_context
+from staff.caselist import age_text, categories_of
 from staff.i18n import translator
 
 _TABLES = {
@@ -77,36 +81,42 @@ class Cells:
     holder: str
 
 
-def line_cells(row: CaseRow, language: str, case_url_prefix: str) -> Cells:
-    """The cells of `row`; `case_url_prefix` + reference is the case page's address."""
-    report = row.report
+def line_cells(
+    keyring: Keyring, found: Any, now: datetime, language: str, case_url_prefix: str
+) -> Cells:
+    """The cells of one row of `staff.caselist.read_lines`; `case_url_prefix` + reference is
+    the case page's address."""
     desk_words = translator(language)
-    if report.erased:
+    if found.erased:
         where = desk_words("Erased")
     else:
-        where = report.place or ""
-        if report.admin_area and report.admin_area != report.place:
-            where += f", {report.admin_area}"
-        where += f" {report.country or ''}"
-    perpetrator = label_of("perpetrator", report.perpetrator, language)
-    if report.perpetrator_detail:
-        perpetrator += f" ({report.perpetrator_detail})"
-    if row.unit:
-        perpetrator += f" · {row.unit}"
-    when = aware(report.occurred_at)
+        where = found.place or ""
+        if found.admin_area and found.admin_area != found.place:
+            where += f", {found.admin_area}"
+        where += f" {found.country or ''}"
+    perpetrator = label_of("perpetrator", found.perpetrator, language)
+    if found.perpetrator_detail_enc is not None:
+        context = field_context(found.reference, "perpetrator_detail")
+        detail = keyring.decrypt_text(found.perpetrator_detail_enc, context=context)
+        if detail:
+            perpetrator += f" ({detail})"
+    if found.unit:
+        perpetrator += f" · {found.unit}"
+    when = aware(found.occurred_at)
+    received = aware(found.created_at) or now
     return Cells(
-        reference=report.reference,
-        url=case_url_prefix + report.reference,
-        confidential=row.confidential,
-        severity_code=report.severity,
+        reference=found.reference,
+        url=case_url_prefix + found.reference,
+        confidential=bool(found.confidential),
+        severity_code=found.severity,
         when=when.strftime("%Y-%m-%d %H:%M") if when else "—",
         where=where,
-        categories="; ".join(label_of("category", code, language) for code in row.categories),
+        categories="; ".join(label_of("category", code, language) for code in categories_of(found)),
         perpetrator=perpetrator,
-        affected=groups_of(report.affected_groups, report.victims, language),
-        severity=label_of("severity", report.severity, language),
-        status=label_of("status", report.status, language),
-        cluster_size=row.cluster_size,
-        age=age_text(row.age, desk_words),
-        holder=row.holder or "",
+        affected=groups_of(dict(found.affected_groups or {}), found.victims, language),
+        severity=label_of("severity", found.severity, language),
+        status=label_of("status", found.status, language),
+        cluster_size=found.cluster_size or 1,
+        age=age_text(now - received, desk_words),
+        holder=found.assigned_to or found.acted_by or "",
     )
