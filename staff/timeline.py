@@ -13,7 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.clock import aware
@@ -83,45 +97,99 @@ class CaseRecords:
     custody: dict[int, list[Event]]
 
 
-# Built once (the case page asks them all on every load): columns, not entities.
-_REPORT_ID = bindparam("report_id")
-_AUDITED = (
-    select(AuditEntry.at, AuditEntry.action, AuditEntry.actor, AuditEntry.detail)
-    .where(AuditEntry.report_id == _REPORT_ID)
-    .order_by(AuditEntry.id)
-)
-_ADDITIONS = (
-    select(ReportAddition.created_at, ReportAddition.kind, ReportAddition.text_enc)
-    .where(ReportAddition.report_id == _REPORT_ID)
-    .order_by(ReportAddition.id)
-)
-_QUESTIONS = select(
-    StaffQuestion.asked_at, StaffQuestion.created_at, StaffQuestion.state, StaffQuestion.channel
-).where(StaffQuestion.report_id == _REPORT_ID)
-_DELIVERY_COLUMNS = (Delivery.target, Delivery.purpose, Delivery.state)
-_DELIVERY_COLUMNS += (Delivery.sent_at, Delivery.created_at)
-_DELIVERIES = {
-    placed: select(*_DELIVERY_COLUMNS)
-    .where(
-        or_(
-            Delivery.target == bindparam("target"),
-            *((Delivery.alert_id == bindparam("alert_id"),) if placed else ()),
-        )
+def _branch(source: str, *columns: Any) -> Select:
+    """One table's rows in the common shape of `_RECORDS` (src, id, at, at2, kind, actor,
+    detail, blob, size); a column a table lacks is a typed NULL."""
+    shape = (
+        ("id", Integer()),
+        ("at", DateTime(timezone=True)),
+        ("at2", DateTime(timezone=True)),
+        ("kind", Text()),
+        ("actor", Text()),
+        ("detail", Text()),
+        ("blob", LargeBinary()),
+        ("size", BigInteger()),
     )
-    .order_by(Delivery.id)
-    for placed in (False, True)
-}
-_MEDIA = (
-    select(
+    given = dict(zip([name for name, _type in shape], columns, strict=False))
+    return select(
+        literal_column(f"'{source}'", Text()).label("src"),
+        *(
+            (given[name] if given.get(name) is not None else cast(null(), kind)).label(name)
+            for name, kind in shape
+        ),
+    )
+
+
+_REPORT_ID = bindparam("report_id", type_=Integer())
+# Built once, and one statement: the case page reads the report's audit entries, additions,
+# questions, deliveries and files (without their content) in one round trip, in one shape.
+_RECORD_BRANCHES = {
+    "audit": _branch(
+        "a",
+        AuditEntry.id,
+        AuditEntry.at,
+        None,
+        AuditEntry.action,
+        AuditEntry.actor,
+        AuditEntry.detail,
+    ).where(AuditEntry.report_id == _REPORT_ID),
+    "additions": _branch(
+        "d",
+        ReportAddition.id,
+        ReportAddition.created_at,
+        None,
+        ReportAddition.kind,
+        None,
+        None,
+        ReportAddition.text_enc,
+    ).where(ReportAddition.report_id == _REPORT_ID),
+    "questions": _branch(
+        "q",
+        StaffQuestion.id,
+        StaffQuestion.asked_at,
+        StaffQuestion.created_at,
+        StaffQuestion.state,
+        StaffQuestion.channel,
+    ).where(StaffQuestion.report_id == _REPORT_ID),
+    "media": _branch(
+        "m",
         ReportMedia.id,
+        ReportMedia.created_at,
+        None,
         ReportMedia.kind,
         ReportMedia.mime_type,
-        ReportMedia.size_bytes,
         ReportMedia.sha256,
-    )
-    .where(ReportMedia.report_id == _REPORT_ID)
-    .order_by(ReportMedia.id)
-)
+        None,
+        ReportMedia.size_bytes,
+    ).where(ReportMedia.report_id == _REPORT_ID),
+}
+_DELIVERY_BRANCH = _branch(
+    "v", Delivery.id, Delivery.sent_at, Delivery.created_at, Delivery.purpose, Delivery.target,
+    Delivery.state,
+)  # fmt: skip
+_RECORDS = {
+    placed: union_all(
+        *_RECORD_BRANCHES.values(),
+        _DELIVERY_BRANCH.where(
+            or_(
+                Delivery.target == bindparam("target", type_=Text()),
+                *((Delivery.alert_id == bindparam("alert_id", type_=Integer()),) if placed else ()),
+            )
+        ),
+    ).order_by(literal_column("src"), literal_column("id"))
+    for placed in (False, True)
+}
+
+
+@dataclass(frozen=True)
+class MediaLine:
+    """A file of the report as the page lists it (never its content)."""
+
+    id: int
+    kind: str
+    mime_type: str | None
+    size_bytes: int
+    sha256: str
 
 
 async def case_records(
@@ -133,40 +201,39 @@ async def case_records(
     *,
     with_custody: bool = False,
 ) -> CaseRecords:
-    """Everything the case page shows of a report's history, on one connection (autocommit:
+    """Everything the case page shows of a report's history, in one statement (autocommit:
     reads only). Decrypts the reporter's additions: call it only beside an audited read."""
-    ids = {"report_id": report_id}
+    parameters = {"report_id": report_id, "target": f"reporter:{report_id}", "alert_id": alert_id}
     async with reader(engine).connect() as connection:
-        audited = (await connection.execute(_AUDITED, ids)).all()
-        additions = (await connection.execute(_ADDITIONS, ids)).all()
-        questions = (await connection.execute(_QUESTIONS, ids)).all()
-        deliveries = (
-            await connection.execute(
-                _DELIVERIES[alert_id is not None],
-                {"target": f"reporter:{report_id}", "alert_id": alert_id},
-            )
-        ).all()
-        media = (await connection.execute(_MEDIA, ids)).all()
+        rows = (await connection.execute(_RECORDS[alert_id is not None], parameters)).all()
+    audited = [row for row in rows if row.src == "a"]
+    additions = [row for row in rows if row.src == "d"]
     events = [
-        Event(_at(entry.at, entry.at), entry.action, entry.actor, entry.detail)
+        Event(_at(entry.at, entry.at), entry.kind, entry.actor, entry.detail)
         for entry in audited
-        if entry.action not in QUIET_ACTIONS
+        if entry.kind not in QUIET_ACTIONS
     ]
     context = field_context(reference, "addition")
-    texts = [keyring.decrypt_text(row.text_enc, context=context) for row in additions]
+    texts = [keyring.decrypt_text(row.blob, context=context) for row in additions]
     events += [
-        Event(_at(row.created_at, row.created_at), row.kind, "reporter", text)
+        Event(_at(row.at, row.at), row.kind, "reporter", text)
         for row, text in zip(additions, texts, strict=True)
     ]
     events += [
-        Event(_at(row.asked_at, row.created_at), f"question_{row.state}", row.channel)
-        for row in questions
+        Event(_at(row.at, row.at2), f"question_{row.kind}", row.actor)
+        for row in rows
+        if row.src == "q"
     ]
-    events += _delivery_events(deliveries, report_id)
+    events += _delivery_events([row for row in rows if row.src == "v"], report_id)
+    media = [
+        MediaLine(row.id, row.kind, row.actor, row.size, row.detail)
+        for row in rows
+        if row.src == "m"
+    ]
     lines = _custody_lines(audited) if with_custody else {}
     return CaseRecords(
         sorted(events, key=lambda event: event.at),
-        list(media),
+        media,
         [text or "" for text in texts],
         lines,
     )
@@ -175,24 +242,24 @@ async def case_records(
 def _delivery_events(rows: list[Any], report_id: int) -> list[Event]:
     """Pings, reminders and edits of the incident; notices sent to this report's reporter."""
     events = []
-    for row in rows:
-        if row.target.startswith("reporter:") and row.target != f"reporter:{report_id}":
+    for row in rows:  # target in `actor`, purpose in `kind`, state in `detail`
+        if row.actor.startswith("reporter:") and row.actor != f"reporter:{report_id}":
             continue
-        kind = row.target.split(":", 1)[0]
-        events.append(Event(_at(row.sent_at, row.created_at), row.purpose, kind, row.state))
+        kind = row.actor.split(":", 1)[0]
+        events.append(Event(_at(row.at, row.at2), row.kind, kind, row.detail))
     return events
 
 
 def _custody_lines(audited: list[Any]) -> dict[int, list[Event]]:
     """Media id -> every access to it (who, when, how), from the report's audit entries."""
     lines: dict[int, list[Event]] = {}
-    for entry in audited:
-        if not entry.action.startswith("media_"):
+    for entry in audited:  # the action in `kind`
+        if not entry.kind.startswith("media_"):
             continue
         media_id, _sep, _rest = (entry.detail or "").partition(" ")
         if media_id.isdigit():
             lines.setdefault(int(media_id), []).append(
-                Event(aware(entry.at) or entry.at, entry.action, entry.actor, entry.detail)
+                Event(aware(entry.at) or entry.at, entry.kind, entry.actor, entry.detail)
             )
     return lines
 
@@ -236,5 +303,7 @@ async def cluster_members(
 async def custody(engine: AsyncEngine, report_id: int) -> dict[int, list[Event]]:
     """Media id -> every access to it (who, when, how)."""
     async with reader(engine).connect() as connection:
-        audited = (await connection.execute(_AUDITED, {"report_id": report_id})).all()
+        audited = (
+            await connection.execute(_RECORD_BRANCHES["audit"], {"report_id": report_id})
+        ).all()
     return _custody_lines(audited)
