@@ -1,13 +1,17 @@
 """Staff desk under load: 100,000 reports on PostgreSQL, 50 staff browsing at once.
 
 Usage: .venv/bin/python bench/staff.py [--reports 100000] [--staff 50] [--seconds 60] [--fresh]
+                                       [--processes 1] [--reading 0.2-1.0]
 
 Seeds a database of its own once (`tocsin_bench_staff_<n>_<key id>`, kept and reused by
 later runs; `--fresh` seeds again) (reports sealed as storage seals them, grouped into
 incidents, one in ten confidential), opens one session per staff member (viewers, analysts
 and confidential staff), serves the desk from a process of its own, and lets every member
 browse: a filtered first page of the case list, then one of its cases, with 0.2 to 1 s of
-reading between pages.
+reading between pages (`--reading LOW-HIGH` changes that; the figures then say so).
+`--processes N` serves the desk as `tocsin web --processes N` does: N processes on one port
+(SO_REUSEPORT); each also answers its own figures on a port of its own, and the CPU per page
+is the sum of their CPU over every page they served.
 Server time is measured by a middleware around the desk's handlers (what the server spends,
 queueing on its own event loop included); the client's latency is printed beside it.
 Targets (issue #15): filtered first page p95 <= 150 ms, case page p95 <= 150 ms.
@@ -174,12 +178,15 @@ async def close_sessions(url: str) -> None:
         await connection.close()
 
 
-def serve(url: str, port: int) -> None:
-    """The desk alone in this process, with a middleware that times each handler."""
+def serve(url: str, port: int, figures_port: int, processes: int) -> None:
+    """The desk alone in this process, with a middleware that times each handler; with
+    several processes, this one shares `port` with the others (SO_REUSEPORT) and answers
+    its own figures on `figures_port`."""
     from reports.database import create_engine
     from reports.storage import ReportStore
     from staff.app import mount
     from staff.context import StaffContext
+    from tocsin.commands.run import event_loop_factory
 
     times: dict[str, list[float]] = {"list": [], "case": [], "other": []}
 
@@ -197,29 +204,42 @@ def serve(url: str, port: int) -> None:
     cpu_at_start = time.process_time()
 
     async def report(request: web.Request) -> web.Response:
-        # the server process's CPU per page: what a page costs, whatever else the machine runs
-        pages = len(times["list"]) + len(times["case"])
-        cpu = time.process_time() - cpu_at_start
-        return web.json_response({**times, "cpu_ms_per_page": [cpu * 1000 / max(pages, 1)]})
+        # the server process's CPU: what its pages cost, whatever else the machine runs
+        return web.json_response({**times, "cpu_seconds": [time.process_time() - cpu_at_start]})
 
     async def main() -> None:
-        engine = create_engine(url, pool_size=30, max_overflow=10)
+        # the pool of one process, shared out (PostgreSQL's max_connections holds them all)
+        engine = create_engine(
+            url, pool_size=max(10, 30 // processes), max_overflow=max(2, 10 // processes)
+        )
         keyring = _keyring()
         app = web.Application(middlewares=[timing])
         mount(
             app, StaffContext(database=engine, keyring=keyring, store=ReportStore(engine, keyring))
         )
-        app.router.add_get("/bench/times", report)
+        figures = web.Application()
+        figures.router.add_get("/bench/times", report)
         runner = web.AppRunner(app, access_log=None)
+        figures_runner = web.AppRunner(figures, access_log=None)
         await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        await figures_runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port, reuse_port=processes > 1 or None).start()
+        await web.TCPSite(figures_runner, "127.0.0.1", figures_port).start()
         print("ready", flush=True)
         await asyncio.Event().wait()
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(main())
 
 
-async def browse(base: str, token: str, until: float, chance: random.Random, seen: dict) -> None:
+async def browse(
+    base: str,
+    token: str,
+    until: float,
+    chance: random.Random,
+    seen: dict,
+    reading: tuple[float, float] = (0.2, 1.0),
+) -> None:
     jar = aiohttp.CookieJar(unsafe=True)
     jar.update_cookies({"tocsin_staff": token}, URL(base + "/staff/"))
     async with aiohttp.ClientSession(cookie_jar=jar) as client:
@@ -231,7 +251,7 @@ async def browse(base: str, token: str, until: float, chance: random.Random, see
                 assert response.status == 200, response.status
             seen["list"].append(time.perf_counter() - started)
             references = [part.split('"')[0] for part in page.split('data-reference="')[1:]]
-            await asyncio.sleep(chance.uniform(0.2, 1.0))
+            await asyncio.sleep(chance.uniform(*reading))
             if references:
                 started = time.perf_counter()
                 async with client.get(
@@ -240,7 +260,7 @@ async def browse(base: str, token: str, until: float, chance: random.Random, see
                     await response.read()
                     assert response.status == 200, response.status
                 seen["case"].append(time.perf_counter() - started)
-                await asyncio.sleep(chance.uniform(0.2, 1.0))
+                await asyncio.sleep(chance.uniform(*reading))
 
 
 def _figures(name: str, values: list[float]) -> dict[str, float]:
@@ -251,7 +271,14 @@ def _figures(name: str, values: list[float]) -> dict[str, float]:
     }
 
 
-async def run(reports: int, staff: int, seconds: float, fresh: bool) -> dict[str, Any]:
+async def run(
+    reports: int,
+    staff: int,
+    seconds: float,
+    fresh: bool,
+    processes: int = 1,
+    reading: tuple[float, float] = (0.2, 1.0),
+) -> dict[str, Any]:
     # named after the sealing key too: another checkout (its own key file) gets its own
     name = f"tocsin_bench_staff_{reports}_{_keyring().current_key_id[:8]}"
     if fresh:
@@ -262,42 +289,75 @@ async def run(reports: int, staff: int, seconds: float, fresh: bool) -> dict[str
         seeded.append(await seed(url, reports))
 
     url, _reused = await named_database(name, seed_once, f"staff-v1-{reports}")
-    server = None
+    servers: list[subprocess.Popen[str]] = []
     try:
         await close_sessions(url)  # a run that was cut short may have left its own
         tokens = await open_sessions(url, staff)
         port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "bench.staff", "--serve", url, "--port", str(port)],
-            stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        )  # fmt: skip
-        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        figures_ports = [free_port() for _ in range(processes)]
+        for figures_port in figures_ports:
+            servers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "bench.staff", "--serve", url, "--port", str(port),
+                     "--figures-port", str(figures_port), "--processes", str(processes)],
+                    stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                )
+            )  # fmt: skip
+        for server in servers:
+            assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         base = f"http://127.0.0.1:{port}"
         seen: dict[str, list[float]] = {"list": [], "case": []}
         until = time.monotonic() + seconds
         await asyncio.gather(
-            *(browse(base, token, until, random.Random(n), seen) for n, token in enumerate(tokens))
+            *(
+                browse(base, token, until, random.Random(n), seen, reading)
+                for n, token in enumerate(tokens)
+            )
         )
-        async with aiohttp.ClientSession() as client, client.get(f"{base}/bench/times") as answer:
-            times = await answer.json()
+        times: dict[str, list[float]] = {"list": [], "case": [], "other": [], "cpu_seconds": []}
+        pages_per_process = []
+        async with aiohttp.ClientSession() as client:
+            for figures_port in figures_ports:
+                address = f"http://127.0.0.1:{figures_port}/bench/times"
+                async with client.get(address) as answer:
+                    own = await answer.json()
+                pages_per_process.append(len(own["list"]) + len(own["case"]))
+                for name, values in own.items():
+                    times[name] += values
+        served = len(times["list"]) + len(times["case"])
         return {
             "reports": reports,
             "staff": staff,
             "seconds": seconds,
+            "processes": processes,
+            "reading_seconds": f"{reading[0]}-{reading[1]}",
+            "pages_per_process": pages_per_process,
             "seed_seconds": round(seeded[0], 1) if seeded else "reused",
             **_figures("server_list", times["list"]),
             **_figures("server_case", times["case"]),
             **_figures("client_list", seen["list"]),
             **_figures("client_case", seen["case"]),
             "pages_per_second": round((len(seen["list"]) + len(seen["case"])) / seconds, 1),
-            "server_cpu_ms_per_page": round(times["cpu_ms_per_page"][0], 1),
+            "server_cpu_ms_per_page": round(sum(times["cpu_seconds"]) * 1000 / max(served, 1), 2),
             "load_average": Path("/proc/loadavg").read_text().split()[0],
         }
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
+        for server in servers:
             server.wait(10)
         await close_sessions(url)
+
+
+def _reading(text: str) -> tuple[float, float]:
+    low, _sep, high = text.partition("-")
+    try:
+        bounds = float(low), float(high or low)
+    except ValueError:
+        raise argparse.ArgumentTypeError("LOW-HIGH in seconds, e.g. 0.2-1.0") from None
+    if not 0 <= bounds[0] <= bounds[1]:
+        raise argparse.ArgumentTypeError("LOW-HIGH in seconds, e.g. 0.2-1.0")
+    return bounds
 
 
 def main() -> None:
@@ -306,13 +366,24 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--fresh", action="store_true", help="seed again even if seeded")
+    parser.add_argument("--processes", type=int, default=1, help="desk processes on one port")
+    parser.add_argument(
+        "--reading",
+        type=_reading,
+        default=(0.2, 1.0),
+        metavar="LOW-HIGH",
+        help="seconds of reading between two pages (default 0.2-1.0)",
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--figures-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.port)
+        serve(args.serve, args.port, args.figures_port, args.processes)
         return
-    figures = asyncio.run(run(args.reports, args.staff, args.seconds, args.fresh))
+    figures = asyncio.run(
+        run(args.reports, args.staff, args.seconds, args.fresh, args.processes, args.reading)
+    )
     print(json.dumps(figures, indent=2))
 
 

@@ -23,15 +23,6 @@ import jinja2
 from aiohttp import web
 
 from escalation.clock import aware
-from locales.i18n import Translator
-from locales.labels import (
-    CATEGORY_LABELS,
-    PERPETRATOR_LABELS,
-    SEVERITY_LABELS,
-    STATUS_LABELS,
-    describe_groups,
-    label,
-)
 from staff import actions, audit_page, case_page, cases, login
 from staff.auth import (
     CONTEXT,
@@ -43,6 +34,7 @@ from staff.auth import (
 )
 from staff.context import StaffContext
 from staff.i18n import LANGUAGE_COOKIE, is_rtl, language_choices, request_language, translator
+from staff.rowcells import groups_of, label_of
 from staff.security import csrf_protection, security_headers, set_cookie
 from staff.sessions import SessionStore
 from staff.signin import SIGNIN, SignIn
@@ -70,7 +62,7 @@ async def language_middleware(request: web.Request, handler: Any) -> web.StreamR
 
 async def _template_context(request: web.Request) -> dict[str, Any]:
     _ = request[TRANSLATE]
-    words = Translator(request[LANGUAGE])  # taxonomy words come from the shared catalogues
+    language = request[LANGUAGE]
     router = request.app.router
     return {
         "_": _,
@@ -82,11 +74,12 @@ async def _template_context(request: web.Request) -> dict[str, Any]:
             router[name].url_for(**{key: str(value) for key, value in parts.items()})
         ),
         "static": lambda path: f"{router['static'].canonical}/{path}",
-        "category_label": lambda code: label(CATEGORY_LABELS, code, words) if code else "",
-        "status_label": lambda code: label(STATUS_LABELS, code, words) if code else "",
-        "severity_label": lambda code: label(SEVERITY_LABELS, code, words) if code else "",
-        "perpetrator_label": lambda code: label(PERPETRATOR_LABELS, code, words) if code else "",
-        "groups_label": lambda groups, victims: describe_groups(groups or {}, victims, words),
+        # taxonomy words come from the shared catalogues, each looked up once per language
+        "category_label": lambda code: label_of("category", code, language),
+        "status_label": lambda code: label_of("status", code, language),
+        "severity_label": lambda code: label_of("severity", code, language),
+        "perpetrator_label": lambda code: label_of("perpetrator", code, language),
+        "groups_label": lambda groups, victims: groups_of(groups, victims, language),
         "aware": aware,
         "event_label": lambda kind: _(EVENT_LABELS[kind]) if kind in EVENT_LABELS else kind,
         **template_member(request),
@@ -108,6 +101,8 @@ def create_staff_app(context: StaffContext) -> web.Application:
         autoescape=jinja2.select_autoescape(("html", "xml"), default=True),
         context_processors=[_template_context],
         undefined=jinja2.StrictUndefined,
+        # templates ship with the package: compiled once, not checked on disk at each page
+        auto_reload=False,
     )
     environment.globals["page_size"] = 50
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)

@@ -13,12 +13,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import insert
 
 from locales.i18n import Translator
-from reports.models import AuditEntry
+from staff.auditlog import audit_writer
 from staff.context import StaffContext
-from staff.reading import reader
 from staff.roles import Can, can
 from staff.sessions import SessionStore, StaffMember
 
@@ -103,16 +101,10 @@ async def audit(
     context = staff_context(request)
     member = current_staff(request)
     who = actor or (member.actor if member else "staff:web:anonymous")
-    # one INSERT on its own (autocommit): no entity, no BEGIN and COMMIT round trips
-    async with reader(context.database).connect() as connection:
-        await connection.execute(
-            insert(AuditEntry).values(
-                actor=who,
-                action=action,
-                report_id=report_id,
-                detail=(detail or "")[:2000] or None,
-            )
-        )
+    # committed before the page answers; entries of pages arriving together share a statement
+    await audit_writer(context.database).write(
+        who, action, report_id, (detail or "")[:2000] or None
+    )
 
 
 def template_member(request: web.Request) -> dict[str, Any]:

@@ -15,15 +15,15 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
+from reports.crypto import Keyring
 from reports.database import session_factory
 from reports.models import STATUS_TRANSITIONS, Report, ReportMedia
-from reports.sealing import field_context, open_media
+from reports.sealing import field_context, open_media, open_report
 from staff.auth import audit, member_of, require_role, staff_context
-from staff.caselist import visible_case
+from staff.caselist import case_row_of, visible_case, visible_report_row
 from staff.desk import ERRORS
-from staff.reading import reader
 from staff.roles import Can, can
-from staff.timeline import case_timeline, cluster_members, custody
+from staff.timeline import case_records, cluster_members
 
 routes = web.RouteTableDef()
 VIEWABLE = ("image/jpeg", "image/png", "image/gif", "image/webp", "audio/ogg", "audio/mpeg")
@@ -36,28 +36,33 @@ async def case(request: web.Request) -> web.StreamResponse:
     context = staff_context(request)
     member = member_of(request)
     reference = request.match_info["reference"].upper()
-    row = await visible_case(
-        context.database, context.keyring, reference, member.role, context.clock.now()
-    )
-    if row is None:
+    # one statement checks the role may see the case and reads its report, still sealed
+    found = await visible_report_row(context.database, reference, member.role)
+    if found is None:
         raise web.HTTPNotFound(text="no such case")
-    view = await context.store.get_report(reference, actor=member.actor)  # audited read
-    if view is None:
-        raise web.HTTPNotFound(text="no such case")
-    # the rest of the page: independent reads, side by side on connections of their own
-    texts, timeline, cluster, lines = await asyncio.gather(
-        _sealed_texts(request, view.id, reference),
-        case_timeline(context.database, context.keyring, view.id, reference, row.alert_id),
-        cluster_members(context.database, row.alert_id, view.id, member.role),
-        custody(context.database, view.id) if can(member.role, Can.MEDIA) else _nothing(),
+    # the read is audited (committed) before anything decrypted is shown; the rest of the
+    # page is read meanwhile, on connections of its own
+    _audited, records, cluster = await asyncio.gather(
+        audit(request, "read", found.id),
+        case_records(
+            context.database,
+            context.keyring,
+            found.id,
+            found.reference,
+            found.alert_id,
+            with_custody=can(member.role, Can.MEDIA),
+        ),
+        cluster_members(context.database, found.alert_id, found.id, member.role),
     )
+    view = open_report(context.keyring, found, records.media, records.additions)
+    row = case_row_of(context.keyring, found, context.clock.now(), view)
     values = {
         "case": row,
         "r": view,
-        "texts": texts,
-        "timeline": timeline,
+        "texts": _sealed_texts(context.keyring, found),
+        "timeline": records.timeline,
         "cluster": cluster,
-        "custody": lines,
+        "custody": records.custody,
         "next_statuses": sorted(STATUS_TRANSITIONS.get(view.status, ())),
         "alert_state": row.alert_state,
         "done": request.query.get("done"),
@@ -66,28 +71,17 @@ async def case(request: web.Request) -> web.StreamResponse:
     return aiohttp_jinja2.render_template("case.html", request, values)
 
 
-async def _nothing() -> dict[int, list[Any]]:
-    return {}
-
-
-async def _sealed_texts(request: web.Request, report_id: int, reference: str) -> dict[str, str]:
+def _sealed_texts(keyring: Keyring, found: Any) -> dict[str, str]:
     """The words the reporter used for the time, the place and the perpetrator (the NLU's
     reading is shown beside them), decrypted for this reader: the page load is audited."""
-    context = staff_context(request)
-    query = select(Report.occurred_text_enc, Report.location_text_enc).where(Report.id == report_id)
-    async with reader(context.database).connect() as connection:
-        row = (await connection.execute(query)).first()
-    if row is None:
-        return {}
-    found = {}
-    for column, value in (
-        ("occurred_text", row.occurred_text_enc),
-        ("location_text", row.location_text_enc),
-    ):
-        text = context.keyring.decrypt_text(value, context=field_context(reference, column))
+    texts = {}
+    for column in ("occurred_text", "location_text"):
+        text = keyring.decrypt_text(
+            getattr(found, f"{column}_enc"), context=field_context(found.reference, column)
+        )
         if text:
-            found[column] = text
-    return found
+            texts[column] = text
+    return texts
 
 
 @routes.get("/media/{media_id:\\d+}", name="media")

@@ -14,9 +14,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from reports.models import REPORTER_ROLES, STATUSES
-from staff.auth import TRANSLATE, audit, member_of, require_role, staff_context
-from staff.caselist import age_text, read_page
+from staff.auth import LANGUAGE, audit, member_of, require_role, staff_context
+from staff.caselist import read_lines, read_page
 from staff.filters import PERIODS, SEVERITIES, CaseFilter, FilterError
+from staff.rowcells import line_cells
 
 routes = web.RouteTableDef()
 
@@ -31,19 +32,19 @@ def read_filter(request: web.Request) -> CaseFilter:
 async def _page_context(request: web.Request, case_filter: CaseFilter) -> dict[str, object]:
     context = staff_context(request)
     member = member_of(request)
-    page = await read_page(
-        context.database, context.keyring, case_filter, member.role, context.clock.now()
-    )
+    now = context.clock.now()
+    rows, cursor = await read_lines(context.database, case_filter, member.role, now)
+    language = request[LANGUAGE]
+    prefix = str(request.app.router["case"].url_for(reference="-"))[:-1]
     query = case_filter.to_query()
     next_url = None
-    if page.next is not None:
-        next_url = "?" + urlencode({**query, "cursor": page.next.encode()})
+    if cursor is not None:
+        next_url = "?" + urlencode({**query, "cursor": cursor.encode()})
     return {
-        "page": page,
+        "lines": [line_cells(context.keyring, row, now, language, prefix) for row in rows],
         "filter": case_filter,
         "query": urlencode(query),
         "next_url": next_url,
-        "age_text": lambda age: age_text(age, request[TRANSLATE]),
         "poll_seconds": context.poll_seconds,
         "live": case_filter.cursor is None,
     }

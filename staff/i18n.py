@@ -37,7 +37,9 @@ def request_language(request: web.Request, default: str = "en") -> str:
     return default if default in languages else "en"
 
 
+@functools.cache
 def translator(language: str) -> Translator:
+    """The desk's translator of `language`, made once (it holds no state of a request)."""
     return Translator(language, domain=DOMAIN)
 
 

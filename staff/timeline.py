@@ -11,19 +11,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.clock import aware
 from escalation.models import Alert, AlertReport, Delivery, StaffQuestion
 from locales.i18n import N_
 from reports.crypto import Keyring
-from reports.database import session_factory
-from reports.models import AuditEntry, Report, ReportAddition
+from reports.models import AuditEntry, Report, ReportAddition, ReportMedia
 from reports.sealing import field_context
 from staff.filters import visibility
 from staff.reading import reader
+from staff.roles import sees_confidential
 
 QUIET_ACTIONS = frozenset({"read", "listed", "api_listed", "contact_used"})
 # the words of each kind of event (unknown kinds show their code)
@@ -71,64 +86,205 @@ def _at(moment: datetime | None, fallback: datetime) -> datetime:
     return aware(moment) or aware(fallback) or fallback
 
 
+@dataclass(frozen=True)
+class CaseRecords:
+    """What the case page reads beside the report: its timeline, its files (without their
+    content), the reporter's additions (decrypted, in order) and each file's custody."""
+
+    timeline: list[Event]
+    media: list[Any]
+    additions: list[str]
+    custody: dict[int, list[Event]]
+
+
+def _branch(source: str, *columns: Any) -> Select:
+    """One table's rows in the common shape of `_RECORDS` (src, id, at, at2, kind, actor,
+    detail, blob, size); a column a table lacks is a typed NULL."""
+    shape = (
+        ("id", Integer()),
+        ("at", DateTime(timezone=True)),
+        ("at2", DateTime(timezone=True)),
+        ("kind", Text()),
+        ("actor", Text()),
+        ("detail", Text()),
+        ("blob", LargeBinary()),
+        ("size", BigInteger()),
+    )
+    given = dict(zip([name for name, _type in shape], columns, strict=False))
+    return select(
+        literal_column(f"'{source}'", Text()).label("src"),
+        *(
+            (given[name] if given.get(name) is not None else cast(null(), kind)).label(name)
+            for name, kind in shape
+        ),
+    )
+
+
+_REPORT_ID = bindparam("report_id", type_=Integer())
+# Built once, and one statement: the case page reads the report's audit entries, additions,
+# questions, deliveries and files (without their content) in one round trip, in one shape.
+_RECORD_BRANCHES = {
+    "audit": _branch(
+        "a",
+        AuditEntry.id,
+        AuditEntry.at,
+        None,
+        AuditEntry.action,
+        AuditEntry.actor,
+        AuditEntry.detail,
+    ).where(AuditEntry.report_id == _REPORT_ID),
+    "additions": _branch(
+        "d",
+        ReportAddition.id,
+        ReportAddition.created_at,
+        None,
+        ReportAddition.kind,
+        None,
+        None,
+        ReportAddition.text_enc,
+    ).where(ReportAddition.report_id == _REPORT_ID),
+    "questions": _branch(
+        "q",
+        StaffQuestion.id,
+        StaffQuestion.asked_at,
+        StaffQuestion.created_at,
+        StaffQuestion.state,
+        StaffQuestion.channel,
+    ).where(StaffQuestion.report_id == _REPORT_ID),
+    "media": _branch(
+        "m",
+        ReportMedia.id,
+        ReportMedia.created_at,
+        None,
+        ReportMedia.kind,
+        ReportMedia.mime_type,
+        ReportMedia.sha256,
+        None,
+        ReportMedia.size_bytes,
+    ).where(ReportMedia.report_id == _REPORT_ID),
+}
+_DELIVERY_BRANCH = _branch(
+    "v", Delivery.id, Delivery.sent_at, Delivery.created_at, Delivery.purpose, Delivery.target,
+    Delivery.state,
+)  # fmt: skip
+_RECORDS = {
+    placed: union_all(
+        *_RECORD_BRANCHES.values(),
+        _DELIVERY_BRANCH.where(
+            or_(
+                Delivery.target == bindparam("target", type_=Text()),
+                *((Delivery.alert_id == bindparam("alert_id", type_=Integer()),) if placed else ()),
+            )
+        ),
+    ).order_by(literal_column("src"), literal_column("id"))
+    for placed in (False, True)
+}
+
+
+@dataclass(frozen=True)
+class MediaLine:
+    """A file of the report as the page lists it (never its content)."""
+
+    id: int
+    kind: str
+    mime_type: str | None
+    size_bytes: int
+    sha256: str
+
+
+async def case_records(
+    engine: AsyncEngine,
+    keyring: Keyring,
+    report_id: int,
+    reference: str,
+    alert_id: int | None,
+    *,
+    with_custody: bool = False,
+) -> CaseRecords:
+    """Everything the case page shows of a report's history, in one statement (autocommit:
+    reads only). Decrypts the reporter's additions: call it only beside an audited read."""
+    parameters = {"report_id": report_id, "target": f"reporter:{report_id}", "alert_id": alert_id}
+    async with reader(engine).connect() as connection:
+        rows = (await connection.execute(_RECORDS[alert_id is not None], parameters)).all()
+    audited = [row for row in rows if row.src == "a"]
+    additions = [row for row in rows if row.src == "d"]
+    events = [
+        Event(_at(entry.at, entry.at), entry.kind, entry.actor, entry.detail)
+        for entry in audited
+        if entry.kind not in QUIET_ACTIONS
+    ]
+    context = field_context(reference, "addition")
+    texts = [keyring.decrypt_text(row.blob, context=context) for row in additions]
+    events += [
+        Event(_at(row.at, row.at), row.kind, "reporter", text)
+        for row, text in zip(additions, texts, strict=True)
+    ]
+    events += [
+        Event(_at(row.at, row.at2), f"question_{row.kind}", row.actor)
+        for row in rows
+        if row.src == "q"
+    ]
+    events += _delivery_events([row for row in rows if row.src == "v"], report_id)
+    media = [
+        MediaLine(row.id, row.kind, row.actor, row.size, row.detail)
+        for row in rows
+        if row.src == "m"
+    ]
+    lines = _custody_lines(audited) if with_custody else {}
+    return CaseRecords(
+        sorted(events, key=lambda event: event.at),
+        media,
+        [text or "" for text in texts],
+        lines,
+    )
+
+
+def _delivery_events(rows: list[Any], report_id: int) -> list[Event]:
+    """Pings, reminders and edits of the incident; notices sent to this report's reporter."""
+    events = []
+    for row in rows:  # target in `actor`, purpose in `kind`, state in `detail`
+        if row.actor.startswith("reporter:") and row.actor != f"reporter:{report_id}":
+            continue
+        kind = row.actor.split(":", 1)[0]
+        events.append(Event(_at(row.at, row.at2), row.kind, kind, row.detail))
+    return events
+
+
+def _custody_lines(audited: list[Any]) -> dict[int, list[Event]]:
+    """Media id -> every access to it (who, when, how), from the report's audit entries."""
+    lines: dict[int, list[Event]] = {}
+    for entry in audited:  # the action in `kind`
+        if not entry.kind.startswith("media_"):
+            continue
+        media_id, _sep, _rest = (entry.detail or "").partition(" ")
+        if media_id.isdigit():
+            lines.setdefault(int(media_id), []).append(
+                Event(aware(entry.at) or entry.at, entry.kind, entry.actor, entry.detail)
+            )
+    return lines
+
+
 async def case_timeline(
     engine: AsyncEngine, keyring: Keyring, report_id: int, reference: str, alert_id: int | None
 ) -> list[Event]:
-    async with session_factory(reader(engine))() as session:
-        events = await _audited(session, report_id)
-        events += await _additions(session, keyring, report_id, reference)
-        questions = await session.execute(
-            select(StaffQuestion).where(StaffQuestion.report_id == report_id)
-        )
-        for question in questions.scalars():
-            moment = _at(question.asked_at, question.created_at)
-            events.append(Event(moment, f"question_{question.state}", question.channel))
-        events += await _deliveries(session, report_id, alert_id)
-    return sorted(events, key=lambda event: event.at)
+    """The timeline alone (see `case_records`)."""
+    records = await case_records(engine, keyring, report_id, reference, alert_id)
+    return records.timeline
 
 
-async def _audited(session: AsyncSession, report_id: int) -> list[Event]:
-    rows = await session.execute(
-        select(AuditEntry).where(AuditEntry.report_id == report_id).order_by(AuditEntry.id)
+_CLUSTER = {
+    sees: select(Report.reference, Report.category, Report.status, Report.created_at)
+    .join(AlertReport, AlertReport.report_id == Report.id)
+    .join(Alert, Alert.id == AlertReport.alert_id)
+    .where(
+        AlertReport.alert_id == bindparam("alert_id"),
+        Report.id != bindparam("report_id"),
+        visibility("confidential" if sees else None),
     )
-    return [
-        Event(_at(entry.at, entry.at), entry.action, entry.actor, entry.detail)
-        for entry in rows.scalars()
-        if entry.action not in QUIET_ACTIONS
-    ]
-
-
-async def _additions(
-    session: AsyncSession, keyring: Keyring, report_id: int, reference: str
-) -> list[Event]:
-    context = field_context(reference, "addition")
-    rows = await session.execute(
-        select(ReportAddition).where(ReportAddition.report_id == report_id)
-    )
-    return [
-        Event(
-            _at(row.created_at, row.created_at),
-            row.kind,
-            "reporter",
-            keyring.decrypt_text(row.text_enc, context=context),
-        )
-        for row in rows.scalars()
-    ]
-
-
-async def _deliveries(session: AsyncSession, report_id: int, alert_id: int | None) -> list[Event]:
-    """Pings, reminders and edits of the incident; notices sent to this report's reporter."""
-    targets = [Delivery.target == f"reporter:{report_id}"]
-    if alert_id is not None:
-        targets.append(Delivery.alert_id == alert_id)
-    rows = await session.execute(select(Delivery).where(or_(*targets)).order_by(Delivery.id))
-    events = []
-    for row in rows.scalars():
-        if row.target.startswith("reporter:") and row.target != f"reporter:{report_id}":
-            continue
-        kind = row.target.split(":", 1)[0]
-        events.append(Event(_at(row.sent_at, row.created_at), row.purpose, kind, row.state))
-    return events
+    .order_by(Report.created_at)
+    .limit(200)
+    for sees in (False, True)
+}
 
 
 async def cluster_members(
@@ -137,31 +293,17 @@ async def cluster_members(
     """(reference, category, status, received) of the incident's other visible reports."""
     if alert_id is None:
         return []
-    async with session_factory(reader(engine))() as session:
-        rows = await session.execute(
-            select(Report.reference, Report.category, Report.status, Report.created_at)
-            .join(AlertReport, AlertReport.report_id == Report.id)
-            .join(Alert, Alert.id == AlertReport.alert_id)
-            .where(AlertReport.alert_id == alert_id, Report.id != report_id, visibility(role))
-            .order_by(Report.created_at)
-            .limit(200)
+    async with reader(engine).connect() as connection:
+        rows = await connection.execute(
+            _CLUSTER[sees_confidential(role)], {"alert_id": alert_id, "report_id": report_id}
         )
         return [tuple(row) for row in rows.all()]  # type: ignore[misc]
 
 
 async def custody(engine: AsyncEngine, report_id: int) -> dict[int, list[Event]]:
     """Media id -> every access to it (who, when, how)."""
-    lines: dict[int, list[Event]] = {}
-    async with session_factory(reader(engine))() as session:
-        rows = await session.execute(
-            select(AuditEntry)
-            .where(AuditEntry.report_id == report_id, AuditEntry.action.like("media_%"))
-            .order_by(AuditEntry.id)
-        )
-        for entry in rows.scalars():
-            media_id, _sep, _rest = (entry.detail or "").partition(" ")
-            if media_id.isdigit():
-                lines.setdefault(int(media_id), []).append(
-                    Event(aware(entry.at) or entry.at, entry.action, entry.actor, entry.detail)
-                )
-    return lines
+    async with reader(engine).connect() as connection:
+        audited = (
+            await connection.execute(_RECORD_BRANCHES["audit"], {"report_id": report_id})
+        ).all()
+    return _custody_lines(audited)

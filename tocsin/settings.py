@@ -107,6 +107,9 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    # processes of `tocsin web` sharing the port (SO_REUSEPORT); one event loop saturates
+    # near a hundred desk pages a second
+    web_processes: int = Field(default=1, ge=1, le=64)
     # the external base URL of this server (the staff desk sets Secure cookies when https)
     public_url: str | None = None
     # an optional tile server for the staff map, e.g. https://tiles.example.org/{z}/{x}/{y}.png

@@ -2,6 +2,12 @@
 
 Actions taken here go through the same escalation gateway as Telegram buttons; the edits of
 pings and notices they queue are sent by whichever `tocsin run` or `tocsin worker` runs.
+
+`--processes N` (or TOCSIN_WEB_PROCESSES) serves the desk from N processes on the one port
+(SO_REUSEPORT: the kernel spreads connections over them). One event loop saturates near a
+hundred pages a second; nothing of a signed-in member lives in a process (sessions,
+sign-in limits and the live list are read from the database), so any process answers any
+request, and a logout in one is refused in the others on their next request.
 """
 
 from __future__ import annotations
@@ -13,26 +19,40 @@ import signal
 
 from aiohttp import web
 
+from reports.database import upgrade_schema_sync
 from tocsin.app import build_app
+from tocsin.commands.run import event_loop_factory
 from tocsin.components.escalation import build_gateway
+from tocsin.processes import reuse_port_supported, run_processes
 from tocsin.server import build_web_app
-from tocsin.settings import Settings
+from tocsin.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("web", help="serve the staff desk alone (under /staff/)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="serve from N processes on the one port (default: TOCSIN_WEB_PROCESSES, 1)",
+    )
     parser.set_defaults(handler=run_web)
 
 
-async def serve_web(settings: Settings, stop: asyncio.Event) -> None:
-    app = await build_app(settings)
+async def serve_web(
+    settings: Settings, stop: asyncio.Event, reuse_port: bool = False, migrate: bool = True
+) -> None:
+    app = await build_app(settings, migrate=migrate)
     worker, app.staff_gateway = build_gateway(app)
     runner = web.AppRunner(build_web_app(app), access_log=None)
     try:
         await runner.setup()
-        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+        await web.TCPSite(
+            runner, settings.http_host, settings.http_port, reuse_port=reuse_port or None
+        ).start()
         log.info("staff desk on %s port %s", settings.http_host, settings.http_port)
         await stop.wait()
     finally:
@@ -41,13 +61,34 @@ async def serve_web(settings: Settings, stop: asyncio.Event) -> None:
         await app.close()
 
 
-def run_web(args: argparse.Namespace, settings: Settings) -> int:
+def serve_one(settings: Settings, reuse_port: bool = False, migrate: bool = True) -> None:
+    """One desk process until SIGINT or SIGTERM."""
+
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve_web(settings, stop)
+        await serve_web(settings, stop, reuse_port, migrate)
 
-    asyncio.run(main())
-    return 0
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(main())
+
+
+def run_web(args: argparse.Namespace, settings: Settings) -> int:
+    count = args.processes if args.processes is not None else settings.web_processes
+    if count < 1:
+        log.error("--processes must be 1 or more")
+        return 2
+    if count == 1:
+        serve_one(settings)
+        return 0
+    if not reuse_port_supported():
+        log.error("several processes need SO_REUSEPORT, which this system lacks")
+        return 2
+    # the schema is brought up to date once, here, not by N processes racing at it
+    try:
+        upgrade_schema_sync(settings.database_url)
+    except OSError as error:
+        raise SettingsError(f"TOCSIN_DATABASE_URL: cannot reach the database ({error})") from None
+    return run_processes(count, serve_one, settings, True, False)
