@@ -88,6 +88,27 @@ def build_nlu(settings: Settings) -> Nlu:
     )
 
 
+class DeferredNlu:
+    """The NLU, built the first time something asks it a question.
+
+    The staff desk alone (`tocsin web`, possibly several processes) reads no story, so loading
+    the classifier and the gazetteer in each of its processes would only cost memory and
+    start-up time; should a desk action ever need the NLU, it is built then, once."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._nlu: Nlu | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._nlu is None:
+            self._nlu = build_nlu(self._settings)
+        return getattr(self._nlu, name)
+
+    async def aclose(self) -> None:
+        if self._nlu is not None:
+            await self._nlu.aclose()
+
+
 REDIS_CONNECTIONS = 64
 
 

@@ -20,7 +20,7 @@ import signal
 from aiohttp import web
 
 from reports.database import upgrade_schema_sync
-from tocsin.app import build_app
+from tocsin.app import DeferredNlu, build_app
 from tocsin.commands.run import event_loop_factory
 from tocsin.components.escalation import build_gateway
 from tocsin.processes import reuse_port_supported, run_processes
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 async def serve_web(
     settings: Settings, stop: asyncio.Event, reuse_port: bool = False, migrate: bool = True
 ) -> None:
-    app = await build_app(settings, migrate=migrate)
+    app = await build_app(settings, migrate=migrate, nlu=DeferredNlu(settings))  # type: ignore[arg-type]
     worker, app.staff_gateway = build_gateway(app)
     runner = web.AppRunner(build_web_app(app), access_log=None)
     try:
