@@ -9,13 +9,15 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from tocsin.app import build_app
-from tocsin.components import Stopper, available_components
-from tocsin.server import build_web_app
 from tocsin.settings import Settings
+
+if TYPE_CHECKING:
+    from tocsin.components import Stopper
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """Start components and the HTTP server; stop them all when `stop` is set."""
+    # imported here, not with the module: the channels and the desk bring aiogram, whose
+    # models take seconds to build, and every other `tocsin` command lists this one
+    from tocsin.components import available_components
+    from tocsin.server import build_web_app
+
     app = await build_app(settings)
     web_app = build_web_app(app)
     stoppers: list[Stopper] = []

@@ -22,9 +22,7 @@ from aiohttp import web
 from reports.database import upgrade_schema_sync
 from tocsin.app import DeferredNlu, build_app
 from tocsin.commands.run import event_loop_factory
-from tocsin.components.escalation import build_gateway
 from tocsin.processes import reuse_port_supported, run_processes
-from tocsin.server import build_web_app
 from tocsin.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
@@ -45,6 +43,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 async def serve_web(
     settings: Settings, stop: asyncio.Event, reuse_port: bool = False, migrate: bool = True
 ) -> None:
+    # imported here, not with the module: the desk and the gateway bring aiogram, whose models
+    # take seconds to build, and every other `tocsin` command lists this one
+    from tocsin.components.escalation import build_gateway
+    from tocsin.server import build_web_app
+
     app = await build_app(settings, migrate=migrate, nlu=DeferredNlu(settings))  # type: ignore[arg-type]
     worker, app.staff_gateway = build_gateway(app)
     runner = web.AppRunner(build_web_app(app), access_log=None)
