@@ -127,8 +127,12 @@ class LinearModel:
         columns = np.sort(np.concatenate(parts))
         if not len(columns):
             return self.bias.copy()
-        starts = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1]])
-        counts = np.diff(np.r_[starts, len(columns)]).astype(np.float32)
+        # np.r_ would build the same two arrays at several times the cost
+        first = np.empty(len(columns), dtype=bool)
+        first[0] = True
+        np.not_equal(columns[1:], columns[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(columns))).astype(np.float32)
         ids = columns[starts]
         values = (1.0 + np.log(counts)) * self.idf[ids]
         values /= np.linalg.norm(values) or 1.0

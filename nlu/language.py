@@ -44,6 +44,8 @@ LINGUA_CHARS = 240
 DECISIVE_FUNCTION_WORDS = 8
 DECISIVE_SHARE = 0.85
 UNSURE_BELOW = 0.4
+# Room for rounding in `_settled_by_function_words` (lingua's values may sum to 1 + 1e-7).
+SETTLED_MARGIN = 1e-6
 
 
 def _letters_up_to(text: str, enough: int) -> int:
@@ -66,6 +68,32 @@ def _decided_by_function_words(votes: dict[str, float]) -> tuple[str, float] | N
     best = max(votes, key=lambda code: votes[code])
     share = votes[best] / total
     return (best, round(min(share, 0.99), 4)) if share >= DECISIVE_SHARE else None
+
+
+def _settled_by_function_words(
+    votes: dict[str, float], hint: str | None
+) -> tuple[str, float] | None:
+    """The language that the grammatical words of a text of twenty letters or more settle
+    whatever lingua would say, so lingua (0.2-0.6 ms) need not be asked.
+
+    In `detect` such a text scores (1 - share) * lingua + share * (its function-word
+    fraction), plus 0.1 for the hint. lingua's values lie in [0, 1], so the leader of the
+    function words wins when its own term alone exceeds the most any other language can
+    reach; and it is then never "und". This is arithmetic, not a threshold: the answer is
+    the one lingua's reading would give, only the confidence is the words' share.
+    """
+    total = sum(votes.values())
+    if not total:
+        return None
+    share = min(0.6, total / 8.0)
+    best = max(votes, key=lambda code: votes[code])
+    floor = share * votes[best] / total
+    others = max((value for code, value in votes.items() if code != best), default=0.0)
+    claims = 0.1 if hint else 0.0
+    ceiling = (1.0 - share) + share * others / total + (claims if hint != best else 0.0)
+    if floor <= ceiling + SETTLED_MARGIN or floor / (1.0 + claims) < UNSURE_BELOW + SETTLED_MARGIN:
+        return None
+    return best, round(min(votes[best] / total, 0.99), 4)
 
 
 class LanguageDetector:
@@ -99,6 +127,8 @@ class LanguageDetector:
         # hint when they speak, and otherwise stays unclaimed, which reads as "unsure".
         function_votes = self._function_word_votes(text)
         decided = _decided_by_function_words(function_votes)
+        if decided is None and weight == 1.0:
+            decided = _settled_by_function_words(function_votes, hint)
         if decided is not None:
             return decided
         scores = self._statistical(text)

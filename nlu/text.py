@@ -83,6 +83,8 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
 
 def is_arabic_script(text: str) -> bool:
     """True when most letters of `text` are Arabic script."""
+    if text.isascii():
+        return False  # no Arabic letter at all (most reports: no need to look at each)
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return False
