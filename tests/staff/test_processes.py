@@ -97,7 +97,7 @@ def two_processes(postgres_url: str, tmp_path: Path, nlu_cache_dir: Path) -> Ite
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300  # migrates and starts two processes: slow on a busy machine
+        deadline = time.monotonic() + 300  # migrates, starts two processes: slow when busy
         while len(_descendants(server.pid)) < 2 or not _healthy(base):
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             assert time.monotonic() < deadline, "the desk did not start"
