@@ -9,16 +9,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, null, select, tuple_
+from sqlalchemy import Select, bindparam, null
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.clock import aware
-from escalation.models import Alert, AlertReport
 from reports.crypto import Keyring
 from reports.models import Report
 from reports.records import ReportView
 from reports.sealing import open_report
-from staff.filters import CASE_COLUMNS, CaseFilter, Cursor, conditions, visibility
+from staff.filters import (
+    CASE_COLUMNS,
+    CaseFilter,
+    Cursor,
+    conditions,
+    one_page,
+    visible_reports,
+)
 from staff.reading import reader
 from staff.roles import sees_confidential
 
@@ -78,25 +84,11 @@ CASE_SEALED = (
     Report.occurred_text_enc,
     Report.location_text_enc,
 )
-NEWEST_FIRST = (Report.created_at.desc(), Report.id.desc())
-
-
-def _visible_select(role: str | None, *columns: Any) -> Select:
-    """Reports joined to their incident, confidential ones hidden from `role`."""
-    return (
-        select(*columns)
-        .select_from(Report)
-        .outerjoin(AlertReport, AlertReport.report_id == Report.id)
-        .outerjoin(Alert, Alert.id == AlertReport.alert_id)
-        .where(visibility(role))
-    )
-
-
 # Built once: the desk asks these on every page, and a statement made anew each time costs
 # its construction and its cache key before the cached compiled form is found. The role
 # decides only whether confidential cases are visible, so two variants cover every role.
 _LIST_BASE = {
-    (sees, description): _visible_select(
+    (sees, description): visible_reports(
         "confidential" if sees else None,
         *LIST_COLUMNS,
         *(API_SEALED if description else SHOWN_SEALED),
@@ -126,11 +118,11 @@ LINE_COLUMNS = (
     Report.created_at,
 )
 _LINES_BASE = {
-    sees: _visible_select("confidential" if sees else None, *LINE_COLUMNS, *CASE_COLUMNS)
+    sees: visible_reports("confidential" if sees else None, *LINE_COLUMNS, *CASE_COLUMNS)
     for sees in (False, True)
 }
 _ONE_CASE = {
-    (sees, sealed): _visible_select(
+    (sees, sealed): visible_reports(
         "confidential" if sees else None,
         *LIST_COLUMNS,
         *(CASE_SEALED if sealed else (null().label("description_enc"),)),
@@ -193,11 +185,7 @@ async def read_lines(
 async def _one_page(
     engine: AsyncEngine, query: Select, case_filter: CaseFilter, role: str, now: datetime
 ) -> tuple[list[Any], Cursor | None]:
-    query = query.where(*conditions(case_filter, role, now))
-    if case_filter.cursor is not None:
-        mark = case_filter.cursor
-        query = query.where(tuple_(Report.created_at, Report.id) < tuple_(mark.created_at, mark.id))
-    query = query.order_by(*NEWEST_FIRST).limit(case_filter.limit + 1)
+    query = one_page(query.where(*conditions(case_filter, role, now)), case_filter)
     async with reader(engine).connect() as connection:
         result = (await connection.execute(query)).all()
     more = len(result) > case_filter.limit

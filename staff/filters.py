@@ -1,9 +1,10 @@
 """The case filter shared by the case list, the API, exports, the map and the charts.
 
-`CaseFilter.from_query(request.query)` reads the query string; `case_query(filter, role, now)`
-turns it into one SQLAlchemy select over reports joined to their incident, with the role's
-visibility applied. A confidential case does not exist for a role that may not see it: the
-predicate is part of the query, so no list, count, map, chart or export can leak it.
+`CaseFilter.from_query(request.query)` reads the query string; `base_query(filter, role, now)`
+turns it into one SQLAlchemy select over reports joined to their incident (`visible_reports`),
+with the role's visibility applied, and `one_page` pages it newest first. A confidential
+case does not exist for a role that may not see it: the predicate is part of the query, so no
+list, count, map, chart or export can leak it.
 
 Fail closed: until escalation has placed a report in an incident (which decides whether it is
 confidential) only the confidential role sees it.
@@ -196,10 +197,21 @@ def visibility(role: str | None) -> Any:
     return and_(Alert.id.is_not(None), Alert.confidential.is_(False))
 
 
-def case_query(case_filter: CaseFilter, role: str | None, now: datetime) -> Select:
-    """Reports (with their incident's columns) that `role` may see and the filter keeps,
-    newest first, one page (limit + 1 rows, so the caller knows whether there is a next)."""
-    query = base_query(case_filter, role, now)
+def visible_reports(role: str | None, *columns: Any) -> Select:
+    """`columns` of reports outer-joined to their incident, the cases `role` may not see
+    left out; unfiltered (the case list builds these once and adds the filter per page)."""
+    return (
+        select(*columns)
+        .select_from(Report)
+        .outerjoin(AlertReport, AlertReport.report_id == Report.id)
+        .outerjoin(Alert, Alert.id == AlertReport.alert_id)
+        .where(visibility(role))
+    )
+
+
+def one_page(query: Select, case_filter: CaseFilter) -> Select:
+    """`query` newest first, from the filter's cursor on, one page (limit + 1 rows, so the
+    caller knows whether there is a next)."""
     if case_filter.cursor is not None:
         mark = case_filter.cursor
         query = query.where(tuple_(Report.created_at, Report.id) < tuple_(mark.created_at, mark.id))
@@ -208,12 +220,7 @@ def case_query(case_filter: CaseFilter, role: str | None, now: datetime) -> Sele
 
 def base_query(case_filter: CaseFilter, role: str | None, now: datetime) -> Select:
     """Every matching visible case, unordered and unpaged (counts, maps, charts, exports)."""
-    query = (
-        select(Report, *CASE_COLUMNS)
-        .outerjoin(AlertReport, AlertReport.report_id == Report.id)
-        .outerjoin(Alert, Alert.id == AlertReport.alert_id)
-        .where(visibility(role))
-    )
+    query = visible_reports(role, Report, *CASE_COLUMNS)
     return query.where(*conditions(case_filter, role, now))
 
 
