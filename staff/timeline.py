@@ -264,14 +264,6 @@ def _custody_lines(audited: list[Any]) -> dict[int, list[Event]]:
     return lines
 
 
-async def case_timeline(
-    engine: AsyncEngine, keyring: Keyring, report_id: int, reference: str, alert_id: int | None
-) -> list[Event]:
-    """The timeline alone (see `case_records`)."""
-    records = await case_records(engine, keyring, report_id, reference, alert_id)
-    return records.timeline
-
-
 _CLUSTER = {
     sees: select(Report.reference, Report.category, Report.status, Report.created_at)
     .join(AlertReport, AlertReport.report_id == Report.id)
@@ -298,12 +290,3 @@ async def cluster_members(
             _CLUSTER[sees_confidential(role)], {"alert_id": alert_id, "report_id": report_id}
         )
         return [tuple(row) for row in rows.all()]  # type: ignore[misc]
-
-
-async def custody(engine: AsyncEngine, report_id: int) -> dict[int, list[Event]]:
-    """Media id -> every access to it (who, when, how)."""
-    async with reader(engine).connect() as connection:
-        audited = (
-            await connection.execute(_RECORD_BRANCHES["audit"], {"report_id": report_id})
-        ).all()
-    return _custody_lines(audited)
