@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import logging
 import signal
+from typing import Any
 
 from aiohttp import web
 
@@ -43,11 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 async def serve_web(
     settings: Settings, stop: asyncio.Event, reuse_port: bool = False, migrate: bool = True
 ) -> None:
-    # imported here, not with the module: the desk and the gateway bring aiogram, whose models
-    # take seconds to build, and every other `tocsin` command lists this one
-    from tocsin.components.escalation import build_gateway
-    from tocsin.server import build_web_app
-
+    build_gateway, build_web_app = _desk()
     app = await build_app(settings, migrate=migrate, nlu=DeferredNlu(settings))  # type: ignore[arg-type]
     worker, app.staff_gateway = build_gateway(app)
     runner = web.AppRunner(build_web_app(app), access_log=None)
@@ -62,6 +59,16 @@ async def serve_web(
         await runner.cleanup()
         await worker.close()
         await app.close()
+
+
+def _desk() -> tuple[Any, Any]:
+    """The gateway and web-app builders, imported when the desk starts, not with this module:
+    they bring aiogram, whose models take seconds to build, and every other `tocsin` command
+    lists this one."""
+    from tocsin.components.escalation import build_gateway
+    from tocsin.server import build_web_app
+
+    return build_gateway, build_web_app
 
 
 def serve_one(settings: Settings, reuse_port: bool = False, migrate: bool = True) -> None:
@@ -94,4 +101,5 @@ def run_web(args: argparse.Namespace, settings: Settings) -> int:
         upgrade_schema_sync(settings.database_url)
     except OSError as error:
         raise SettingsError(f"TOCSIN_DATABASE_URL: cannot reach the database ({error})") from None
+    _desk()  # imported once here: forked processes start with it already built
     return run_processes(count, serve_one, settings, True, False)
