@@ -113,7 +113,7 @@ def _any_time(timed: Any) -> Any:
     return or_(timed.c.to_ack.is_not(None), timed.c.to_feedback.is_not(None))
 
 
-def per_report_statement(facts: Any) -> Any:
+def figures_per_report(facts: Any) -> Any:
     """All, country, category, channel and supported unit: their percentiles (grouping sets,
     and the units apart), their counts by every combination of the four and the age bucket."""
     timed = _timed(facts, *GROUPED, "victims")
@@ -207,7 +207,7 @@ def _keyed(facts: Any, key: Any, people: Any, joined: Any, on: Any) -> Any:
     )
 
 
-def groups_statement(facts: Any) -> Any:
+def figures_by_group(facts: Any) -> Any:
     """By affected group: a report counts under each group it names, with that group's
     people."""
     on = ReportGroup.report_id == facts.c.id
@@ -215,7 +215,7 @@ def groups_statement(facts: Any) -> Any:
     return _by_one("affected_group", rows)
 
 
-def desks_statement(facts: Any, desks: dict[str, str]) -> Any:
+def figures_by_desk(facts: Any, desks: dict[str, str]) -> Any:
     """By desk: a report counts under each desk its incident was pinged to."""
     pinged = pings(desks)
     on = pinged.c.alert_id == facts.c.alert_id
@@ -232,9 +232,9 @@ async def _rows(engine: AsyncEngine, statement: Any) -> list[Row]:
 async def figure_rows(engine: AsyncEngine, facts: Any, desks: dict[str, str]) -> list[Row]:
     """The rows of the three statements, run concurrently on connections of the pool."""
     statements = (
-        per_report_statement(facts),
-        groups_statement(facts),
-        desks_statement(facts, desks),
+        figures_per_report(facts),
+        figures_by_group(facts),
+        figures_by_desk(facts, desks),
     )
     answers = await asyncio.gather(*(_rows(engine, statement) for statement in statements))
     return [row for rows in answers for row in rows]
