@@ -11,11 +11,14 @@ When a processor runs in the same process it is attached as the inbox's local ta
 transaction that accepts new items also leases them to it and hands them over in memory, so
 the common case costs no claim query at all. An item whose sender has an earlier pending item
 is leased this way only when that earlier item is leased to the same process, which then runs
-them one after the other; otherwise it waits for the ordinary claim.
+them one after the other; otherwise it waits for the ordinary claim. Such a hand-over and the
+letting go of a failed item never overlap (`_handover`), so the processor always knows of the
+failure before, or of the later item while, it decides what runs next.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
@@ -136,6 +139,11 @@ class Inbox:
         # items wait in the database (a busy moment): new ones queue behind them there, so
         # the oldest is served first rather than whichever arrived when a slot freed
         self._backlog = False
+        # held while new items are leased and handed to the local taker, and while a failed
+        # item is let go: a lease read before the failure committed would otherwise hand over
+        # the sender's next item after the processor had forgotten the failed one, and the
+        # later message would run first
+        self._handover = asyncio.Lock()
         self._accepting: GroupCommit[_Arrival, bool] = GroupCommit(self._accept_batch)
         self._completing: GroupCommit[int, None] = GroupCommit(self._complete_batch)
         # the one wake-up mechanism (reports.wakeup): this process's claim loop at once,
@@ -168,22 +176,18 @@ class Inbox:
             for arrival in arrivals
         ]
         taker = self._local
-        async with self._engine.begin() as connection:
-            inserted = await connection.execute(self._sql.insert, rows)
-            new = {(row.channel, row.external_id): row.id for row in inserted}
-            leased: set[int] = set()
-            room = taker.room() if taker is not None and not self._backlog else 0
-            if new and taker is not None and room > 0:
-                ids = sorted(new.values())[:room]
-                leased = await self._lease_new(connection, ids, taker.worker, now)
-        if taker is not None and leased:
-            taker.take(
-                [
-                    InboxItem(id, a.channel, a.external_id, a.sender_key, a.payload, 1, now)
-                    for a in arrivals
-                    if (id := new.get((a.channel, a.external_id))) in leased
-                ]
-            )
+        if taker is None:
+            new, leased = await self._insert(rows, None, now)
+        else:
+            async with self._handover:
+                new, leased = await self._insert(rows, taker, now)
+                taker.take(
+                    [
+                        InboxItem(id, a.channel, a.external_id, a.sender_key, a.payload, 1, now)
+                        for a in arrivals
+                        if (id := new.get((a.channel, a.external_id))) in leased
+                    ]
+                )
         if len(leased) < len(new):
             self._backlog = True
             await self._wake()
@@ -193,6 +197,20 @@ class Inbox:
             answers.append(key in new and key not in seen)
             seen.add(key)
         return answers
+
+    async def _insert(
+        self, rows: list[dict[str, Any]], taker: LocalTaker | None, now: datetime
+    ) -> tuple[dict[tuple[str, str], int], set[int]]:
+        """Insert the new rows and lease what the local taker has room for, in one
+        transaction: the new items' ids by (channel, external id), and the leased ids."""
+        async with self._engine.begin() as connection:
+            inserted = await connection.execute(self._sql.insert, rows)
+            new = {(row.channel, row.external_id): row.id for row in inserted}
+            room = taker.room() if taker is not None and not self._backlog else 0
+            if not new or taker is None or room <= 0:
+                return new, set()
+            ids = sorted(new.values())[:room]
+            return new, await self._lease_new(connection, ids, taker.worker, now)
 
     async def _lease_new(
         self, connection: Any, ids: list[int], worker: str, now: datetime
@@ -253,7 +271,7 @@ class Inbox:
             "until": datetime.now(UTC) + timedelta(seconds=delay),
             "error": error[:200],
         }
-        async with self._engine.begin() as connection:
+        async with self._handover, self._engine.begin() as connection:
             await connection.execute(self._sql.retry, parameters)
 
     async def take_back_leases(self) -> int:

@@ -236,6 +236,39 @@ async def test_a_failed_turn_keeps_the_senders_later_messages_behind_it(
     assert seen == [0, 1, 2]
 
 
+async def test_a_message_accepted_while_the_earlier_one_fails_waits_for_its_retry(
+    database: AsyncEngine, keyring: Keyring
+) -> None:
+    """The later message arrives exactly while the earlier one's failure is being written:
+    however the two interleave, the later one never runs first."""
+    inbox = Inbox(database, keyring)
+    senders = [f"sender-{number}" for number in range(12)]
+    seen: dict[str, list[str]] = {sender: [] for sender in senders}
+    failed: set[str] = set()
+    arriving: list[asyncio.Task[bool]] = []
+
+    async def handle(item: InboxItem) -> None:
+        if item.payload == b"first" and item.sender_key not in failed:
+            failed.add(item.sender_key)
+            second = inbox.accept("console", f"{item.sender_key}-2", item.sender_key, b"second")
+            arriving.append(asyncio.create_task(second))
+            await asyncio.sleep(0)  # the accept starts before the failure is written
+            raise ConnectionError("telegram unreachable")
+        seen[item.sender_key].append(item.payload.decode())
+
+    processor = InboxProcessor(inbox, {"console": handle}, concurrency=16, poll_seconds=0.2)
+
+    async def all_seen() -> bool:
+        return sum(map(len, seen.values())) == 2 * len(senders)
+
+    async with running(processor):
+        for sender in senders:
+            await inbox.accept("console", f"{sender}-1", sender, b"first")
+        await eventually(all_seen, seconds=15)  # the retries come after a two-second back-off
+        await asyncio.gather(*arriving)
+    assert seen == {sender: ["first", "second"] for sender in senders}
+
+
 async def test_stopping_gives_unstarted_items_back_to_every_worker(
     database: AsyncEngine, keyring: Keyring
 ) -> None:
