@@ -3,14 +3,13 @@
 For all reports, and by country, category, channel, desk, affected group and supported unit:
 how many, how many staff acknowledged and how fast (median and 90th percentile), how many
 reporters heard back and how fast, people affected, and open cases by age. On PostgreSQL the
-figures are computed in the database (`staff.analysis.metrics_pg`: three statements at once);
-on SQLite the per-report facts are read and summed up here, with the same percentile
-definition (linear interpolation, as `percentile_cont`).
+figures are grouped in the database (`staff.analysis.metrics_pg`: four statements at once, the
+percentiles taken here from their packed times); on SQLite the per-report facts are read and
+summed up here. Both use one percentile definition (`staff.analysis.percentiles`).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,17 +26,11 @@ from staff.analysis.facts import (
     facts_statement,
     groups_statement,
 )
-from staff.analysis.metrics_pg import Tally, figure_rows
+from staff.analysis.metrics_pg import tally_figures
+from staff.analysis.percentiles import percentile
 from staff.analysis.source import Scope, without_jit
 
-
-def percentile(values: list[float], share: float) -> float | None:
-    """`percentile_cont`: linear interpolation between the closest ranks of sorted values."""
-    if not values:
-        return None
-    rank = (len(values) - 1) * share
-    low, high = math.floor(rank), math.ceil(rank)
-    return values[low] + (values[high] - values[low]) * (rank - low)
+__all__ = ["Figures", "Table", "accountability", "percentile"]
 
 
 @dataclass
@@ -91,23 +84,29 @@ async def accountability(
     engine: AsyncEngine, scope: Scope, now: datetime, desks: dict[str, str] | None = None
 ) -> Table:
     """Figures by dimension (see `DIMENSIONS`), each list ordered by number of reports."""
-    facts = facts_statement(scope, now).cte("facts")
     if engine.dialect.name == "postgresql":
-        tally = Tally(Figures)
-        for row in await figure_rows(engine, facts, desks or {}):
-            tally.add(row)
+        tally = await tally_figures(engine, scope, now, desks or {}, Figures)
         table = _table(tally.done())
     else:
-        async with engine.connect() as connection:
-            await without_jit(connection)
-            rows = (await connection.execute(select(facts))).all()
-            groups = (await connection.execute(groups_statement(facts))).all()
-            pairs = (await connection.execute(desks_statement(facts, desks or {}))).all()
-        table = _summed_here(rows, groups, pairs)
+        table = await figures_from_facts(engine, scope, now, desks or {})
     for name in DIMENSIONS:
         table.setdefault(name, [])
         table[name].sort(key=lambda figures: (-figures.reports, figures.key))
     return table
+
+
+async def figures_from_facts(
+    engine: AsyncEngine, scope: Scope, now: datetime, desks: dict[str, str]
+) -> Table:
+    """The figures summed up here from every report's facts (SQLite's way, and on PostgreSQL
+    the reference its grouped statements must agree with)."""
+    facts = facts_statement(scope, now).cte("facts")
+    async with engine.connect() as connection:
+        await without_jit(connection)
+        rows = (await connection.execute(select(facts))).all()
+        groups = (await connection.execute(groups_statement(facts))).all()
+        pairs = (await connection.execute(desks_statement(facts, desks))).all()
+    return _summed_here(rows, groups, pairs)
 
 
 def _table(groups: Iterable[tuple[str, Figures]]) -> Table:

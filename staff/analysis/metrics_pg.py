@@ -1,288 +1,186 @@
-"""PostgreSQL: the accountability figures computed in the database, in three statements run at
-once on three pooled connections.
+"""PostgreSQL: the accountability figures from four grouping statements run at once, with no
+sort in the database.
 
-What costs is sorting: a median and a 90th percentile need each group's times in order. So
-each statement asks for the two ordered-set aggregates only, over the reports that have a
-time at all; the counts (reports, acknowledged, heard back, people, open cases by age) come
-from one hash aggregation by every combination of the per-report dimensions and age, added up
-here (a few hundred rows), rather than from ten aggregates per grouping set. The per-report
-dimensions (all, country, category, channel, supported unit), the affected groups (rows of
-`report_groups`, no JSON parsed) and the desks (the incident's pings) are independent, so
-they run side by side: on two cores the wall time is that of the slowest, not the sum.
+A median and a 90th percentile need each group's times in order, and sorting them for every
+dimension was most of the figures' cost. Here each statement groups the reader's reports by
+the finest key it needs in one hash aggregation: counts, people and open cases by age, and
+each group's times packed as raw doubles (`float8send`, concatenated by `string_agg`), which
+cross the wire as a few bytes strings instead of a hundred thousand values. The desk then
+joins the packed times of every key of a dimension, sorts them once in C (numpy) and
+interpolates as `percentile_cont` does (`staff.analysis.percentiles`).
+
+The statements are independent, so they run side by side on pooled connections:
+- by country, category, channel and age bucket (the totals, countries, categories and
+  channels are added up from these rows): over the reports alone, the incident joins left
+  out by the planner unless the filter needs them;
+- by supported unit, over the reports whose incident names one;
+- by affected group (rows of `report_groups`, each with its own people);
+- by desk (the incident's pings).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import (
-    Float,
-    Integer,
-    String,
-    cast,
-    func,
-    literal,
-    literal_column,
-    null,
-    or_,
-    select,
-    tuple_,
-)
-from sqlalchemy import case as sql_case
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import LargeBinary, func, literal
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from reports.models import ReportGroup
-from staff.analysis.facts import pings
-from staff.analysis.source import without_jit
+from escalation.models import Alert, AlertReport
+from reports.models import Report, ReportGroup
+from staff.analysis.facts import age_bucket, pings
+from staff.analysis.percentiles import packed_percentiles
+from staff.analysis.source import Scope, without_jit
 
-SHARES = literal([0.5, 0.9], ARRAY(Float))  # one sort gives both percentiles
-# The per-report dimensions; the first three are grouping sets of one aggregation, named by
-# PostgreSQL's GROUPING() bitmask over them (a bit is set for a column the set does not group
-# by). The unit is grouped on its own, over the reports whose incident names one.
-GROUPED = ("country", "category", "channel", "supported_unit")
-SETS = GROUPED[:3]
-SET_OF_MASK = {7: "all", 3: "country", 5: "category", 6: "channel"}
-COMBINATION = "combination"  # a counts row of the per-report statement
-TIMES = "times"  # a percentiles row of the per-report statement
+PER_REPORT = ("country", "category", "channel")  # the dimensions of one statement's rows
+NO_BYTES = literal(b"", LargeBinary)
 
 
-class Row(NamedTuple):
-    """The one shape of every statement's rows: a percentiles row (`kind` TIMES: dimension,
-    key, ack and feedback as [median, p90]) or a counts row (`kind` COMBINATION with the
-    per-report dimensions and age, or the dimension's name with key and age)."""
-
-    kind: str
-    dimension: str | None
-    key: str | None
-    country: str | None
-    category: str | None
-    channel: str | None
-    supported_unit: str | None
-    age: str | None
-    reports: int | None
-    acknowledged: int | None
-    with_feedback: int | None
-    people: int | None
-    ack: list[float] | None
-    feedback: list[float] | None
+def _seconds_since_created(moment: Any) -> Any:
+    return func.date_part("epoch", moment - Report.created_at)
 
 
-def _seconds(later: Any, earlier: Any) -> Any:
-    return func.date_part("epoch", later - earlier)
+def _packed(moment: Any) -> Any:
+    """The times (seconds from the report to `moment`) of a group's reports as big-endian
+    doubles, one after another; NULL moments are left out, an empty group gives NULL."""
+    doubles = func.float8send(_seconds_since_created(moment))
+    return func.string_agg(doubles, NO_BYTES, type_=LargeBinary)
 
 
-def _timed(facts: Any, *names: str) -> Any:
-    """The facts with their times in seconds (`date_part`'s double precision, which sorts
-    several times faster than `extract`'s numeric), read once by the statement (materialised)."""
-    return (
-        select(
-            *(facts.c[name] for name in names),
-            facts.c.age,
-            _seconds(facts.c.ack_at, facts.c.created_at).label("to_ack"),
-            _seconds(facts.c.feedback_at, facts.c.created_at).label("to_feedback"),
-        )
-        .cte("timed")
-        .prefix_with("MATERIALIZED")
-    )
-
-
-def _percentiles(timed: Any) -> list[Any]:
-    return [
-        func.percentile_cont(SHARES).within_group(timed.c.to_ack),
-        func.percentile_cont(SHARES).within_group(timed.c.to_feedback),
-    ]
-
-
-def _counts(timed: Any, people: Any) -> list[Any]:
+def _figures(people: Any) -> list[Any]:
+    """Reports, acknowledged, heard back, people, then the packed times to each."""
     return [
         func.count(),
-        func.count(timed.c.to_ack),
-        func.count(timed.c.to_feedback),
+        func.count(Report.first_ack_at),
+        func.count(Report.first_notice_at),
         func.coalesce(func.sum(people), 0),
+        _packed(Report.first_ack_at),
+        _packed(Report.first_notice_at),
     ]
 
 
-def _no(kind: Any, count: int) -> list[Any]:
-    return [cast(null(), kind) for _ in range(count)]
+def figures_per_report(scope: Scope, now: datetime) -> Any:
+    """By every combination of country, category, channel and age bucket."""
+    keys = [Report.country, Report.category, Report.channel, age_bucket(now)]
+    return scope.select(*keys, *_figures(Report.victims)).group_by(*keys)
 
 
-def _any_time(timed: Any) -> Any:
-    return or_(timed.c.to_ack.is_not(None), timed.c.to_feedback.is_not(None))
-
-
-def figures_per_report(facts: Any) -> Any:
-    """All, country, category, channel and supported unit: their percentiles (grouping sets,
-    and the units apart), their counts by every combination of the four and the age bucket."""
-    timed = _timed(facts, *GROUPED, "victims")
-    mask = func.grouping(*(timed.c[name] for name in SETS))
-    key = sql_case(
-        *((mask == bits, cast(timed.c[name], String)) for bits, name in _MASK_COLUMN.items()),
-        else_=literal("all", String),
-    )
-    times = (
-        select(
-            literal(TIMES, String),
-            cast(mask, String),
-            key,
-            *_no(String, 5),
-            *_no(Integer, 4),
-            *_percentiles(timed),
-        )
-        .where(_any_time(timed))
-        .group_by(
-            func.grouping_sets(literal_column("()"), *(tuple_(timed.c[name]) for name in SETS))
-        )
-    )
-    unit = timed.c.supported_unit
-    units = (
-        select(
-            literal(TIMES, String),
-            literal("supported_unit", String),
-            unit,
-            *_no(String, 5),
-            *_no(Integer, 4),
-            *_percentiles(timed),
-        )
-        .where(unit.is_not(None), _any_time(timed))
-        .group_by(unit)
-    )
-    grouped = [*(timed.c[name] for name in GROUPED), timed.c.age]
-    combinations = select(
-        literal(COMBINATION, String),
-        *_no(String, 2),
-        *(cast(column, String) for column in grouped),
-        *_counts(timed, timed.c.victims),
-        *_no(ARRAY(Float), 2),
-    ).group_by(*grouped)
-    return times.union_all(units, combinations)
-
-
-_MASK_COLUMN = {3: "country", 5: "category", 6: "channel"}
-
-
-def _by_one(dimension: str, rows: Any) -> Any:
-    """One dimension whose reports count once per key (a report names several groups, an
-    incident is pinged to several desks), over `rows` (key, people, age, times) read once:
-    percentiles by key, counts by key and age."""
-    times = (
-        select(
-            literal(TIMES, String),
-            literal(dimension, String),
-            rows.c.key,
-            *_no(String, 5),
-            *_no(Integer, 4),
-            *_percentiles(rows),
-        )
-        .where(_any_time(rows))
-        .group_by(rows.c.key)
-    )
-    counts = select(
-        literal(dimension, String),
-        literal(dimension, String),
-        rows.c.key,
-        *_no(String, 4),
-        rows.c.age,
-        *_counts(rows, rows.c.people),
-        *_no(ARRAY(Float), 2),
-    ).group_by(rows.c.key, rows.c.age)
-    return times.union_all(counts)
-
-
-def _keyed(facts: Any, key: Any, people: Any, joined: Any, on: Any) -> Any:
-    """The facts joined to what names their keys, with times in seconds, materialised."""
+def figures_by_unit(scope: Scope, now: datetime) -> Any:
+    """By the supported unit the report's incident names, and age bucket."""
+    keys = [Alert.supported_unit, age_bucket(now)]
     return (
-        select(
-            key.label("key"),
-            people.label("people"),
-            facts.c.age,
-            _seconds(facts.c.ack_at, facts.c.created_at).label("to_ack"),
-            _seconds(facts.c.feedback_at, facts.c.created_at).label("to_feedback"),
-        )
-        .select_from(facts.join(joined, on))
-        .cte("keyed")
-        .prefix_with("MATERIALIZED")
+        scope.select(*keys, *_figures(Report.victims))
+        .where(Alert.supported_unit.is_not(None))
+        .group_by(*keys)
     )
 
 
-def figures_by_group(facts: Any) -> Any:
+def figures_by_group(scope: Scope, now: datetime) -> Any:
     """By affected group: a report counts under each group it names, with that group's
     people."""
-    on = ReportGroup.report_id == facts.c.id
-    rows = _keyed(facts, ReportGroup.name, ReportGroup.people, ReportGroup, on)
-    return _by_one("affected_group", rows)
+    keys = [ReportGroup.name, age_bucket(now)]
+    return (
+        scope.select(*keys, *_figures(ReportGroup.people))
+        .join(ReportGroup, ReportGroup.report_id == Report.id)
+        .group_by(*keys)
+    )
 
 
-def figures_by_desk(facts: Any, desks: dict[str, str]) -> Any:
+def figures_by_desk(scope: Scope, now: datetime, desks: dict[str, str]) -> Any:
     """By desk: a report counts under each desk its incident was pinged to."""
     pinged = pings(desks)
-    on = pinged.c.alert_id == facts.c.alert_id
-    return _by_one("desk", _keyed(facts, pinged.c.desk, facts.c.victims, pinged, on))
-
-
-async def _rows(engine: AsyncEngine, statement: Any) -> list[Row]:
-    async with engine.connect() as connection:
-        await without_jit(connection)
-        await connection.exec_driver_sql("SET LOCAL work_mem = '32MB'")  # sorts in memory
-        return [Row(*row) for row in (await connection.execute(statement)).all()]
-
-
-async def figure_rows(engine: AsyncEngine, facts: Any, desks: dict[str, str]) -> list[Row]:
-    """The rows of the three statements, run concurrently on connections of the pool."""
-    statements = (
-        figures_per_report(facts),
-        figures_by_group(facts),
-        figures_by_desk(facts, desks),
+    keys = [pinged.c.desk, age_bucket(now)]
+    return (
+        scope.select(*keys, *_figures(Report.victims))
+        .join(pinged, pinged.c.alert_id == AlertReport.alert_id)
+        .group_by(*keys)
     )
-    answers = await asyncio.gather(*(_rows(engine, statement) for statement in statements))
-    return [row for rows in answers for row in rows]
+
+
+@dataclass
+class _Pending:
+    """One (dimension, key) being added up: its figures, and its times still packed."""
+
+    figures: Any
+    ack: list[bytes] = field(default_factory=list)
+    feedback: list[bytes] = field(default_factory=list)
+
+    def add(self, age: str | None, counts: tuple[Any, ...]) -> None:
+        reports, acknowledged, with_feedback, people, ack, feedback = counts
+        figures = self.figures
+        figures.reports += reports
+        figures.acknowledged += acknowledged
+        figures.with_feedback += with_feedback
+        figures.people += int(people or 0)
+        if age is not None:
+            figures.open_by_age[age] += reports
+        if ack:
+            self.ack.append(ack)
+        if feedback:
+            self.feedback.append(feedback)
+
+    def done(self) -> Any:
+        figures = self.figures
+        if self.ack:
+            figures.ack_median, figures.ack_p90 = packed_percentiles(self.ack)
+        if self.feedback:
+            figures.feedback_median, figures.feedback_p90 = packed_percentiles(self.feedback)
+        return figures
 
 
 class Tally:
     """Figures of every (dimension, key), added up from the statements' rows."""
 
-    def __init__(self, make: Any) -> None:
+    def __init__(self, make: Callable[[str], Any]) -> None:
         self.make = make
-        self.groups: dict[tuple[str, str], Any] = {}
+        self.groups: dict[tuple[str, str], _Pending] = {}
 
-    def of(self, dimension: str, key: Any) -> Any:
+    def add(self, dimension: str, key: Any, age: str | None, counts: tuple[Any, ...]) -> None:
         name = str(key) if key is not None else ""
-        found = self.groups.get((dimension, name))
-        if found is None:
-            found = self.groups[(dimension, name)] = self.make(name)
-        return found
-
-    def count(self, dimension: str, key: Any, row: Row) -> None:
-        figures = self.of(dimension, key)
-        figures.reports += row.reports
-        figures.acknowledged += row.acknowledged
-        figures.with_feedback += row.with_feedback
-        figures.people += int(row.people or 0)
-        if row.age is not None:
-            figures.open_by_age[row.age] += row.reports
-
-    def add(self, row: Row) -> None:
-        if row.kind == TIMES:
-            dimension = (
-                SET_OF_MASK.get(int(row.dimension), "")
-                if row.dimension.isdigit()
-                else row.dimension
-            )
-            if dimension == "supported_unit" and row.key is None:
-                return  # reports whose incident names no unit
-            figures = self.of(dimension, row.key)
-            figures.ack_median, figures.ack_p90 = row.ack or (None, None)
-            figures.feedback_median, figures.feedback_p90 = row.feedback or (None, None)
-        elif row.kind == COMBINATION:
-            self.count("all", "all", row)
-            for dimension in ("country", "category", "channel"):
-                self.count(dimension, getattr(row, dimension), row)
-            if row.supported_unit is not None:
-                self.count("supported_unit", row.supported_unit, row)
-        else:
-            self.count(row.kind, row.key, row)
+        pending = self.groups.get((dimension, name))
+        if pending is None:
+            pending = self.groups[(dimension, name)] = _Pending(self.make(name))
+        pending.add(age, counts)
 
     def done(self) -> Iterable[tuple[str, Any]]:
-        return ((dimension, figures) for (dimension, _), figures in self.groups.items())
+        return ((dimension, pending.done()) for (dimension, _), pending in self.groups.items())
+
+
+async def _rows(engine: AsyncEngine, statement: Any) -> list[Any]:
+    async with engine.connect() as connection:
+        await without_jit(connection)
+        # Each statement makes a few dozen groups, but the planner, which cannot see through
+        # the age bucket's CASE, expects one per row and would sort every row to group them
+        # (spilling to disk): hash them, in memory.
+        await connection.exec_driver_sql("SET LOCAL enable_sort = off")
+        await connection.exec_driver_sql("SET LOCAL work_mem = '32MB'")
+        return list((await connection.execute(statement)).all())
+
+
+async def tally_figures(
+    engine: AsyncEngine, scope: Scope, now: datetime, desks: dict[str, str], make: Any
+) -> Tally:
+    """Run the four statements concurrently and add their rows up by dimension."""
+    per_report, units, groups, pinged = await asyncio.gather(
+        _rows(engine, figures_per_report(scope, now)),
+        _rows(engine, figures_by_unit(scope, now)),
+        _rows(engine, figures_by_group(scope, now)),
+        _rows(engine, figures_by_desk(scope, now, desks)),
+    )
+    tally = Tally(make)
+    for country, category, channel, age, *counts in per_report:
+        figures = tuple(counts)
+        tally.add("all", "all", age, figures)
+        for dimension, key in zip(PER_REPORT, (country, category, channel), strict=True):
+            tally.add(dimension, key, age, figures)
+    for dimension, rows in (
+        ("supported_unit", units),
+        ("affected_group", groups),
+        ("desk", pinged),
+    ):
+        for key, age, *counts in rows:
+            tally.add(dimension, key, age, tuple(counts))
+    return tally

@@ -1,0 +1,31 @@
+"""Medians and 90th percentiles as PostgreSQL's `percentile_cont` gives them.
+
+Both backends and every dimension use this one definition (linear interpolation between the
+closest ranks), so a figure is the same whichever database the desk runs on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+BIG_ENDIAN_DOUBLES = np.dtype(">f8")  # what PostgreSQL's float8send writes
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """`percentile_cont`: linear interpolation between the closest ranks of sorted values."""
+    if not len(values):
+        return None
+    rank = (len(values) - 1) * share
+    low, high = math.floor(rank), math.ceil(rank)
+    first, second = float(values[low]), float(values[high])
+    return first + (second - first) * (rank - low)
+
+
+def packed_percentiles(parts: list[bytes]) -> tuple[float | None, float | None]:
+    """Median and 90th percentile of the doubles packed in `parts` (float8send's bytes,
+    concatenated by the database per group): one sort of all of them, in C."""
+    values = np.sort(np.frombuffer(b"".join(parts), dtype=BIG_ENDIAN_DOUBLES))
+    return percentile(values, 0.5), percentile(values, 0.9)
