@@ -178,7 +178,9 @@ class MentionFinder:
         self, words: list[str], originals: list[str], infos: list[WordInfo], i: int, bare: bool
     ) -> Mention | None:
         info = infos[i]
-        cue = i > 0 and (words[i - 1] in CUE_WORDS or (i > 1 and words[i - 2] in CUE_WORDS))
+        cue = i > 0 and (
+            is_cue(words, originals, i - 1) or (i > 1 and is_cue(words, originals, i - 2))
+        )
         if info.begins:
             crc, adler, keys = info.crc, info.adler, []
             for j in range(i + 1, min(i + MAX_NAME_TOKENS, len(words))):
@@ -285,7 +287,7 @@ class MentionFinder:
         for i in range(1, len(words)):
             word = words[i]
             if (
-                words[i - 1] not in CUE_WORDS
+                not is_cue(words, originals, i - 1)
                 or len(word) < SHORTENED_MIN_LETTERS
                 or word in self.common
                 or not word.isalpha()
@@ -296,6 +298,16 @@ class MentionFinder:
                 owners = [(entry, 2) for entry, _ in found]
                 return [Mention(i, 1, originals[i], owners, False, cued=True)]
         return []
+
+
+def is_cue(words: list[str], originals: list[str], k: int) -> bool:
+    """Whether word `k` is a preposition of place (or a place word). French "à" folds to
+    "a", which is also the English article and French "has" ("beat a fan", "il a fui"):
+    only the accented word counts."""
+    word = words[k]
+    if word == "a":
+        return originals[k] in ("à", "À")
+    return word in CUE_WORDS
 
 
 def after_person_cue(words: list[str], originals: list[str], i: int) -> bool:

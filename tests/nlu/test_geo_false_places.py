@@ -77,6 +77,10 @@ NO_PLACE = [
     "askari walimpeleka kituoni",
     "walimkamata sokoni asubuhi",
     "polisi walikuja kambini",
+    # an article is not "à": an everyday noun after it is no hamlet nor town
+    "the police beat a football fan near the stadium and took his phone",
+    "soldiers shot a bus driver and a trader",
+    "il a fui la ville avec sa famille",
 ]
 
 
