@@ -163,7 +163,7 @@ class Nlu:
     def _classify(self, text: str, weapons: Sequence[str]) -> Classification:
         if not text.strip():
             return Classification(category="other", confidence=0.0, ranked=(("other", 0.0),))
-        return apply_precedence(self._model.classify(text), weapons)
+        return apply_precedence(self._model.classify(text), weapons, text)
 
     def geotag(
         self,

@@ -140,6 +140,30 @@ def test_precedence_swaps_probabilities_and_keeps_them_summing_to_one() -> None:
     assert apply_precedence(result, ["firearm"]) is result
 
 
+def test_an_assault_the_victim_died_of_is_a_killing() -> None:
+    """The outcome decides: a beating told first and the death after it is a killing."""
+    from nlu.precedence import apply_precedence
+    from nlu.result import Classification
+
+    result = Classification(
+        "physical_assault", 0.6, (("physical_assault", 0.6), ("killing", 0.3), ("other", 0.1))
+    )
+    for text in (
+        "Police beat a suspect in custody. He died of his injuries two days later.",
+        "A mob beat the man to death at the market.",
+        "Des militaires l'ont battu à mort devant sa maison.",
+        "توفي الشاب متأثرا بجروحه بعد ضربه في المركز",
+        "Alipigwa na askari hadi kufa.",
+    ):
+        swapped = apply_precedence(result, [], text)
+        assert swapped.category == "killing" and swapped.confidence == 0.6, text
+    for text in (
+        "Police beat protesters who denounced the killing of a trader.",
+        "Soldiers beat two men; both survived with injuries.",
+    ):
+        assert apply_precedence(result, [], text) is result, text
+
+
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
