@@ -45,31 +45,39 @@ async def _first_remaining(session: AsyncSession, alert_id: int) -> Report | Non
 @erases("escalation_alerts", order=10)
 async def leave_incidents(session: AsyncSession, subject: Subject) -> None:
     """The erased reports leave their incidents (their `escalation_alert_reports` rows are
-    deleted); each incident is recounted and takes its remaining reports' place."""
+    deleted); each incident is recounted and takes its remaining reports' place.
+
+    The memberships are deleted first and say which incidents they were in as they are
+    deleted: a staff merge moving one of them commits before the DELETE goes on (it holds
+    the membership's row lock), and the DELETE then reads the incident it was moved to, not
+    the one a read before it saw. Memberships, then incidents in id order: the order staff
+    regrouping takes its locks in, so the two wait for each other instead of deadlocking.
+    Incidents still led by an erased report (a merge emptied them) are recounted too."""
     if not subject.report_ids:
+        return
+    left = await session.execute(
+        delete(AlertReport)
+        .where(AlertReport.report_id.in_(subject.report_ids))
+        .returning(AlertReport.alert_id)
+        .execution_options(synchronize_session=False)
+    )
+    # and any incident still led by one of them: an incident a merge emptied keeps its last
+    # report's place
+    led = await session.execute(
+        select(Alert.id).where(Alert.first_report_id.in_(subject.report_ids))
+    )
+    alert_ids = sorted({*left.scalars(), *led.scalars()})
+    if not alert_ids:
         return
     alerts = (
         await session.execute(
             select(Alert)
-            .where(
-                Alert.id.in_(
-                    select(AlertReport.alert_id).where(
-                        AlertReport.report_id.in_(subject.report_ids)
-                    )
-                ),
-                Alert.kind == "incident",
-            )
+            .where(Alert.id.in_(alert_ids), Alert.kind == "incident")
             .order_by(Alert.id)
             .with_for_update()
         )
     ).scalars()
-    alerts = list(alerts)
-    await session.execute(
-        delete(AlertReport)
-        .where(AlertReport.report_id.in_(subject.report_ids))
-        .execution_options(synchronize_session=False)
-    )
-    for alert in alerts:
+    for alert in list(alerts):
         await _recount(session, alert, subject)
 
 

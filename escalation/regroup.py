@@ -36,17 +36,28 @@ async def _recount(session: AsyncSession, alert: Alert, now: datetime) -> None:
     await queue_updates(session, alert, now)
 
 
+async def _lock_incidents(session: AsyncSession, *alert_ids: int) -> dict[int, Alert]:
+    """Lock incidents in id order (as erasure does, after the membership): two
+    transactions locking the same incidents then queue instead of deadlocking."""
+    found = await session.execute(
+        select(Alert).where(Alert.id.in_(sorted(alert_ids))).order_by(Alert.id).with_for_update()
+    )
+    return {alert.id: alert for alert in found.scalars()}
+
+
 async def merge_into(
     session: AsyncSession, report_id: int, target_alert_id: int, now: datetime
 ) -> tuple[Alert | None, Alert]:
     """Move the report's membership to `target_alert_id`; returns (old, new) alerts."""
     membership = await session.get(AlertReport, report_id, with_for_update=True)
-    target = await session.get(Alert, target_alert_id, with_for_update=True)
-    if membership is None or target is None:
+    if membership is None:
         raise RegroupError("the report or the incident is not known to escalation")
-    if membership.alert_id == target.id:
+    if membership.alert_id == target_alert_id:
         raise RegroupError("the report is already in that incident")
-    old = await session.get(Alert, membership.alert_id, with_for_update=True)
+    locked = await _lock_incidents(session, membership.alert_id, target_alert_id)
+    target, old = locked.get(target_alert_id), locked.get(membership.alert_id)
+    if target is None:
+        raise RegroupError("the report or the incident is not known to escalation")
     if old is not None and old.confidential != target.confidential:
         raise RegroupError("a confidential and a non-confidential incident cannot be merged")
     membership.alert_id, membership.joined_at = target.id, now

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.models import Alert, AlertReport
+from escalation.regroup import merge_into
 from reports.database import session_factory
 from reports.erasure import Subject, erase
 from tests.escalation.conftest import DESK, Bench
@@ -104,3 +105,47 @@ async def test_a_report_erased_while_it_is_routed_leaves_its_incident(
     await counted_right(engine)
     for message in bench.bot_api.chat(DESK):
         assert erased.reference not in message.text and "Sévaré" not in message.text
+
+
+async def test_a_report_merged_by_staff_while_it_is_erased_leaves_the_incident_it_joined(
+    bench: Bench,
+) -> None:
+    """Staff merge the report into another incident and commit while its erasure waits on
+    the merge's locks: the erasure must take it out of the incident it was moved to (not the
+    one it was in when the erasure began), and that incident must forget it."""
+    engine = bench.store.engine
+    erased = await bench.submit(severity="high", admin_area="Gao", person="erasing witness")
+    other = await bench.submit(
+        severity="high", admin_area="Kidal", category="arbitrary_detention", person="another"
+    )
+    await bench.run()
+    [left_alert] = await memberships(bench, erased.id)
+    [joined_alert] = await memberships(bench, other.id)
+    assert left_alert != joined_alert
+    subject = Subject(tuple(bench.keyring.pseudonyms("console", "erasing witness")))
+
+    async def erasure() -> None:
+        async with session_factory(engine)() as session, session.begin():
+            await erase(session, subject)
+
+    async with session_factory(engine)() as staff:
+        await staff.begin()
+        await merge_into(staff, erased.id, joined_alert, bench.clock.now())
+        merging = int(await staff.scalar(text("SELECT pg_backend_pid()")))
+        erasing = asyncio.create_task(erasure())
+        await wait_until_blocked_by(engine, merging)
+        await staff.commit()
+    await erasing
+    await bench.run()
+
+    assert await memberships(bench, erased.id) == []
+    joined = await incident_of(bench, joined_alert)
+    assert (joined.report_count, joined.first_report_id) == (1, other.id)
+    left = await incident_of(bench, left_alert)
+    assert (left.report_count, left.state) == (0, "dismissed")
+    async with engine.connect() as connection:
+        keeping = await connection.scalar(
+            select(func.count()).select_from(Alert).where(Alert.first_report_id == erased.id)
+        )
+    assert keeping == 0, "no incident keeps the erased report as its first"
+    await counted_right(engine)
