@@ -7,7 +7,9 @@ place, is dismissed (its reminders stop) and its pings say that the reporter era
 Its pings are edited either way. Follow-up threads of an erased report are deleted.
 
 A worker that read a report before its erasure committed may still route it afterwards; it
-then calls `leave_if_erased` on what it routed, once its routing has committed.
+then calls `leave_if_erased` on what it routed, once its routing has committed. Should that
+check not run (the worker stopped) or fail, `leave_erased_memberships` catches up when a
+worker starts and after the failure.
 """
 
 from __future__ import annotations
@@ -104,6 +106,23 @@ async def leave_if_erased(
         query = query.order_by(Report.id).with_for_update(read=True)
     rows = (await session.execute(query)).all()
     erased = sorted(report_id for report_id, is_erased in rows if is_erased)
+    if erased:
+        await leave_incidents(session, Subject((), now=now, report_ids=erased))
+    return erased
+
+
+async def leave_erased_memberships(session: AsyncSession, now: datetime) -> list[int]:
+    """The safety net behind `leave_if_erased`: every erased report still a member of an
+    incident leaves it (a worker stopped between routing's commit and its check, or the
+    check failed); which ones. Normally none: one join, run when a worker starts and after a
+    failed check."""
+    members = (
+        select(AlertReport.report_id)
+        .join(Report, Report.id == AlertReport.report_id)
+        .where(Report.erased.is_(True))
+        .order_by(AlertReport.report_id)
+    )
+    erased = list((await session.execute(members)).scalars())
     if erased:
         await leave_incidents(session, Subject((), now=now, report_ids=erased))
     return erased

@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.clock import Clock, SystemClock
 from escalation.dispatch import Dispatcher
-from escalation.erasure import leave_if_erased  # also registers escalation's erasers
+
+# also registers escalation's erasers
+from escalation.erasure import leave_erased_memberships, leave_if_erased
 from escalation.loading import load_rules
 from escalation.notifiers import Notifier
 from escalation.notifiers.email import EmailNotifier, SmtpServer
@@ -66,6 +68,9 @@ class EscalationWorker:
             self.sessions, policy, self.clock, after_routing=self._leave_if_erased
         )
         self._timers_idle_since: datetime | None = None  # last look that found no due timer
+        # erased reports may still be members: a worker before this one stopped between a
+        # routing commit and its check, or a check failed (escalation.erasure)
+        self._erased_members_unchecked = True
         self._digest_queued: str | None = None  # the day whose digest this worker queued
         self.dispatcher = Dispatcher(
             self.sessions, policy.ruleset, policy.keyring, notifiers, self.clock, self.worker_id
@@ -81,6 +86,8 @@ class EscalationWorker:
 
     async def route_once(self) -> int:
         """Process due events, fire due timers and the digest; how much work was found."""
+        if self._erased_members_unchecked:
+            await self._leave_erased_memberships()
         done = await self.processor.process_batch()
         done += await self._fire_timers()
         done += await self._queue_digest()
@@ -89,10 +96,25 @@ class EscalationWorker:
     async def _leave_if_erased(self, report_ids: list[int], now: datetime) -> None:
         """Once routing committed: a report erased while it was being routed leaves its
         incident again (one short transaction; see `escalation.erasure.leave_if_erased`)."""
-        async with self.sessions() as session, session.begin():
-            erased = await leave_if_erased(session, report_ids, now)
+        try:
+            async with self.sessions() as session, session.begin():
+                erased = await leave_if_erased(session, report_ids, now)
+        except Exception as error:
+            # the batch is committed and stays so; the next round looks at every member
+            self._erased_members_unchecked = True
+            log.warning("erasure check after routing failed error=%s", type(error).__name__)
+            return
         if erased:
             log.info("erased while routed, left their incidents again reports=%s", erased)
+
+    async def _leave_erased_memberships(self) -> None:
+        async with self.sessions() as session, session.begin():
+            erased = await leave_erased_memberships(session, self.clock.now())
+        self._erased_members_unchecked = False
+        if erased:
+            log.warning(
+                "erased reports were still members, left their incidents reports=%s", erased
+            )
 
     async def _fire_timers(self) -> int:
         """Escalate due alerts; after a look that found none, look again only once a poll

@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from escalation.models import Alert, AlertReport
 from escalation.regroup import merge_into
+from escalation.worker import EscalationWorker
 from reports.database import session_factory
 from reports.erasure import Subject, erase
+from reports.models import Report
 from tests.escalation.conftest import DESK, Bench
 from tests.escalation.test_lifecycle import incident_of, memberships
 
@@ -149,3 +151,26 @@ async def test_a_report_merged_by_staff_while_it_is_erased_leaves_the_incident_i
         )
     assert keeping == 0, "no incident keeps the erased report as its first"
     await counted_right(engine)
+
+
+async def test_a_worker_starting_takes_erased_reports_out_of_their_incidents(bench: Bench) -> None:
+    """A worker stopped between a routing commit and its erasure check leaves an erased
+    report in its incident: the next worker to start takes it out."""
+    lat, lon = ERASED_PIN
+    view = await bench.submit(lat=lat, lon=lon, person="erasing witness")
+    await bench.run()
+    [alert_id] = await memberships(bench, view.id)
+    # what the stopped worker left: the erasure committed, the membership it routed stayed
+    async with bench.store.engine.begin() as connection:
+        await connection.execute(update(Report).where(Report.id == view.id).values(erased=True))
+    worker = bench.worker
+    restarted = EscalationWorker(
+        bench.store.engine, worker.policy, worker.notifiers, clock=bench.clock
+    )
+    await restarted.route_once()
+
+    assert await memberships(bench, view.id) == []
+    alert = await incident_of(bench, alert_id)
+    assert (alert.report_count, alert.state, alert.first_report_id) == (0, "dismissed", None)
+    assert (alert.lat, alert.lon) == (None, None)
+    await counted_right(bench.store.engine)
