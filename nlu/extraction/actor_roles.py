@@ -112,7 +112,6 @@ CONTEXT_BEFORE = re.compile(
     r"apos|depois de|em represalia (?:a|por)|baada ya|kulipiza kisasi)|بعد|ردا على|انتقاما)"
     r"[^,.;:!?]*$"
 )
-_CLAUSE_BREAK = re.compile(r"[,.;:!?،؛]")
 CONTEXT_WINDOW = 80  # characters before a mention
 
 
@@ -139,6 +138,12 @@ WITH_PARTNER = re.compile(
     r"(?:(?:the|their|its|les|des|leurs|ses|la|le|l'|los|sus|os|seus|as|suas)\s+)?$"
 )
 PARTNER_WINDOW = 40  # characters between the national force and its partner
+# The joining words alone, to tell at once whether a partner may follow at all.
+JOINED = re.compile(
+    r"\s*,?\s*(?:and|et|y|e|na|with|avec|con|com|pamoja|alongside|together|accompanied|"
+    r"backed|supported|assisted|jointly|in a joint|aux cotes|accompagne|appuye|soutenu|"
+    r"en compagnie|junto|apoyad|apoiad|acompanad|acompanhad|و|مع|برفقه|بدعم|بمساعده)"
+)
 
 # A generic "security forces" arresting people or breaking up a crowd: the police's work,
 # as analysts code it (the Sahel's FDS and named armies stay the army).
@@ -155,28 +160,46 @@ POLICING = re.compile(
 )
 
 
+_BREAKS = ",.;:!?،؛"
+
+
+def _clause_before(folded: str, start: int, window: int) -> str:
+    """The words of the mention's own clause before it (at most `window` characters): no
+    role word reaches across a comma or a full stop, and most texts name their actor just
+    after one ("On 3 May, soldiers..."), which leaves little to scan."""
+    before = folded[max(0, start - window) : start]
+    cut = max(before.rfind(mark) for mark in _BREAKS)
+    return before[cut + 1 :]
+
+
 def is_target(folded: str, start: int, end: int) -> bool:
     """True when the mention at [start, end) is what was acted on, not who acted."""
-    before = folded[max(0, start - TARGET_WINDOW) : start]
-    if TARGET_BEFORE.search(before) or SUSPICION_BEFORE.search(before):
+    if TARGET_AFTER.match(folded, end, min(len(folded), end + PASSIVE_WINDOW)) is not None:
         return True
-    return TARGET_AFTER.match(folded, end, min(len(folded), end + PASSIVE_WINDOW)) is not None
+    before = _clause_before(folded, start, TARGET_WINDOW)
+    return bool(before) and (
+        TARGET_BEFORE.search(before) is not None or SUSPICION_BEFORE.search(before) is not None
+    )
 
 
 def is_context(folded: str, start: int) -> bool:
     """True when the mention at `start` sits in an opening phrase about an earlier act."""
-    before = folded[max(0, start - CONTEXT_WINDOW) : start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    clause = before[breaks[-1].end() :] if breaks else before
-    return CONTEXT_BEFORE.search(clause) is not None
+    clause = _clause_before(folded, start, CONTEXT_WINDOW)
+    return bool(clause) and CONTEXT_BEFORE.search(clause) is not None
 
 
 def is_bystander(folded: str, start: int, end: int) -> bool:
     """True when the mention at [start, end) was told of the act or stood by."""
-    before = folded[max(0, start - TARGET_WINDOW) : start]
-    if BYSTANDER_BEFORE.search(before):
+    if BYSTANDER_AFTER.match(folded, end, min(len(folded), end + TARGET_WINDOW)) is not None:
         return True
-    return BYSTANDER_AFTER.match(folded, end, min(len(folded), end + TARGET_WINDOW)) is not None
+    before = _clause_before(folded, start, TARGET_WINDOW)
+    return bool(before) and BYSTANDER_BEFORE.search(before) is not None
+
+
+def may_name_another(words: str, folded: str, end: int) -> bool:
+    """True when the words just after a mention may name the force it serves or a partner:
+    generic troops, or a joining word ("and", "accompanied by")."""
+    return GENERIC_TROOPS.fullmatch(words) is not None or JOINED.match(folded, end) is not None
 
 
 def names_its_force(words: str, folded: str, end: int, next_start: int) -> bool:

@@ -508,13 +508,18 @@ def _actor(folded: str, first: Match) -> Match | None:
 
 # Readings a foreign partner named alongside replaces ("Malian soldiers and Wagner")
 PARTNERED = frozenset({"army", "police", "gendarmerie", "militia"})
+# characters after the chosen words where the force they serve or their partner is named
+NAMED_AFTER_WINDOW = actor_roles.PARTNER_WINDOW + 40
 
 
 def _named_after(folded: str, chosen: Match) -> Match:
     """The force named just after the chosen words, when it is the one that acted: the
     force of generic troops ("soldiers of the RSF"), or a foreign partner ("FAMa and
     Wagner", which analysts code to the foreign force and the desk routes confidentially)."""
-    following = _LEXICON.first(folded, chosen.end)
+    if not actor_roles.may_name_another(chosen.words, folded, chosen.end):
+        return chosen
+    # only a force named within a few words can be either (the rest of the text is not read)
+    following = _LEXICON.first(folded, chosen.end, chosen.end + NAMED_AFTER_WINDOW)
     if following is None or following.label == chosen.label:
         return chosen
     if actor_roles.names_its_force(chosen.words, folded, chosen.end, following.start):
