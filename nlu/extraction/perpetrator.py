@@ -358,7 +358,9 @@ _SUSPECTED = re.compile(
     r"loyal to|members? of|identifies? comme|appartenant (?:a|au|aux)|affilies? (?:a|au)|"
     r"se reclamant (?:de|du|des)|membres? (?:de|du|des)|pertenecientes? a|vinculad\w* (?:a|con)|"
     r"miembros? de|pertencentes? a|ligad\w* a|membros? d[aeo]s?|wa kundi la|التابع\w*|"
-    r"ينتم\w*)(?!\w)"
+    r"ينتم\w*|presumably|probably|possibly|likely|vraisemblablement|probablement|"
+    r"probablemente|provavelmente|attributed to|blamed on|imputed to|attribue\w* (?:a|au|aux)|"
+    r"impute\w* (?:a|au|aux)|atribuid\w* (?:a|al|ao|aos))(?!\w)"
 )
 SUSPECTED_WINDOW = 60  # characters after an "unknown" mention
 # No actor named, but only a state (or a foreign one) flies warplanes and drones: an air

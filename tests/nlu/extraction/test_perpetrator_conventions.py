@@ -102,6 +102,8 @@ CASES = [
     ("Anti-balaka militia killed Muslim civilians.", "militia"),
     ("Hezbollah members beat protesters in Beirut.", "militia"),
     ("A self-defence group beat two suspected thieves.", "militia"),
+    ("Armed men, presumably Dozo hunters, killed three Fulani herders.", "militia"),
+    ("Gunmen killed four villagers; the attack was attributed to Koglweogo members.", "militia"),
     # guards of companies, mines and farms
     ("Security guards of the mine beat artisanal miners.", "private_security"),
     ("Les vigiles de la société ont frappé un ouvrier.", "private_security"),
@@ -188,6 +190,7 @@ CASES = [
     ("mtu alimpiga risasi mume wangu", "unknown"),
     ("Kidnappers seized a businessman in Kaduna.", "unknown"),
     ("Soldiers were attacked by gunmen near Djibo.", "unknown"),
+    ("Gunmen probably killed two soldiers near the camp.", "unknown"),
 ]
 
 
