@@ -256,6 +256,14 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "(?:odm|pnu|jubilee|nasa|kanu|wiper|uda|azimio|apc|pdp|zanu-pf|zanu pf|mdc|nrm|ccm|"
         "dpp|mcp|upnd|pf|cndd-fdd|frelimo|renamo) (?:supporters|youths?|militia|militants|"
         "thugs|cadres|cadets|activists|members|goons|youth wing(?:ers)?); green guards; "
+        # a community named as the subject of a raid ("Pokot raided a Turkana village"),
+        # not of a passive ("two Fulani were killed")
+        "(?:pokot|turkana|marakwet|samburu|borana|gabra|degodia|garre|orma|pokomo|kuria|"
+        "kipsigis|nandi|sabaot|kisii|maasai|murle|nuer|dinka|toposa|fulani|peul|peuls|dogon|"
+        "bambara|dozos?|mossi|hema|lendu|tiv|jukun|berom|bachama|misseriya|rizeigat|masalit|"
+        "habar gidir|abgaal|marehan|hawiye|darod) "
+        "(?:(?!(?:were|was|had|have|has|been|being|are|is)\\b)\\w+ ){0,2}(?:raided|attacked|"
+        "killed|stole|burned|burnt|torched|ambushed|abducted|shot|invaded|looted|stormed); "
         "(?:hausa|yoruba|igbo|ijaw|itsekiri|urhobo|eggon|atyap|bariba|dendi|gourmantche|"
         "lobi|dagara|samo|kurumba|foulse|senufo|bwa|bozo|arab|kurdish|druze|bedouin) "
         "(?:gunmen|militias?|militiamen|armed men|youths|fighters|herders|herdsmen|"
@@ -324,6 +332,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "fighters|perpetrators|suspects|criminals|raiders|shooters|motorcyclists); "
         "armed (?:individuals|persons|people|elements|bands?|gangs?|groups?); "
         "attackers; kidnappers; abductors; perpetrators; shooters; hani; "
+        "(?:a )?group of (?:armed )?(?:individuals|men|people|persons); (?:armed )?men on "
+        "(?:motorbikes|motorcycles); "
         "hommes armes non identifies; individus armes non identifies; hommes armes inconnus; "
         "individus non identifies; personnes non identifiees; ravisseurs; kidnappeurs; "
         "individus; malfaiteurs; groupes? armes?; groupe arme non identifie; hommes arm[eé]s "

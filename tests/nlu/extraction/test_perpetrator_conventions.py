@@ -102,6 +102,7 @@ CASES = [
     ("Anti-balaka militia killed Muslim civilians.", "militia"),
     ("Hezbollah members beat protesters in Beirut.", "militia"),
     ("A self-defence group beat two suspected thieves.", "militia"),
+    ("Pokot raided a Turkana village and stole 300 cattle.", "militia"),
     ("Armed men, presumably Dozo hunters, killed three Fulani herders.", "militia"),
     ("Gunmen killed four villagers; the attack was attributed to Koglweogo members.", "militia"),
     # guards of companies, mines and farms
@@ -191,6 +192,8 @@ CASES = [
     ("Kidnappers seized a businessman in Kaduna.", "unknown"),
     ("Soldiers were attacked by gunmen near Djibo.", "unknown"),
     ("Gunmen probably killed two soldiers near the camp.", "unknown"),
+    ("A group of armed men looted the shops.", "unknown"),
+    ("Two Fulani were killed near Djibo.", "unknown"),
 ]
 
 
