@@ -87,9 +87,11 @@ SUSPICION_BEFORE = re.compile(
 BYSTANDER_BEFORE = re.compile(
     r"(?:\b(?:report(?:ed|ing)?|complain(?:ed|ing)?|told|informed|alerted|called|contacted|"
     r"handed|turned|went|go|ran|fled)(?: \w+){0,4}? (?:to|over to)|"
-    r"\b(?:plainte|signale\w*|alerte\w*|denonce\w*|remis\w*|informe\w*|prevenu\w*)"
+    r"\b(?:plainte|signale\w*|alerte\w*|denonce\w*|remis\w*|informe\w*|prevenu\w*|"
+    r"alle\w*|rendu\w*|couru\w*|refugie\w*)"
     r"(?: \w+){0,4}? (?:a|au|aux|aupres de|aupres des)|"
-    r"\b(?:denunci\w*|quej\w*|inform\w*|avis\w*|entreg\w*)(?: \w+){0,4}? (?:a|ante|al|à|aos?|as)|"
+    r"\b(?:denunci\w*|quej\w*|inform\w*|avis\w*|entreg\w*|fuimos|acudimos|fomos)"
+    r"(?: \w+){0,4}? (?:a|ante|al|à|aos?|as)|"
     r"\b(?:tuliripoti|aliripoti|waliripoti|tuliwaambia|tulienda) (?:\w+ )?kwa)"
     r"(?: (?:the|la|le|les|l'|los|las|os|as|our|local|nearest))*\s*$"
 )

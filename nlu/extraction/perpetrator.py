@@ -429,7 +429,10 @@ _COMMUNAL_CONTEXT = re.compile(
     r"kisasi|رعاه|رعاة|مزارع\w*|ماشيه|مواشي|ثار|انتقام|"
     # a witchcraft accusation: neighbours or kin take revenge, not a force
     r"witch\w*|sorcer\w*|sorcell\w*|sorcier\w*|brujer\w*|brujos?|bruxa\w*|feiti\w*|"
-    r"uchawi|wachawi|mchawi|سحر|ساحر\w*|السحر)(?!\w)"
+    r"uchawi|wachawi|mchawi|سحر|ساحر\w*|السحر|"
+    # a lynching is a crowd's act
+    r"lynch\w*|mob justice|jungle justice|vindicte populaire|justice populaire|linchad\w*|"
+    r"linchamiento|linchamento|justicia por mano propia|haki ya umati|walichomwa moto)(?!\w)"
 )
 # An arrest with nobody named ("a blogger was detained in the capital") is the police's work.
 _ARREST = re.compile(

@@ -196,8 +196,41 @@ CASES = [
     ("Two Fulani were killed near Djibo.", "unknown"),
 ]
 
+# Reports as people send them, naming several forces: the one that acted is read, not the one
+# told of it, arriving later or accused
+SEVERAL_NAMED = [
+    ("قتل مسلحون مجهولون جنديين قرب الحاجز", "unknown"),
+    ("قصف الجيش السوق وقتل خمسة مدنيين", "army"),
+    ("اعتقلت قوات الأمن ناشطين أثناء المظاهرة", "police"),
+    ("هاجمت ميليشيا قبلية قرية واحرقت المنازل", "militia"),
+    ("خطف عناصر داعش ثلاثة رعاة", "armed_group"),
+    ("قتل جنود فاغنر رعاة قرب الحدود", "foreign_forces"),
+    ("ابلغنا الشرطة لكنهم لم يفعلوا شيئا بعد ان خطف مسلحون ابني", "unknown"),
+    ("soldados del ejército golpearon a mi hermano en el retén", "army"),
+    ("denunciamos ante la policía que unos hombres armados se llevaron a mi padre", "unknown"),
+    (
+        "os terroristas atacaram a aldeia e mataram dois homens depois de os militares saírem",
+        "armed_group",
+    ),
+    ("o meu filho foi preso pela polícia sem motivo", "police"),
+    ("tulienda kwa polisi lakini watu wasiojulikana walikuwa wamemteka kaka yangu", "unknown"),
+    ("wanamgambo wa jamii walichoma nyumba zetu", "militia"),
+    ("wanajeshi walimpiga mwalimu kwa sababu ya simu", "army"),
+    ("al-Shabaab walishambulia basi na kuua abiria", "armed_group"),
+    (
+        "nous sommes allés à la gendarmerie mais ce sont les policiers qui ont frappé mon frère",
+        "police",
+    ),
+    ("des hommes armés ont attaqué le car, les gendarmes sont arrivés après", "unknown"),
+    ("les VDP ont arrêté mon oncle et l'ont battu", "militia"),
+    ("les Russes et les FAMa ont brûlé notre village", "foreign_forces"),
+    ("les FAMa ont arrêté des jeunes accusés d'être des jihadistes", "army"),
+    ("A suspected thief was lynched in Parakou.", "militia"),
+    ("Un présumé voleur a été victime de la vindicte populaire à Natitingou.", "militia"),
+]
 
-@pytest.mark.parametrize(("text", "expected"), CASES)
+
+@pytest.mark.parametrize(("text", "expected"), CASES + SEVERAL_NAMED)
 async def test_reads_the_perpetrator_as_analysts_code_it(
     nlu: Nlu, text: str, expected: str
 ) -> None:
