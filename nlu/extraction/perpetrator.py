@@ -13,6 +13,14 @@ from nlu.extraction import actor_roles
 from nlu.extraction.lexicon import Lexicon, Match, original_span, words
 from nlu.text import fold
 
+# Communities whose armed men analysts name by the community alone ("Pokot raided ...")
+COMMUNITIES = (
+    "pokot|turkana|marakwet|samburu|borana|gabra|degodia|garre|orma|pokomo|kuria|kipsigis|"
+    "nandi|sabaot|kisii|maasai|murle|nuer|dinka|toposa|fulani|peul|peuls|peulh|dogon|bambara|"
+    "dozos?|mossi|hema|lendu|tiv|jukun|berom|bachama|misseriya|rizeigat|masalit|habar gidir|"
+    "abgaal|marehan|hawiye|darod"
+)
+
 PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
     "foreign_forces": words(
         "wagner; groupe wagner; africa corps; (?:les|des|the) russes; the russians; mercenaires?; "
@@ -257,13 +265,13 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "dpp|mcp|upnd|pf|cndd-fdd|frelimo|renamo) (?:supporters|youths?|militia|militants|"
         "thugs|cadres|cadets|activists|members|goons|youth wing(?:ers)?); green guards; "
         # a community named as the subject of a raid ("Pokot raided a Turkana village"),
-        # not of a passive ("two Fulani were killed")
-        "(?:pokot|turkana|marakwet|samburu|borana|gabra|degodia|garre|orma|pokomo|kuria|"
-        "kipsigis|nandi|sabaot|kisii|maasai|murle|nuer|dinka|toposa|fulani|peul|peuls|dogon|"
-        "bambara|dozos?|mossi|hema|lendu|tiv|jukun|berom|bachama|misseriya|rizeigat|masalit|"
-        "habar gidir|abgaal|marehan|hawiye|darod) "
+        # not of a passive ("two Fulani were killed"); armed men from it, or armed members
+        f"(?:{COMMUNITIES}) "
         "(?:(?!(?:were|was|had|have|has|been|being|are|is)\\b)\\w+ ){0,2}(?:raided|attacked|"
         "killed|stole|burned|burnt|torched|ambushed|abducted|shot|invaded|looted|stormed); "
+        "(?:gunmen|bandits|raiders|armed men|attackers|assailants|herders|herdsmen|youths|men|"
+        f"warriors) (?:from|of) (?:the )?(?:{COMMUNITIES})(?: community| clan| tribe)?; "
+        f"armed (?:{COMMUNITIES}); "
         "(?:hausa|yoruba|igbo|ijaw|itsekiri|urhobo|eggon|atyap|bariba|dendi|gourmantche|"
         "lobi|dagara|samo|kurumba|foulse|senufo|bwa|bozo|arab|kurdish|druze|bedouin) "
         "(?:gunmen|militias?|militiamen|armed men|youths|fighters|herders|herdsmen|"

@@ -103,6 +103,9 @@ CASES = [
     ("Hezbollah members beat protesters in Beirut.", "militia"),
     ("A self-defence group beat two suspected thieves.", "militia"),
     ("Pokot raided a Turkana village and stole 300 cattle.", "militia"),
+    ("Bandits from Pokot stole 100 goats in Tiaty.", "militia"),
+    ("Armed Fulani attacked a Dogon village.", "militia"),
+    ("Soldiers killed three men from the Fulani community.", "army"),
     ("Armed men, presumably Dozo hunters, killed three Fulani herders.", "militia"),
     ("Gunmen killed four villagers; the attack was attributed to Koglweogo members.", "militia"),
     # guards of companies, mines and farms
