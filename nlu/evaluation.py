@@ -1,8 +1,10 @@
 """Measuring the NLU on a labelled JSON-lines file (`tocsin nlu eval`).
 
-Records carry `text`, `lang`, `category`, `place`, `country`, `lat`, `lon`; a null field is not
-scored. Figures: per-class precision/recall/F1 with a confusion matrix, language accuracy,
-geotag accuracy within 161 km (100 miles) and median error, and throughput of `analyze`.
+Records carry `text`, `lang`, `category`, `perpetrator`, `place`, `country`, `lat`, `lon`; a
+null field is not scored. Figures: per-class precision/recall/F1 with a confusion matrix, for
+categories and for perpetrator types (which classes fail, and what they are read as, without
+reading a text), language accuracy, geotag accuracy within 161 km (100 miles) and median error,
+and throughput of `analyze`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from nlu.gazetteer import distance_km
 from nlu.progress import SILENT, bar
 from nlu.result import Analysis
-from nlu.taxonomy import CATEGORIES
+from nlu.taxonomy import CATEGORIES, PERPETRATORS
 
 GEO_RADIUS_KM = 161.0
 PROGRESS_FROM = 100  # texts; a shorter file is done before a bar would help
@@ -46,7 +48,7 @@ class Scores:
     category_pairs: list[tuple[str, str]] = field(default_factory=list)
     language_hits: list[bool] = field(default_factory=list)
     geo_errors_km: list[float] = field(default_factory=list)
-    perpetrator_hits: list[bool] = field(default_factory=list)
+    perpetrator_pairs: list[tuple[str, str]] = field(default_factory=list)
     # (gold, read) of: confidentiality, "not relevant", sexual violence among the categories
     confidential_pairs: list[tuple[bool, bool]] = field(default_factory=list)
     irrelevant_pairs: list[tuple[bool, bool]] = field(default_factory=list)
@@ -68,7 +70,7 @@ class Scores:
         if record.get("perpetrator") is not None:
             # Nothing named reads as "unknown", as in the taxonomy.
             read = analysis.perpetrator or "unknown"
-            self.perpetrator_hits.append(read == record["perpetrator"])
+            self.perpetrator_pairs.append((str(record["perpetrator"]), read))
         self._add_reading(record, analysis)
 
     def _add_reading(self, record: dict[str, Any], analysis: Analysis) -> None:
@@ -105,10 +107,7 @@ class Scores:
                 if self.geo_errors_km
                 else None,
             },
-            "perpetrator": {
-                "n": len(self.perpetrator_hits),
-                "accuracy": _ratio(sum(self.perpetrator_hits), len(self.perpetrator_hits)),
-            },
+            "perpetrator": class_figures(self.perpetrator_pairs, PERPETRATORS),
             "confidential": binary_figures(self.confidential_pairs),
             "sexual_violence": binary_figures(self.sexual_pairs),
             "relevance": binary_figures(self.irrelevant_pairs),
@@ -170,8 +169,18 @@ def _ratio(hits: float, total: int) -> float | None:
 
 def category_figures(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """Accuracy, macro-F1 over the classes present in gold, per-class figures, confusion."""
-    gold_classes = sorted({g for g, _ in pairs}, key=_category_order)
-    labels = sorted({g for g, _ in pairs} | {p for _, p in pairs}, key=_category_order)
+    return class_figures(pairs, CATEGORIES)
+
+
+def class_figures(pairs: list[tuple[str, str]], order: tuple[str, ...]) -> dict[str, Any]:
+    """(gold, read) pairs as accuracy, macro-F1 over the classes present in gold, per-class
+    figures and a confusion matrix (rows gold, columns read), labels in taxonomy `order`."""
+
+    def rank(label: str) -> int:
+        return order.index(label) if label in order else len(order)
+
+    gold_classes = sorted({g for g, _ in pairs}, key=rank)
+    labels = sorted({g for g, _ in pairs} | {p for _, p in pairs}, key=rank)
     confusion = Counter(pairs)
     per_class = {}
     for label in labels:
@@ -197,10 +206,6 @@ def category_figures(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         "labels": labels,
         "confusion": [[confusion[(g, p)] for p in labels] for g in labels],
     }
-
-
-def _category_order(label: str) -> int:
-    return CATEGORIES.index(label) if label in CATEGORIES else len(CATEGORIES)
 
 
 # Read once before timing: lingua and dateparser load their language data on first use, a
@@ -257,7 +262,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"category accuracy: {category['accuracy']}   macro-F1: {category['macro_f1']}",
         f"language accuracy: {report['language']['accuracy']}",
         f"perpetrator accuracy: {report['perpetrator']['accuracy']}"
-        f"   (n={report['perpetrator']['n']})",
+        f"   macro-F1: {report['perpetrator']['macro_f1']}   (n={report['perpetrator']['n']})",
         *(_binary_line(name, report[name]) for name in ("confidential", "sexual_violence")),
         _binary_line("not relevant", report["relevance"]),
         f"categories kept (records with several): {report['categories_kept']['mean_recall']}"
@@ -267,20 +272,29 @@ def format_report(report: dict[str, Any]) -> str:
         f"texts per second: {report['texts_per_second']}"
         f"   (per CPU second of this process: {report['texts_per_cpu_second']})",
         "",
-        f"{'class':<30}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}",
+        *_class_table(category),
+        "",
+        "perpetrators",
+        *_class_table(report["perpetrator"]),
     ]
-    for label, figures in category["per_class"].items():
+    return "\n".join(lines)
+
+
+def _class_table(figures: dict[str, Any]) -> list[str]:
+    """Per-class precision, recall, F1 and support, then the confusion matrix."""
+    lines = [f"{'class':<30}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}"]
+    for label, row in figures["per_class"].items():
         lines.append(
-            f"{label:<30}{figures['precision']:>7.2f}{figures['recall']:>7.2f}"
-            f"{figures['f1']:>7.2f}{figures['support']:>6}"
+            f"{label:<30}{row['precision']:>7.2f}{row['recall']:>7.2f}"
+            f"{row['f1']:>7.2f}{row['support']:>6}"
         )
-    labels = category["labels"]
+    labels = figures["labels"]
     short = [label[:5] for label in labels]
     lines += [
         "",
         "confusion (rows: gold, columns: predicted)",
         " " * 30 + "".join(f"{s:>6}" for s in short),
     ]
-    for label, row in zip(labels, category["confusion"], strict=True):
+    for label, row in zip(labels, figures["confusion"], strict=True):
         lines.append(f"{label:<30}" + "".join(f"{v:>6}" for v in row))
-    return "\n".join(lines)
+    return lines

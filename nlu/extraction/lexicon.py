@@ -320,9 +320,9 @@ class Lexicon:
         """All non-overlapping hits, leftmost first (text must already be folded)."""
         return [self._hit(found) for found in self._pattern.finditer(folded_text)]
 
-    def first(self, folded_text: str, start: int = 0) -> Match | None:
-        """The leftmost hit at or after `start`."""
-        found = self._pattern.search(folded_text, start)
+    def first(self, folded_text: str, start: int = 0, end: int | None = None) -> Match | None:
+        """The leftmost hit at or after `start` (and, given `end`, within folded_text[:end])."""
+        found = self._pattern.search(folded_text, start, len(folded_text) if end is None else end)
         return None if found is None else self._hit(found)
 
     def at(self, folded_text: str, position: int) -> Match | None:

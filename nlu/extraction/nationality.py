@@ -40,6 +40,18 @@ NATIONALITIES: dict[str, str] = {
     "ML": "malian; maliens?; maliennes?",
     "BF": "burkinabe",
     "NE": "nigerien; nigeriens?",
+    # armies that cross borders or serve in regional missions (SAMIM, the Mauritanian and
+    # Algerian borders of the Sahel, Venezuela's border with Colombia); not an army that serves
+    # at home only, which a place read in the wrong country would make foreign
+    "SS": "south sudanese; sud-soudanais\\w*",
+    "MR": "mauritanian; mauritanien\\w*; الموريتاني\\w*",
+    "DZ": "algerian; algerien\\w*; الجزائري\\w*",
+    "TZ": "tanzanian; tanzanien\\w*",
+    "ZW": "zimbabwean",
+    "MW": "malawian",
+    "AO": "angolan; angolais\\w*",
+    "VE": "venezuelan; venezolan[oa]s?",
+    "GB": "british",
 }
 FORCE_WORDS = (
     "forces?|troops?|soldiers|military|army|armed forces|airstrikes?|air ?strikes?|drones?|"
@@ -97,6 +109,8 @@ STEMS = (
     "soudan", "egypt", "afric", "india", "indie", "pakistan", "camero", "malian", "malien",
     "burkinabe", "تركي", "روسي", "فرنسي", "امريكي", "اسرائيلي", "سعودي", "امارات", "ايراني",
     "اثيوبي", "اريتري", "تشادي", "سوداني", "مصري",
+    "sud-soudan", "maurit", "alger", "tanzan", "zimbabw", "malaw", "angol", "venezu",
+    "british", "موريتاني", "جزائري",
 )  # fmt: skip
 
 

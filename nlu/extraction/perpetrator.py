@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import re
 
+from nlu.extraction import actor_roles
 from nlu.extraction.lexicon import Lexicon, Match, original_span, words
 from nlu.text import fold
+
+# Communities whose armed men analysts name by the community alone ("Pokot raided ...")
+COMMUNITIES = (
+    "pokot|turkana|marakwet|samburu|borana|gabra|degodia|garre|orma|pokomo|kuria|kipsigis|"
+    "nandi|sabaot|kisii|maasai|murle|nuer|dinka|toposa|fulani|peul|peuls|peulh|dogon|bambara|"
+    "dozos?|mossi|hema|lendu|tiv|jukun|berom|bachama|misseriya|rizeigat|masalit|habar gidir|"
+    "abgaal|marehan|hawiye|darod"
+)
 
 PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
     "foreign_forces": words(
@@ -53,7 +62,12 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "ecomog; unamid; unisfa; unifil; minurso; kfor; operation serval; "
         "task force sabre; forces? speciales francaises; cascos azules; fuerzas de paz; "
         "capacetes azuis; forcas de paz; walinda amani; askari wa kulinda amani; "
-        "بعثه الامم المتحده; قوات الامم المتحده; القبعات الزرق; قوات الايكواس"
+        "بعثه الامم المتحده; قوات الامم المتحده; القبعات الزرق; قوات الايكواس; "
+        # a national army's foreign partners, as analysts and witnesses call them
+        "(?:russian|french|foreign) (?:partners|allies|auxiliaries|advisers|advisors); "
+        "(?:partenaires|allies|auxiliaires|supplétifs|suppletifs|conseillers) (?:russes|"
+        "etrangers); socios rusos; parceiros russos; "
+        "الحلفاء الروس; عناصر فاغنر"
     ),
     "gendarmerie": words(
         "gendarmes?; gendarmerie; gendarmeria; gendarmería; guardia civil; gnr; درك; "
@@ -98,7 +112,10 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "atpu; rapid deployment unit; rdu; policia estatal; policia municipal; "
         "policias estatales; قوات مكافحه الشغب; مكافحه الشغب; "
         "الامن المركزي; قوات الامن الخاصه; المباحث; شرطه مكافحه الشغب; "
-        "agents? des eaux et forets; eaux et forets; douaniers?; customs officers?"
+        "agents? des eaux et forets; eaux et forets; douaniers?; customs officers?; "
+        "snr (?:agents|officers|officials|members|elements); agents du snr; asayish; asayesh; "
+        "الاسايش; "
+        "afghan local police; alp (?:members|officers|commander); anp; afghan national police"
     ),
     "army": words(
         "soldiers?; army; military; militaires?; soldats?; armee; armées?; fama; fds; "
@@ -141,7 +158,23 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "python dance); garde presidentielle; guarda presidencial; walinzi wa rais; "
         "الحرس الرئاسي; حرس الحدود; الجيش الوطني الصومالي; نسور الصحراء; "
         "force speciale; unite speciale; forcas armadas de defesa de mocambique; "
-        "jeshi la ulinzi; askari jeshi"
+        "jeshi la ulinzi; askari jeshi; "
+        # a country's or a government's forces, named by the country (a foreign one turns
+        # foreign forces in the engine) or by whom they serve
+        "(?:afghan|malian|burkinabe|nigerien|nigerian|chadian|cameroonian|beninese|togolese|"
+        "ivorian|ghanaian|senegalese|mauritanian|somali|kenyan|ugandan|ethiopian|sudanese|"
+        "south sudanese|congolese|burundian|mozambican|yemeni|syrian|iraqi|libyan|egyptian|"
+        "algerian|pakistani|indian|burmese|myanmar|filipino|thai|colombian|venezuelan|"
+        "mexican|brazilian) (?:national )?(?:security )?(?:forces|troops|army|military|"
+        "soldiers|servicemen); "
+        "(?:afghan|ana) (?:commandos|special forces|soldiers|troops); andsf; ansf; "
+        "afghan national (?:defen[cs]e and )?security forces; "
+        "(?:pro-)?hadi (?:forces|troops|loyalists); forces loyal to (?:the )?(?:government|"
+        "president|hadi|the state); government-(?:backed|aligned|affiliated) forces; "
+        "security belt(?: forces)?; shabwani elite forces; hadrami elite forces; giants "
+        "brigades?; tareq saleh forces; national resistance forces; "
+        "fdn (?:soldiers|troops|elements|members|officers); "
+        "la fdn; the fdn"
     ),
     "militia": words(
         "koglweogo; kogl[ -]?weogo; vdp; volontaires? pour la defense de la patrie; dozos? "
@@ -213,13 +246,55 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "amotekun; ebubeagu; western nigeria security network; colectivos(?: armados)?; "
         "local defen[cs]e units?; ldu; arrow boys; wapiganaji wa jadi; "
         "volontarios; milicias progubernamentales; milicias pro-governamentais; "
-        "الصحوات; ابناء العشائر; الدفاع الوطني"
+        "الصحوات; ابناء العشائر; الدفاع الوطني; "
+        # communal, political and pro-government militias as analysts name them
+        "dahalo; malaso; village guards?; korucu; (?:political|party|hired|ruling party|"
+        "opposition|suspected|armed) thugs; thugs; cultists; cult (?:members|groups?|gangs?); "
+        "confraternit(?:y|ies); black axe; mungiki; chinkororo; sungu sungu; sabaot land "
+        "defen[cs]e force; sldf; hezbollah; hizbollah; hizbullah; حزب الله; "
+        "(?:iranian|iran)-backed (?:militias?|groups?|fighters|forces); pro-iranian "
+        "(?:militias?|groups?|fighters); liwa al-quds; fatemiyoun; zainabiyoun; "
+        "popular resistance; المقاومه الشعبيه; "
+        "anti-balaka; antibalaka; codeco; mai-mai yakutumba; ahlu sunna wal jamaa; aswj; "
+        "movement for the salvation of azawad; mouvement pour le salut de l'azawad; msa; "
+        "ombatse; hunters; local hunters; chasseurs; fokonolona; andrimasom-pokonolona; "
+        "andrimasompokonolona; grey wolves; ndf; national defen[cs]e forces; "
+        "(?:armed|local|civilian|defen[cs]e|village) volunteers; bakassi boys; opc; oodua "
+        "people's congress; agbekoya; egbesu; ipob; eastern security network; esn; "
+        "(?:odm|pnu|jubilee|nasa|kanu|wiper|uda|azimio|apc|pdp|zanu-pf|zanu pf|mdc|nrm|ccm|"
+        "dpp|mcp|upnd|pf|cndd-fdd|frelimo|renamo) (?:supporters|youths?|militia|militants|"
+        "thugs|cadres|cadets|activists|members|goons|youth wing(?:ers)?); green guards; "
+        # a community named as the subject of a raid ("Pokot raided a Turkana village"),
+        # not of a passive ("two Fulani were killed"); armed men from it, or armed members
+        f"(?:{COMMUNITIES}) "
+        "(?:(?!(?:were|was|had|have|has|been|being|are|is)\\b)\\w+ ){0,2}(?:raided|attacked|"
+        "killed|stole|burned|burnt|torched|ambushed|abducted|shot|invaded|looted|stormed); "
+        "(?:gunmen|bandits|raiders|armed men|attackers|assailants|herders|herdsmen|youths|men|"
+        f"warriors) (?:from|of) (?:the )?(?:{COMMUNITIES})(?: community| clan| tribe)?; "
+        f"armed (?:{COMMUNITIES}); "
+        "(?:hausa|yoruba|igbo|ijaw|itsekiri|urhobo|eggon|atyap|bariba|dendi|gourmantche|"
+        "lobi|dagara|samo|kurumba|foulse|senufo|bwa|bozo|arab|kurdish|druze|bedouin) "
+        "(?:gunmen|militias?|militiamen|armed men|youths|fighters|herders|herdsmen|"
+        "raiders|attackers|assailants|hunters|vigilantes|community members); "
+        "(?:gunmen|bandits|raiders|armed men|attackers|assailants|youths|men|herders) from "
+        "(?:the )?(?:neighbou?ring |nearby |rival )?\\w+ "
+        "(?:community|clan|tribe|village|ethnic group)s?; "
+        "(?:people|residents|villagers|youths|men) of (?:the |a )?(?:neighbou?ring|nearby|"
+        "rival) (?:\\w+ )?(?:community|clan|tribe|village); "
+        "milices? (?:pro-gouvernementales|progouvernementales|populaires|civiles); "
+        "membres (?:des|de la|d'une) milices?; kikundi cha ulinzi; wanamgambo wa jamii; "
+        "ميليشيات موالية; مليشيات موالية"
     ),
     "private_security": words(
         "security guards?; private security; guards? of the (?:mine|company|farm); "
         "watchm[ae]n; gardiens?; vigiles?; securite privee; agents? de securite; seguranca "
         "privada; segurancas; guardias? de seguridad; seguridad privada; walinzi; mlinzi; "
-        "حراس; حارس; الحراس; شركه امنيه; company guards; mine guards; bouncers?"
+        "حراس; حارس; الحراس; شركه امنيه; company guards; mine guards; bouncers?; "
+        "bodyguards?; security (?:personnel|staff|men|agents) of (?:a|the) (?:\\w+ )?(?:company|"
+        "mine|firm|plantation|farm|factory|hotel|bank|estate|ranch|businessman); "
+        "(?:mine|company|plantation|farm|factory|hotel|bank|estate|ranch) (?:security|"
+        "guards|watchmen); g4s; gardes du corps; garde du corps; guardaespaldas; "
+        "guarda-costas; jaguncos; jagunços; vigilantes privados"
     ),
     "armed_group": words(
         "jihadists?; jihadistes?; djihadistes?; terroristes?; terrorists?; jnim; eigs; "
@@ -237,9 +312,20 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "ambazonian (?:separatists|fighters|militia|forces); separatists?; amba (?:boys|"
         "fighters); npa; new people's army; abu sayyaf; pdf; people's defen[cs]e forces?; "
         "arakan army; kia; tnla; mndaa; ola; oromo liberation army; tplf; fnl; red "
-        "tabara; codeco; cmc; fprc; 3r; upc; ex-seleka; anti-balaka; mai-mai yakutumba; "
-        "ahlu sunna wal jamaa; مسلحو داعش; تنظيم الدوله; هيئه تحرير الشام; "
-        "قسد; قوات سوريا الديمقراطيه; الجماعات الارهابيه"
+        "tabara; cmc; fprc; 3r; upc; ex-seleka; "
+        "مسلحو داعش; تنظيم الدوله; هيئه تحرير الشام; "
+        "قسد; قوات سوريا الديمقراطيه; الجماعات الارهابيه; "
+        # named rebel and jihadist groups, spelled as analysts and the groups do
+        "ansar(?:ul|oul| ul|-ul| al|-al|ul-|al-)[ -]?islam; jama'?at nusrat al-islam"
+        "(?: wal-muslimin)?; nusrat al-islam; aqap; al-mourabitoun; al mourabitoun; "
+        "mourabitoun; mujao; ansaru; lakurawa; jas; islamic state (?:in the greater sahara|"
+        "sahel|west africa)(?: province)?; fdlr; cpc; mpc; lra; lord's resistance army; "
+        "spla-io; splm-io; spla/m-io; sudan liberation (?:army|movement); sla-aw; jem; "
+        "olf-shane; olf; shene; eln; farc(?:-ep)?; farc dissidents; hamas; islamic jihad; "
+        "al-qassam brigades; ttp; tehrik-i-taliban; baloch liberation army; seleka; "
+        "jihadist (?:fighters|militants|elements|group); groupes? (?:jihadistes?|"
+        "terroristes?|djihadistes?); grupos? (?:yihadistas?|terroristas?|jihadistas?); "
+        "عناصر داعش; عناصر القاعده; مسلحي داعش; الجماعات المسلحه الارهابيه"
     ),
     "unknown": words(
         "unknown (?:men|people|gunmen|assailants|persons|individuals); unidentified "
@@ -248,6 +334,22 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "; hommes non identifies; individus non identifies; assaillants; assailants; مسلحين "
         "; مسلحون; مجهولين; مجهولون; ملثمين; hombres armados; homens armados; "
         "desconocidos; desconhecidos; watu wasiojulikana; watu wenye silaha; wasiojulikana; "
+        # the words analysts use for an unidentified armed group
+        "(?:unknown|unidentified) (?:\\w+ )?(?:men|gunmen|people|persons|individuals|"
+        "assailants|attackers|kidnappers|abductors|elements|group|armed groups?|militants|"
+        "fighters|perpetrators|suspects|criminals|raiders|shooters|motorcyclists); "
+        "armed (?:individuals|persons|people|elements|bands?|gangs?|groups?); "
+        "attackers; kidnappers; abductors; perpetrators; shooters; hani; "
+        "(?:a )?group of (?:armed )?(?:individuals|men|people|persons); (?:armed )?men on "
+        "(?:motorbikes|motorcycles); "
+        "hommes armes non identifies; individus armes non identifies; hommes armes inconnus; "
+        "individus non identifies; personnes non identifiees; ravisseurs; kidnappeurs; "
+        "individus; malfaiteurs; groupes? armes?; groupe arme non identifie; hommes arm[eé]s "
+        "non identifi[eé]s; grupos? armados?; secuestradores; sequestradores; raptores; "
+        "pistoleros; sicarios; individuos armados; atacantes; agresores; agressores; "
+        "watekaji(?: nyara)?; washambuliaji; kundi la watu wenye silaha; wahalifu; "
+        "خاطفين; خاطفون; الخاطفين; جماعه مسلحه; مجهولي الهويه; "
+        "المهاجمين; مهاجمين; "
         # criminal bands with no name or cause: analysts code them as unidentified
         "bandits?; armed robbers; robbers; bandidos; assaltantes; majambazi; قطاع الطرق"
     ),
@@ -256,27 +358,27 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
 _LEXICON = Lexicon(PERPETRATOR_WORDS)
 
 # The words just before a mention that make it the agent of the act ("killed by Pokot
-# raiders", "tué par des hommes armés", "por militares", "na polisi", "من قبل الشرطه"), and
-# those that make it the target ("attacked a VDP post", "une attaque contre les FDS").
+# raiders", "tué par des hommes armés", "por militares", "na polisi", "من قبل الشرطه"); those
+# that make it a target or a bystander are nlu.extraction.actor_roles'.
 _AGENT = re.compile(
     r"(?:\bby|\bpar|\bpor|\bpelos?|\bpelas?|\bna|من قبل|على يد|بواسطه)"
     r"(?: (?:a|an|the|some|suspected|presumed|alleged|des|les|un|une|la|le|l'|unos|unas|los|"
     r"las|uns|umas|os|as|supposes|presumes|presuntos|supostos|members of the|elements of "
     r"the|elements? (?:de|des|du)|membres (?:de|des|du)|miembros de|membros d[aeo]s?))* "
 )
-_TARGET = re.compile(
-    r"(?:\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es)?|target(?:ed|ing)?|against|raid(?:ed)? on|"
-    r"assault on|clash(?:ed|es)? with|fought|killed|killing|abducted|kidnapped|wounded|"
-    r"attaqu\w*|contre|embuscade (?:a|contre)|atacaron|contra|atacaram|emboscada a|"
-    r"walishambulia|dhidi ya)|(?:هجوم على|هاجم\w*|ضد|استهدف\w*))"
-    r"(?: (?:a|an|the|two|three|several|some|un|une|des|les|la|le|l'|deux|trois|un|una|"
-    r"los|las|uma|os|as|\w+ed))*\s*$"
-)
 # A reading of "unknown" gives way to a group named as suspected just after ("gunmen
 # suspected to be JNIM militants", "des hommes armés présumés jihadistes").
 _SUSPECTED = re.compile(
     r"\b(?:suspected|believed|thought|presumed|alleged(?:ly)?|presumes?|soupconnes?|"
-    r"supposes?|sospechos\w*|presuntos?|supostos?|suspeitos?|wanaoshukiwa|يشتبه|يعتقد)\b"
+    r"supposes?|sospechos\w*|presuntos?|supostos?|suspeitos?|wanaoshukiwa|يشتبه|يعتقد|"
+    # or said to belong to it ("armed men belonging to JNIM", "hommes armés se réclamant de")
+    r"identified as|said to be|claiming to be|belonging to|affiliated (?:to|with)|linked to|"
+    r"loyal to|members? of|identifies? comme|appartenant (?:a|au|aux)|affilies? (?:a|au)|"
+    r"se reclamant (?:de|du|des)|membres? (?:de|du|des)|pertenecientes? a|vinculad\w* (?:a|con)|"
+    r"miembros? de|pertencentes? a|ligad\w* a|membros? d[aeo]s?|wa kundi la|التابع\w*|"
+    r"ينتم\w*|presumably|probably|possibly|likely|vraisemblablement|probablement|"
+    r"probablemente|provavelmente|attributed to|blamed on|imputed to|attribue\w* (?:a|au|aux)|"
+    r"impute\w* (?:a|au|aux)|atribuid\w* (?:a|al|ao|aos))(?!\w)"
 )
 SUSPECTED_WINDOW = 60  # characters after an "unknown" mention
 # No actor named, but only a state (or a foreign one) flies warplanes and drones: an air
@@ -290,9 +392,21 @@ _AIR_STRIKE = Lexicon(
             "frappes? aeriennes?; frappes? de drones?; bombardements? aeriens?; raids? "
             "aeriens?; ataques? aereos?; bombardeos? aereos?; ataques? de drones?; "
             "bombardeamentos? aereos?; mashambulizi ya anga; shambulio la anga; غاره جويه; "
-            "غارات جويه; قصف جوي; طائره مسيره; طائرات مسيره; غاره بطائره مسيره"
+            "غارات جويه; قصف جوي; طائره مسيره; طائرات مسيره; غاره بطائره مسيره; "
+            # artillery too is a state's weapon (analysts name the rebels who shell)
+            "artillery (?:fire|shelling|shells?|strikes?|attacks?); shelling; shelled; "
+            "bombarded; bombardment; "
+            "heavy weapons fire; tank fire; tirs? d'artillerie; obus; pilonnages?; "
+            "bombardements?; fuego de artilleria; bombardeos?; obuses; disparos de artilleria; "
+            "fogo de artilharia; bombardeios?; mizinga; makombora; قصف مدفعي; القصف المدفعي; "
+            "قذائف مدفعيه; قذائف الهاون; قصف صاروخي"
         )
     }
+)
+# A commander with no force named is an officer of the army in the reports people send
+# ("the commander at the checkpoint", "le commandant du camp").
+_COMMANDER = re.compile(
+    r"(?<!\w)(?:commanders?|commandants?|comandantes?|kamanda|afande|القائد|قائد)(?!\w)"
 )
 
 
@@ -304,8 +418,11 @@ _COMMUNITY = re.compile(
     r"(?:(?:crop )?farmers|villagers|residents|inhabitants|locals|youths|community members|"
     r"members of the \w+ community|herders|agriculteurs|cultivateurs|villageois|habitants|"
     r"jeunes|eleveurs|agricultores|campesinos|pobladores|moradores|camponeses|wakulima|"
-    r"wanakijiji|wakazi|vijana|مزارعون|المزارعين|الاهالي|اهالي|سكان)"
-    r"(?: (?:\w+ ){0,2}(?:attacked|killed|beat|lynched|burn\w*|torched|assaulted|stormed|"
+    r"wanakijiji|wakazi|vijana|مزارعون|المزارعين|الاهالي|اهالي|سكان|"
+    # a crowd taking the law into its own hands (ACLED's communal militias in a lynching)
+    r"(?:an? )?(?:angry |irate )?(?:mob|crowd)|(?:une )?foule(?: en colere)?|(?:una )?turba|"
+    r"(?:uma )?multidao|umati(?: wa watu)?|حشد)"
+    r"(?: (?:\w+ ){0,4}(?:attacked|killed|beat|lynched|burn\w*|torched|assaulted|stormed|"
     r"raided|clashed|set|hacked|stabbed|shot|attaquent|ont attaque|ont tue|ont frappe|"
     r"atacaron|mataron|atacaram|mataram|walishambulia|waliua|هاجم\w*|قتل\w*)|(?=\W*$))"
 )
@@ -317,7 +434,13 @@ _COMMUNAL_CONTEXT = re.compile(
     r"clan|revenge|retaliat\w*|reprisals?|eleveurs?|agriculteurs?|cultivateurs?|betail|"
     r"boeufs?|champs?|represailles|vengeance|ganaderos?|agricultores?|campesinos?|ganado|"
     r"venganza|represalias?|criadores?|gado|vinganca|wafugaji|wakulima|mifugo|ng'ombe|"
-    r"kisasi|رعاه|رعاة|مزارع\w*|ماشيه|مواشي|ثار|انتقام)(?!\w)"
+    r"kisasi|رعاه|رعاة|مزارع\w*|ماشيه|مواشي|ثار|انتقام|"
+    # a witchcraft accusation: neighbours or kin take revenge, not a force
+    r"witch\w*|sorcer\w*|sorcell\w*|sorcier\w*|brujer\w*|brujos?|bruxa\w*|feiti\w*|"
+    r"uchawi|wachawi|mchawi|سحر|ساحر\w*|السحر|"
+    # a lynching is a crowd's act
+    r"lynch\w*|mob justice|jungle justice|vindicte populaire|justice populaire|linchad\w*|"
+    r"linchamiento|linchamento|justicia por mano propia|haki ya umati|walichomwa moto)(?!\w)"
 )
 # An arrest with nobody named ("a blogger was detained in the capital") is the police's work.
 _ARREST = re.compile(
@@ -332,28 +455,40 @@ _OFFICERS = re.compile(r"(?<!\w)(?:officers?|agents|ofisa|maafisa|agentes|عنا
 def parse_perpetrator(text: str) -> tuple[str | None, str | None]:
     """(perpetrator id, the words that named it), or (None, None).
 
-    The agent of the act wins ("killed by ..."); else the earliest mention that is not the
-    target of an attack; else the earliest mention. An "unknown" reading gives way to a
-    group named as suspected right after it. (Mentions are looked up from the markers and
-    one after another rather than all at once: most texts are settled by the first.)
+    The agent of the act wins ("killed by ..."); else the earliest mention that is neither
+    acted on (a target, a suspect) nor a bystander (told of it, doing nothing); when every
+    mention is one of these, the reading of a text that names nobody. An "unknown" reading
+    gives way to a group named as suspected right after it; generic troops to the force
+    named right after them ("soldiers of the RSF"); a national force to a foreign partner
+    acting with it ("FAMa and Wagner"); a generic "security forces" arresting people or
+    policing a crowd reads as the police. (Mentions are looked up from the markers and one
+    after another rather than all at once: most texts are settled by the first.)
     """
     folded = fold(text)
     first = _LEXICON.first(folded)
     if first is None:
         return _fallback(text, folded)
-    chosen = _agent(folded) or _not_target(folded, first)
+    chosen = _agent(folded) or _actor(folded, first)
+    if chosen is None:
+        return _fallback(text, folded)
     if chosen.label == "unknown":
         chosen = _suspected_after(folded, chosen) or chosen
-    return chosen.label, original_span(text, folded, chosen.start, chosen.end).strip()
+    chosen = _named_after(folded, chosen)
+    label = chosen.label
+    if label == "army" and actor_roles.policing(chosen.words, folded):
+        label = "police"
+    return label, original_span(text, folded, chosen.start, chosen.end).strip()
 
 
 def _fallback(text: str, folded: str) -> tuple[str | None, str | None]:
-    """The reading of a text that names no force: an air strike, a community, officers."""
+    """The reading of a text that names no force: an air strike or shelling, a community, a
+    commander, officers, an arrest, a communal quarrel."""
     strike = _AIR_STRIKE.first(folded)
     if strike is not None:
         return strike.label, original_span(text, folded, strike.start, strike.end).strip()
     for label, pattern in (
         ("militia", _COMMUNITY),
+        ("army", _COMMANDER),
         ("police", _OFFICERS),
         ("police", _ARREST),
         ("militia", _COMMUNAL_CONTEXT),
@@ -367,24 +502,68 @@ def _fallback(text: str, folded: str) -> tuple[str | None, str | None]:
 def _agent(folded: str) -> Match | None:
     for marker in _AGENT.finditer(folded):
         found = _LEXICON.at(folded, marker.end())
-        if found is not None:
+        if (
+            found is not None
+            and not actor_roles.is_bystander(folded, found.start, found.end)
+            and not actor_roles.is_context(folded, found.start)
+        ):
             return found
     return None
 
 
-def _not_target(folded: str, first: Match) -> Match:
+def _actor(folded: str, first: Match) -> Match | None:
+    """The earliest mention that is neither acted on nor standing by; None when all are.
+
+    A mention in an opening phrase about an earlier act ("after a JNIM attack, ...") gives
+    way to a later one, and is the reading only when no other is left."""
     match: Match | None = first
+    scene: Match | None = None
     while match is not None:
-        if not _TARGET.search(folded, max(0, match.start - 60), match.start):
-            return match
+        if not actor_roles.is_target(
+            folded, match.start, match.end
+        ) and not actor_roles.is_bystander(folded, match.start, match.end):
+            if not actor_roles.is_context(folded, match.start):
+                return match
+            scene = scene or match
         match = _LEXICON.first(folded, match.end)
-    return first
+    return scene
+
+
+# Readings a foreign partner named alongside replaces ("Malian soldiers and Wagner")
+PARTNERED = frozenset({"army", "police", "gendarmerie", "militia"})
+# characters after the chosen words where the force they serve or their partner is named
+NAMED_AFTER_WINDOW = actor_roles.PARTNER_WINDOW + 40
+
+
+def _named_after(folded: str, chosen: Match) -> Match:
+    """The force named just after the chosen words, when it is the one that acted: the
+    force of generic troops ("soldiers of the RSF"), or a foreign partner ("FAMa and
+    Wagner", which analysts code to the foreign force and the desk routes confidentially)."""
+    if not actor_roles.may_name_another(chosen.words, folded, chosen.end):
+        return chosen
+    # only a force named within a few words can be either (the rest of the text is not read)
+    following = _LEXICON.first(folded, chosen.end, chosen.end + NAMED_AFTER_WINDOW)
+    if following is None or following.label == chosen.label:
+        return chosen
+    if actor_roles.names_its_force(chosen.words, folded, chosen.end, following.start):
+        return following
+    if (
+        following.label == "foreign_forces"
+        and chosen.label in PARTNERED
+        and actor_roles.with_partner(folded, chosen.end, following.start)
+    ):
+        return following
+    return chosen
 
 
 def _suspected_after(folded: str, chosen: Match) -> Match | None:
     match = _LEXICON.first(folded, chosen.end)
     while match is not None and match.start - chosen.end <= SUSPECTED_WINDOW:
-        if match.label != "unknown" and _SUSPECTED.search(folded, chosen.end, match.start):
+        if (
+            match.label != "unknown"
+            and _SUSPECTED.search(folded, chosen.end, match.start)
+            and not actor_roles.is_target(folded, match.start, match.end)
+        ):
             return match
         match = _LEXICON.first(folded, match.end)
     return None
