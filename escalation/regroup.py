@@ -27,7 +27,10 @@ async def _recount(session: AsyncSession, alert: Alert, now: datetime) -> None:
     )
     alert.report_count = int(count or 0)
     if alert.report_count == 0:
+        # nothing left to lead it or to place it: it keeps no trace of the report that left
         alert.state, alert.next_escalation_at = "dismissed", None
+        alert.first_report_id = None
+        alert.lat = alert.lon = alert.admin_area = None
     else:
         first = await session.scalar(
             select(func.min(AlertReport.report_id)).where(AlertReport.alert_id == alert.id)
