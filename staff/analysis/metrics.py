@@ -27,7 +27,7 @@ from staff.analysis.facts import (
     groups_statement,
 )
 from staff.analysis.metrics_pg import tally_figures
-from staff.analysis.percentiles import percentile
+from staff.analysis.percentiles import median_and_p90, percentile
 from staff.analysis.source import Scope, without_jit
 
 __all__ = ["Figures", "Table", "accountability", "percentile"]
@@ -139,9 +139,8 @@ class _Accumulator:
         self.ack.sort()
         self.feedback.sort()
         figures.acknowledged, figures.with_feedback = len(self.ack), len(self.feedback)
-        figures.ack_median, figures.ack_p90 = percentile(self.ack, 0.5), percentile(self.ack, 0.9)
-        figures.feedback_median = percentile(self.feedback, 0.5)
-        figures.feedback_p90 = percentile(self.feedback, 0.9)
+        figures.ack_median, figures.ack_p90 = median_and_p90(self.ack)
+        figures.feedback_median, figures.feedback_p90 = median_and_p90(self.feedback)
         return figures
 
 
