@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import pytest
 from yarl import URL
 
 from tests.staff.conftest import CSRF
-from tests.tocsin.cli import cli_environment, run_tocsin
+from tests.tocsin.cli import answers_health, cli_environment, run_tocsin
 
 PASSWORD = "two processes pass phrase"
 pytestmark = pytest.mark.skipif(
@@ -98,7 +97,7 @@ def two_processes(postgres_url: str, tmp_path: Path, nlu_cache_dir: Path) -> Ite
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300  # migrates, starts two processes: slow when busy
-        while len(_descendants(server.pid)) < 2 or not _healthy(base):
+        while len(_descendants(server.pid)) < 2 or not answers_health(base):
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
             assert time.monotonic() < deadline, "the desk did not start"
             time.sleep(0.2)
@@ -106,14 +105,6 @@ def two_processes(postgres_url: str, tmp_path: Path, nlu_cache_dir: Path) -> Ite
     finally:
         server.terminate()
         server.wait(30)
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 class Pinned:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 from tests.conftest import TEST_SECRET
@@ -38,3 +39,12 @@ def run_tocsin(
         cwd=cwd,
         timeout=180,
     )
+
+
+def answers_health(base_url: str) -> bool:
+    """Whether a `tocsin` server at `base_url` answers its /healthz (polled while it starts)."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False

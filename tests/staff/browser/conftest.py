@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ import pyotp
 import pytest
 
 from tests.fakes.telegram import FakeTelegram
-from tests.tocsin.cli import cli_environment, run_tocsin
+from tests.tocsin.cli import answers_health, cli_environment, run_tocsin
 
 CHROMIUM = Path(os.environ.get("TOCSIN_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -194,14 +193,6 @@ def _add_account(environment: dict[str, str], tmp: Path, email: str, role: str) 
     return re.search(r"secret=([A-Z2-7]+)", uri).group(1)  # type: ignore[union-attr]
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def live_desk(tmp_path_factory: pytest.TempPathFactory, nlu_cache_dir: Path) -> Iterator[LiveDesk]:
     require_browser()
@@ -230,7 +221,7 @@ def live_desk(tmp_path_factory: pytest.TempPathFactory, nlu_cache_dir: Path) -> 
     url = f"http://127.0.0.1:{port}"
     desk = LiveDesk(url, environment, telegram, secrets, tmp)
     try:
-        wait_until(lambda: _healthy(url) or server.poll() is not None, 180, "tocsin run")
+        wait_until(lambda: answers_health(url) or server.poll() is not None, 180, "tocsin run")
         assert server.poll() is None, (tmp / "run.log").read_text()[-3000:]
         yield desk
     finally:
