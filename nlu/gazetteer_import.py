@@ -3,10 +3,11 @@
 The shipped gazetteer knows places of 500 people or more (118 in all of Burkina Faso); reports
 name villages. GeoNames publishes, per country, every populated place and admin area
 (`BF.txt`, or `BF.zip` holding it) and, separately, names by language (`alternateNamesV2`).
-An import checks the file, keeps the rows that locate reports (populated places and admin
-areas, optionally of one country; names tagged with a language) and writes them, in the same
-GeoNames columns, into the deployment's gazetteer directory. The NLU reads that directory at
-start-up; a changed file changes the cache key, so the index is rebuilt once.
+An import checks the file, keeps the rows that locate reports (populated places, admin
+areas, localities, parks, forests and camps, optionally of one country; names tagged with a
+language) and writes them, in the same GeoNames columns, into the deployment's gazetteer
+directory. The NLU reads that directory at start-up; a changed file changes the cache key,
+so the index is rebuilt once.
 
 Writes go to a temporary file renamed into place: a bad or interrupted import leaves the
 files already imported as they were.
@@ -27,6 +28,18 @@ PLACES_PREFIX = "places-"
 NAMES_PREFIX = "names-"
 # Feature classes kept from a country dump: P populated places, A admin areas and countries.
 KEPT_CLASSES = frozenset({"P", "A"})
+# And, of the other classes, the features that reports name as where something happened:
+# localities and areas (GeoNames files many villages, quarters and estates as L.LCTY or
+# L.AREA rather than as populated places), regions, military bases, refugee camps, and the
+# parks, reserves and forests where armed groups keep their bases and attack from.
+KEPT_FEATURES = frozenset(
+    {
+        *(("L", code) for code in ("LCTY", "AREA", "RGN", "MILB")),
+        *(("L", code) for code in ("PRK", "RES", "RESF", "RESN", "RESW")),
+        ("S", "CMPRF"),
+        ("V", "FRST"),
+    }
+)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -93,6 +106,11 @@ def detect_kind(lines: list[str]) -> str:
     )
 
 
+def _locates_reports(feature_class: str, feature_code: str) -> bool:
+    """Whether a feature of this class and code can be where a report happened."""
+    return feature_class in KEPT_CLASSES or (feature_class, feature_code) in KEPT_FEATURES
+
+
 def _place_rows(lines: list[str], country: str | None) -> tuple[list[str], int]:
     kept, skipped = [], 0
     for line in lines:
@@ -108,7 +126,7 @@ def _place_rows(lines: list[str], country: str | None) -> tuple[list[str], int]:
         )
         if not valid:
             skipped += 1
-        elif cols[6] in KEPT_CLASSES and (country is None or cols[8] == country):
+        elif _locates_reports(cols[6], cols[7]) and (country is None or cols[8] == country):
             kept.append("\t".join(cols[:19]))
     return kept, skipped
 

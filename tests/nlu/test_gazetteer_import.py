@@ -35,8 +35,9 @@ def test_import_keeps_places_and_areas_of_the_named_country(
     assert main(["gazetteer", "import", str(DUMP), "--country", "bf"]) == 0
     rows = _lines(gazetteer_env / "places-BF.tsv")
     ids = {row[0] for row in rows}
-    assert ids == {"990101", "990102", "990104", "990106"}  # not Moura (ML), not the lake
-    assert "imported 4 places and areas" in capsys.readouterr().out
+    # not Moura (ML), not the lake, not the hill; the locality and the park are kept
+    assert ids == {"990101", "990102", "990104", "990106", "990107", "990109"}
+    assert "imported 6 places and areas" in capsys.readouterr().out
 
 
 def test_import_reads_a_geonames_zip(gazetteer_env: Path, tmp_path: Path) -> None:
@@ -45,7 +46,7 @@ def test_import_reads_a_geonames_zip(gazetteer_env: Path, tmp_path: Path) -> Non
         handle.write(DUMP, "BF.txt")
         handle.writestr("readme.txt", "not data")
     assert main(["gazetteer", "import", str(archive)]) == 0
-    assert len(_lines(gazetteer_env / "places-BF.tsv")) == 5  # both countries' P and A rows
+    assert len(_lines(gazetteer_env / "places-BF.tsv")) == 7  # both countries' rows
 
 
 def test_import_of_alternate_names_keeps_tagged_names_only(gazetteer_env: Path) -> None:
@@ -95,6 +96,20 @@ def test_imported_villages_and_names_are_found_in_text(
         "names-alternateNames-sample.tsv",
     }
     assert info["by_precision"]["admin"] > 0
+
+
+def test_a_locality_and_a_park_of_the_imported_file_are_places(
+    gazetteer_env: Path, nlu_cache_dir: Path
+) -> None:
+    """GeoNames files many villages and quarters as localities (L.LCTY), and armed groups
+    attack from parks and forests: both are where a report happened."""
+    main(["gazetteer", "import", str(DUMP)])
+    nlu = Nlu(countries=["BF"], cache_dir=nlu_cache_dir, gazetteer_dir=gazetteer_env)
+    locality = nlu.geotag("Des hommes armés ont enlevé deux bergers à Gangaol-Peulh")[0]
+    assert locality.geonameid == 990107
+    park = nlu.geotag("Gunmen based in the Kourtiagou park abducted three traders")[0]
+    assert park.geonameid == 990109
+    assert not nlu.geotag("Soldiers beat farmers near Colline de Tansila")
 
 
 def test_a_province_of_the_imported_file_is_an_admin_area(

@@ -25,9 +25,10 @@ def register(subparsers: Any) -> None:
     load = commands.add_parser(
         "import",
         help="load a GeoNames country dump (CC.txt or CC.zip) or alternateNames file",
-        description="Keeps populated places and admin areas of a country dump (optionally of "
-        "one country), or the language-tagged names of an alternateNames file, in "
-        "TOCSIN_GAZETTEER_DIR. Importing the same country again replaces it.",
+        description="Keeps populated places, admin areas, localities, parks, forests and camps "
+        "of a country dump (optionally of one country), or the language-tagged names of an "
+        "alternateNames file, in TOCSIN_GAZETTEER_DIR. Importing the same country again "
+        "replaces it.",
     )
     load.add_argument("file", type=Path, help="a GeoNames CC.txt, CC.zip or alternateNames file")
     load.add_argument("--country", default=None, help="keep only this ISO 3166 alpha-2 code")
