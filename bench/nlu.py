@@ -1,12 +1,14 @@
 """Benchmark of the NLU: construction time (cold and warm cache), throughput, memory.
 
     python bench/nlu.py [--cache-dir DIR] [--texts FILE.jsonl] [--countries ML,BF]
+                        [--gazetteer-dir DIR]
 
 First build trains the classifier and indexes the gazetteer into an empty cache (once per
 deployment and data version); cold start is what every new process pays afterwards.
 Throughput is `analyze` single-threaded, measured in CPU seconds of this process as well as
 wall seconds, so a busy machine does not hide the cost. Texts are a built-in multilingual
-set unless a JSON-lines file is given.
+set unless a JSON-lines file is given. `--gazetteer-dir` adds the GeoNames files that
+`tocsin gazetteer import` wrote there, as a deployment with its country files runs.
 """
 
 from __future__ import annotations
@@ -41,12 +43,15 @@ SAMPLE_TEXTS = (
 )
 
 
-def construct(cache_dir: Path, countries: str | None) -> tuple[float, float]:
+def construct(
+    cache_dir: Path, countries: str | None, gazetteer_dir: Path | None = None
+) -> tuple[float, float]:
     """(seconds, peak resident MB) to build an Nlu in a fresh process."""
     scope = countries.split(",") if countries else None
+    places = str(gazetteer_dir) if gazetteer_dir else None
     code = (
         "import time, resource; t = time.perf_counter(); from nlu import Nlu; "
-        f"Nlu(cache_dir={str(cache_dir)!r}, countries={scope!r}); "
+        f"Nlu(cache_dir={str(cache_dir)!r}, countries={scope!r}, gazetteer_dir={places!r}); "
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
     out = subprocess.run(
@@ -56,10 +61,16 @@ def construct(cache_dir: Path, countries: str | None) -> tuple[float, float]:
     return float(seconds), float(memory)
 
 
-def throughput(cache_dir: Path, countries: str | None, texts: list[str]) -> dict[str, float]:
+def throughput(
+    cache_dir: Path, countries: str | None, texts: list[str], gazetteer_dir: Path | None = None
+) -> dict[str, float]:
     from nlu import Nlu
 
-    nlu = Nlu(cache_dir=cache_dir, countries=countries.split(",") if countries else None)
+    nlu = Nlu(
+        cache_dir=cache_dir,
+        countries=countries.split(",") if countries else None,
+        gazetteer_dir=gazetteer_dir,
+    )
 
     async def run(rounds: int) -> None:
         for _ in range(rounds):
@@ -89,6 +100,7 @@ def main() -> int:
     parser.add_argument("--cache-dir", type=Path, default=None, help="default: a fresh temp dir")
     parser.add_argument("--texts", type=Path, default=None, help="JSON lines with a text field")
     parser.add_argument("--countries", default=None)
+    parser.add_argument("--gazetteer-dir", type=Path, default=None, help="imported GeoNames files")
     args = parser.parse_args()
     texts = list(SAMPLE_TEXTS)
     if args.texts:
@@ -96,14 +108,14 @@ def main() -> int:
         texts = [json.loads(line)["text"] for line in lines if line.strip()]
     with tempfile.TemporaryDirectory() as temp:
         cache_dir = args.cache_dir or Path(temp)
-        first = construct(cache_dir, args.countries)
-        cold = construct(cache_dir, args.countries)
+        first = construct(cache_dir, args.countries, args.gazetteer_dir)
+        cold = construct(cache_dir, args.countries, args.gazetteer_dir)
         figures = {
             "first_build_s": round(first[0], 2),
             "first_build_peak_mb": round(first[1], 1),
             "cold_start_s": round(cold[0], 2),
             "cold_start_resident_mb": round(cold[1], 1),
-            **throughput(cache_dir, args.countries, texts),
+            **throughput(cache_dir, args.countries, texts, args.gazetteer_dir),
         }
     print(json.dumps(figures, indent=2))
     return 0
