@@ -112,7 +112,17 @@ SEXUAL_VIOLENCE = words(
     r"atteintes? sexuelles?; acceso carnal; abusos? deshonestos?; actos? lascivos?; "
     r"atentados? al pudor; atentado ao pudor; importunacao sexual; atos? libidinosos?; "
     r"conjuncao carnal; shambulio la aibu; "
-    r"اعتداء\w* علي (?:ال)?عرض\w*; مواقعه\w* (?:ال)?انثي; فعل فاضح"
+    r"اعتداء\w* علي (?:ال)?عرض\w*; مواقعه\w* (?:ال)?انثي; فعل فاضح; "
+    # girls and women taken as wives, in the singular too, and marriage as the aim of a raid
+    r"(?:took|take|takes|taken|taking|kept|keep|keeps|keeping|held|holds?|holding) (?:her|them|"
+    r"a girl|a woman|the girls?|the women|girls|women|\w+ girls|\w+ women) as (?:a |his |their "
+    r")?(?:wife|wives|bride|brides|concubines?); (?:girls?|women|a girl|a woman|the girls?|"
+    r"the women) (?:\w+ ){0,2}for (?:forced )?marriage; bride (?:kidnapp\w*|abduct\w*); "
+    r"prises? (?:pour|comme) (?:femmes?|epouses?); (?:ont|a|avait|avaient) profite d'elles?; "
+    r"se aprovech\w+ (?:sexualmente )?de (?:la|una|las|esa) (?:muchacha|nina|joven|mujer|chica|"
+    r"menor|detenida)s?; aproveit\w+ (?:sexualmente )?(?:dela|delas|da menina|da jovem|da "
+    r"mulher|das mulheres|das meninas); اجبرو\w* علي الزواج; زوجو\w*(?: \w+){0,2} "
+    r"(?:بالقوه|غصبا); \w*chukua (?:\w+ ){0,2}kuwa (?:mke|wake|wake zao)\b"
 )
 
 # The other incident types: the acts themselves, not their outcomes' synonyms of every kind.

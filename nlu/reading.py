@@ -54,6 +54,7 @@ CHATTER = Lexicon(
 
 # "Violación", "violation", "violação" name rape and also the breach of a right or a truce; the
 # classifier learnt the first sense. Followed by a right, a law or a truce, it is the second.
+# "Abused" is the same: of a person, sexual violence; of power or an office, not.
 BREACH = Lexicon(
     {
         "breach": words(
@@ -68,7 +69,15 @@ BREACH = Lexicon(
             r"acuerdos?|accords?|acordos?|tregua|treve|ley|leyes|loi|lois|lei|leis|constitu\w+|"
             r"derechos|droits?|direitos|frontera|frontiere|fronteira|espacio aereo|espace "
             r"aerien|espaco aereo|toque de (?:queda|recolher)|couvre-feu|embargo|normas?|"
-            r"regles?|territoire|territorio|soberania|souverainete)"
+            r"regles?|territoire|territorio|soberania|souverainete); "
+            # "abused their power": an abuse of office, not of a person
+            r"abus\w* (?:of )?(?:their|his|her|its|the) (?:power|powers|authority|office|"
+            r"position|mandate|positions); abuse of (?:power|authority|office|position); "
+            r"abus (?:de pouvoir|d'autorite|de fonction|de position); abusos? de (?:poder|"
+            r"autoridad|autoridade|funcion|funcao); abusaron de (?:su|sus) (?:poder|autoridad|"
+            r"cargo|funciones); abusaram (?:do|de seu|de sua|da sua|do seu) (?:poder|autoridade|"
+            r"cargo); (?:اساءه|اساءوا) استخدام (?:ال)?(?:سلطه|سلطات|نفوذ); استغلال (?:ال)?(?:سلطه|"
+            r"نفوذ|منصب); matumizi mabaya ya (?:madaraka|mamlaka)"
         )
     }
 )

@@ -30,6 +30,9 @@ CONFIDENTIAL = {
         "EU trainers were present when the prisoners were beaten.",
         "The officer was charged with an unnatural offence against a boy in custody.",
         "Detained women were subjected to virginity tests by soldiers.",
+        "The commander took her as his wife after the raid.",
+        "Gunmen abducted two girls for marriage to their fighters.",
+        "The militia carried out bride kidnappings in the village.",
     ],
     "fr": [
         "Les militaires ont abusé d'elle au poste.",
@@ -44,6 +47,8 @@ CONFIDENTIAL = {
         "Des agents de la mission de l'Union européenne ont été pris à partie.",
         "Le chef exige du sexe en échange de l'aide.",
         "Le policier est poursuivi pour atteinte sexuelle sur une mineure.",
+        "Les hommes armés l'ont prise pour femme.",
+        "Les soldats ont profité d'elle pendant sa détention.",
     ],
     "es": [
         "Un soldado violó a una niña en el retén.",
@@ -58,6 +63,7 @@ CONFIDENTIAL = {
         "Le tocaron sus partes íntimas en el registro.",
         "Personal de la misión de la Unión Europea fue retenido.",
         "El policía fue acusado de acceso carnal violento contra una detenida.",
+        "Se aprovecharon de la muchacha en el cuartel.",
     ],
     "pt": [
         "Um soldado estuprou uma menina.",
@@ -72,6 +78,7 @@ CONFIDENTIAL = {
         "Sofreu violência sexual no campo de deslocados.",
         "Pessoal da missão da União Europeia foi atacado.",
         "O guarda foi preso por atentado ao pudor contra uma menina.",
+        "Os soldados se aproveitaram dela na prisão.",
     ],
     "sw": [
         "Askari alimbaka msichana kizuizini.",
@@ -86,6 +93,7 @@ CONFIDENTIAL = {
         "Walinda amani walimpiga kijana sokoni.",
         "Kuna ukatili wa kingono dhidi ya wanawake kambini.",
         "Askari alishtakiwa kwa shambulio la aibu dhidi ya msichana.",
+        "Walimchukua msichana kuwa mke wa kamanda.",
     ],
     "ar": [
         "اغتصب جندي فتاة عند الحاجز",
@@ -100,6 +108,8 @@ CONFIDENTIAL = {
         "تعرضت للعنف الجنسي في السجن",
         "أفراد من بعثة الاتحاد الأوروبي تعرضوا للهجوم",
         "اتهم الشرطي بالاعتداء على العرض",
+        "أجبروها على الزواج من أحد المقاتلين",
+        "زوجوها بالقوة لقائد المجموعة",
     ],
 }
 
@@ -110,33 +120,41 @@ NOT_CONFIDENTIAL = {
         "They stripped the shop of its goods.",
         "He was forced to sleep outside in the cold.",
         "A girl was killed by a stray bullet.",
+        "Police abused their power at the checkpoint.",
+        "He took his wife to the hospital after the beating.",
     ],
     "fr": [
         "Les militaires ont violé le cessez-le-feu.",
         "Ils ont volé les chèvres du village.",
         "Il a été battu devant sa femme.",
         "La police a dispersé les manifestants.",
+        "Le maire est accusé d'abus de pouvoir et de détournement.",
+        "Les soldats ont profité de la nuit pour piller le village.",
     ],
     "es": [
         "Los soldados violaron el alto el fuego.",
         "Violaron los derechos de los detenidos al negarles un abogado.",
         "Robaron el ganado y quemaron las casas.",
         "La niña murió por una bala perdida.",
+        "Los agentes abusaron de su autoridad en el retén.",
     ],
     "pt": [
         "Os soldados violaram o cessar-fogo.",
         "A polícia prendeu dois jornalistas.",
         "Ele foi tirar a roupa do varal quando os tiros começaram.",
+        "O comandante abusou do poder e cobrou propina.",
     ],
     "sw": [
         "Askari walimpiga kaka yangu.",
         "Walichoma nyumba na kuiba mifugo.",
         "Polisi walikamata vijana watatu.",
+        "Polisi wanashtakiwa kwa matumizi mabaya ya madaraka.",
     ],
     "ar": [
         "ضرب الجنود أخي في السوق",
         "انتهكوا وقف إطلاق النار",
         "اعتقلوه بسبب جنسيته",
+        "اتهم الضابط بإساءة استخدام السلطة",
     ],
 }
 
