@@ -283,7 +283,13 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "rival) (?:\\w+ )?(?:community|clan|tribe|village); "
         "milices? (?:pro-gouvernementales|progouvernementales|populaires|civiles); "
         "membres (?:des|de la|d'une) milices?; kikundi cha ulinzi; wanamgambo wa jamii; "
-        "ميليشيات موالية; مليشيات موالية"
+        "ميليشيات موالية; مليشيات موالية; "
+        # more militias by name: separatist, cattle-camp, clan, pro-government, vigilante
+        "mombasa republican council; white army; gelweng; titweng; macawisley; ma'awisley; "
+        "kamuina nsapu; kamwina nsapu; bana mura; pyu saw htee; cafgu; arbakai; uprising "
+        "forces; popular mobili[sz]ation (?:forces|units); hashd(?: al-shaabi)?; al-kaniyat; "
+        "kaniyat; tribal levies; levies; ruga ruga; yan banga; mutual aid groups; "
+        "الحشد العشائري; قوات العشائر; النخبه الشبوانيه"
     ),
     "private_security": words(
         "security guards?; private security; guards? of the (?:mine|company|farm); "

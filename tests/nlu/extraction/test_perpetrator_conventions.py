@@ -230,6 +230,14 @@ SEVERAL_NAMED = [
     ("les FAMa ont arrêté des jeunes accusés d'être des jihadistes", "army"),
     ("A suspected thief was lynched in Parakou.", "militia"),
     ("Un présumé voleur a été victime de la vindicte populaire à Natitingou.", "militia"),
+    # militias by name: cattle-camp, separatist, clan, pro-junta, pro-government, levies
+    ("White Army youths raided a cattle camp and killed four herders near Akobo.", "militia"),
+    ("Gelweng members shot two men at a cattle camp in Rumbek.", "militia"),
+    ("Mombasa Republican Council members attacked a police post in Kwale.", "militia"),
+    ("Pyu Saw Htee members burned houses in the village.", "militia"),
+    ("Macawisley fighters abducted two traders in Hiraan.", "militia"),
+    ("Al-Kaniyat gunmen executed detainees in Tarhuna.", "militia"),
+    ("قوات العشائر اعتقلت ثلاثة شبان في القرية", "militia"),
 ]
 
 
