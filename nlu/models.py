@@ -6,6 +6,7 @@ training files and the code that turns them into features and weights.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,9 @@ def load_common_words(
     cache_dir: Path | None, data_dir: Path = training_data.DATA_DIR
 ) -> dict[str, frozenset[str]]:
     """Words never read alone as a place in a sentence, by language ("" for every language):
-    function words, the lexicons' words, month and weekday names, and, for each language,
+    function words, the lexicons' one-word names ("gendarmes"; the words of a longer name stay
+    places: "Mombasa" of the Mombasa Republican Council), month and weekday names, and, for
+    each language,
     every word its training examples write in lower case. Kept per language because a
     common word of one language is a town in another ("matam", Portuguese for "they kill",
     is a city of Senegal).
@@ -43,14 +46,15 @@ def load_common_words(
     from nlu.extraction import perpetrator, victims, when_words
 
     files = training_data.data_files(data_dir)
-    modules = module_source(stopwords, text, training_data, perpetrator, victims, when_words)
+    this = sys.modules[__name__]  # its own builder below too: an edit rebuilds the words
+    modules = module_source(this, stopwords, text, training_data, perpetrator, victims, when_words)
     key = fingerprint(files, modules)
 
     def build() -> dict:
         extra = [*when_words.MONTHS, *when_words.WEEKDAYS, *victims.PEOPLE_WORDS]
         for table in (victims.GROUP_WORDS, perpetrator.PERPETRATOR_WORDS):
             for entries in table.values():
-                extra.extend(w for w in entries if w.replace(" ", "").isalpha())
+                extra.extend(w for w in entries if w.isalpha())
         by_language: dict[str, list[str]] = {}
         for example in training_data.load_examples(data_dir):
             words = by_language.setdefault(example.language, [])

@@ -288,7 +288,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "mombasa republican council; white army; gelweng; titweng; macawisley; ma'awisley; "
         "kamuina nsapu; kamwina nsapu; bana mura; pyu saw htee; cafgu; arbakai; uprising "
         "forces; popular mobili[sz]ation (?:forces|units); hashd(?: al-shaabi)?; al-kaniyat; "
-        "kaniyat; tribal levies; levies; ruga ruga; yan banga; mutual aid groups; "
+        "kaniyat; tribal levies; ruga ruga; yan banga; mutual aid groups; "
         "الحشد العشائري; قوات العشائر; النخبه الشبوانيه"
     ),
     "private_security": words(
