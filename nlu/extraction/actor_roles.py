@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.extraction.nationality import NATIONALITIES
+
 # Words just before a mention that make it the object of the act: "attacked a VDP post",
 # "arrested two suspected JNIM members", "une attaque contre les FDS", "walishambulia
 # wanajeshi", "هاجم مسلحون الجيش" (an Arabic verb comes before its subject: the object is the
@@ -130,9 +132,14 @@ OF_THE = re.compile(
 )
 
 # A national force acting with a foreign one: "Malian soldiers and Wagner", "les FAMa
-# accompagnées de leurs partenaires russes", "FAMa na Wagner", "الجيش وفاغنر".
+# accompagnées de leurs partenaires russes", "FAMa na Wagner", "الجيش وفاغنر", and with its
+# nationality after it, "les militaires maliens et leurs partenaires russes".
+_NATIONALITY = "|".join(
+    word.strip() for words in NATIONALITIES.values() for word in words.split(";")
+)
 WITH_PARTNER = re.compile(
-    r"^\s*,?\s*(?:and|et|y|e|na|with|avec|con|com|pamoja na|alongside|together with|"
+    rf"^\s*(?:(?:{_NATIONALITY})\s+)?,?\s*(?:and|et|y|e|na|with|avec|con|com|pamoja na|"
+    r"alongside|together with|"
     r"accompanied by|backed by|supported by|assisted by|jointly with|in a joint operation with|"
     r"aux cotes (?:de|des|du)|accompagne\w* (?:de|des|du|par)|appuye\w* par|soutenu\w* par|"
     r"en compagnie (?:de|des|du)|junto (?:con|com)|apoyad\w* por|apoiad\w* por|"

@@ -35,6 +35,9 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "jets|troops); saudi-led coalition; us-led coalition; التحالف; قوات التحالف; "
         "forces de la coalition; takuba; operation barkhane; foreign military; "
         # units and missions as analysts name them
+        "(?:partenaires|allies|soutiens|suppletifs|auxiliaires) russes; russian (?:partners|"
+        "allies|auxiliaries); (?:parceiros|aliados) russos; (?:socios|aliados) rusos; "
+        "الحلفاء الروس; الشركاء الروس; "
         "wagner (?:group|mercenaries|forces|fighters|personnel); russian (?:military|army|"
         "forces|troops|soldiers|mercenaries|instructors|contractors|paramilitaries|pmc); "
         "russian-speaking (?:soldiers|men|fighters); private military (?:contractors?|"
@@ -125,6 +128,13 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "; forcas armadas; جيش; الجيش; جنود; جندي; عسكر; عساكر; عسكري; العسكر; القوات "
         "المسلحه; قوات النظام; الحرس الجمهوري; marines?; navy; air force; commandos?; "
         "bir; fanci; security forces; military forces; forces de (?:defense et de )?securite; "
+        # uniformed men, as witnesses name the security forces they cannot tell apart
+        "hommes en (?:tenue|uniforme)(?: militaire)?; corps habilles; (?:men|people) in "
+        "(?:military )?uniforms?; uniformed (?:men|officers|personnel|gunmen); hombres "
+        "(?:uniformados|de uniforme|con uniforme); uniformados; homens (?:fardados|de farda|"
+        "de uniforme); fardados; watu (?:waliovaa|wenye|waliovalia) sare(?: za jeshi)?; "
+        "رجال (?:ب|في )?(?:ال)?زي (?:ال)?(?:عسكري|رسمي); "
+        "مسلحون (?:ب|يرتدون )(?:ال)?زي (?:ال)?عسكري; "
         "forces armees \\w+; قوات الامن; الاجهزه الامنيه; fuerzas de seguridad; forcas de "
         "seguranca; vyombo vya usalama; sspdf; spla; jtf; operation \\w+ \\w+ troops; regime "
         "forces; government forces; forces gouvernementales; القوات الحكوميه; fuerzas del "
@@ -288,7 +298,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "mombasa republican council; white army; gelweng; titweng; macawisley; ma'awisley; "
         "kamuina nsapu; kamwina nsapu; bana mura; pyu saw htee; cafgu; arbakai; uprising "
         "forces; popular mobili[sz]ation (?:forces|units); hashd(?: al-shaabi)?; al-kaniyat; "
-        "kaniyat; tribal levies; ruga ruga; yan banga; mutual aid groups; "
+        "paramilitares; grupos paramilitares; kaniyat; tribal levies; ruga ruga; yan banga; "
+        "mutual aid groups; "
         "الحشد العشائري; قوات العشائر; النخبه الشبوانيه"
     ),
     "private_security": words(

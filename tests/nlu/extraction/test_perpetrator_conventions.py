@@ -34,6 +34,13 @@ CASES = [
     ("العسكر ضربوا اخي عند الحاجز", "army"),
     ("In retaliation for a JNIM attack, soldiers executed 12 civilians in Solenzo.", "army"),
     ("After an ambush by militants, the army killed six villagers.", "army"),
+    # uniformed men the witness cannot tell apart are the security forces, read as the army
+    ("men in uniform came at night and took my husband", "army"),
+    ("des hommes en tenue ont frappé mon fils au poste", "army"),
+    ("hombres uniformados golpearon a mi hermano", "army"),
+    ("homens fardados levaram o meu marido", "army"),
+    ("watu waliovaa sare walimpiga kaka yangu", "army"),
+    ("رجال بالزي العسكري اعتقلوا أخي", "army"),
     ("Somali National Army soldiers shot a minibus driver in Afgooye.", "army"),
     ("FARDC soldiers raped two women in Minova.", "army"),
     ("Tatmadaw troops burned a village in Sagaing.", "army"),
@@ -122,6 +129,11 @@ CASES = [
         "foreign_forces",
     ),
     ("Africa Corps troops looted the market in Ménaka.", "foreign_forces"),
+    (
+        "Les militaires maliens et leurs partenaires russes ont exécuté des bergers.",
+        "foreign_forces",
+    ),
+    ("Soldiers and their Russian allies burned the weekly market.", "foreign_forces"),
     ("Les hommes de Wagner ont violé des femmes à Niono.", "foreign_forces"),
     ("مرتزقة فاغنر قتلوا مدنيين قرب تمبكتو", "foreign_forces"),
     ("MINUSMA peacekeepers shot a motorcyclist in Gao.", "foreign_forces"),
@@ -238,6 +250,7 @@ SEVERAL_NAMED = [
     ("Macawisley fighters abducted two traders in Hiraan.", "militia"),
     ("Al-Kaniyat gunmen executed detainees in Tarhuna.", "militia"),
     ("قوات العشائر اعتقلت ثلاثة شبان في القرية", "militia"),
+    ("los paramilitares amenazaron a los líderes sociales de la vereda", "militia"),
 ]
 
 
