@@ -128,12 +128,12 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "; forcas armadas; جيش; الجيش; جنود; جندي; عسكر; عساكر; عسكري; العسكر; القوات "
         "المسلحه; قوات النظام; الحرس الجمهوري; marines?; navy; air force; commandos?; "
         "bir; fanci; security forces; military forces; forces de (?:defense et de )?securite; "
-        # uniformed men, as witnesses name the security forces they cannot tell apart
-        "hommes en (?:tenue|uniforme)(?: militaire)?; corps habilles; (?:men|people) in "
-        "(?:military )?uniforms?; uniformed (?:men|officers|personnel|gunmen); hombres "
-        "(?:uniformados|de uniforme|con uniforme); uniformados; homens (?:fardados|de farda|"
-        "de uniforme); fardados; watu (?:waliovaa|wenye|waliovalia) sare(?: za jeshi)?; "
-        "رجال (?:ب|في )?(?:ال)?زي (?:ال)?(?:عسكري|رسمي); "
+        # men in military uniform, as witnesses name soldiers they cannot name (a uniform
+        # alone may be a policeman's: unknown)
+        "(?:hommes|individus) en (?:tenue|uniforme) militaire; (?:men|people|gunmen) in "
+        "military (?:uniforms?|fatigues); hombres (?:con|de|vestidos de) uniforme militar; "
+        "homens (?:com|de) (?:farda|uniforme) militar; watu (?:waliovaa|wenye|waliovalia) "
+        "sare za (?:jeshi|kijeshi); رجال (?:ب|في )?(?:ال)?زي (?:ال)?عسكري; "
         "مسلحون (?:ب|يرتدون )(?:ال)?زي (?:ال)?عسكري; "
         "forces armees \\w+; قوات الامن; الاجهزه الامنيه; fuerzas de seguridad; forcas de "
         "seguranca; vyombo vya usalama; sspdf; spla; jtf; operation \\w+ \\w+ troops; regime "
@@ -348,6 +348,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "unknown (?:men|people|gunmen|assailants|persons|individuals); unidentified "
         "(?:men|gunmen|armed men|people|assailants|individuals|armed group); gunmen; armed "
         "men; men in uniform; hommes armes; individus armes; hommes en uniforme; inconnus "
+        "; hommes en tenue; corps habilles; uniformed men; hombres uniformados; homens "
+        "fardados; watu (?:waliovaa|wenye|waliovalia) sare; رجال (?:ب|في )?(?:ال)?زي الرسمي"
         "; hommes non identifies; individus non identifies; assaillants; assailants; مسلحين "
         "; مسلحون; مجهولين; مجهولون; ملثمين; hombres armados; homens armados; "
         "desconocidos; desconhecidos; watu wasiojulikana; watu wenye silaha; wasiojulikana; "
@@ -357,7 +359,9 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "fighters|perpetrators|suspects|criminals|raiders|shooters|motorcyclists); "
         "armed (?:individuals|persons|people|elements|bands?|gangs?|groups?); "
         "attackers; kidnappers; abductors; perpetrators; shooters; hani; "
-        "(?:a )?group of (?:armed )?(?:individuals|men|people|persons); (?:armed )?men on "
+        "(?:a )?group of (?:armed )?(?:individuals|men|people|persons)(?! from (?:the )?"
+        "(?:neighbou?ring |nearby |rival )?\\w+ (?:community|clan|tribe|ethnic group)); "
+        "(?:armed )?men on "
         "(?:motorbikes|motorcycles); "
         "hommes armes non identifies; individus armes non identifies; hommes armes inconnus; "
         "individus non identifies; personnes non identifiees; ravisseurs; kidnappeurs; "
@@ -433,6 +437,7 @@ _COMMANDER = re.compile(
 _COMMUNITY = re.compile(
     r"(?<!\w)(?:by (?:a group of |some |angry |irate )?|(?:a group of |some |angry |irate )?)"
     r"(?:(?:crop )?farmers|villagers|residents|inhabitants|locals|youths|community members|"
+    r"members of the public|wananchi|riverains|vecinos|vizinhos|"
     r"members of the \w+ community|herders|agriculteurs|cultivateurs|villageois|habitants|"
     r"jeunes|eleveurs|agricultores|campesinos|pobladores|moradores|camponeses|wakulima|"
     r"wanakijiji|wakazi|vijana|مزارعون|المزارعين|الاهالي|اهالي|سكان|"
@@ -441,7 +446,8 @@ _COMMUNITY = re.compile(
     r"(?:uma )?multidao|umati(?: wa watu)?|حشد)"
     r"(?: (?:\w+ ){0,4}(?:attacked|killed|beat|lynched|burn\w*|torched|assaulted|stormed|"
     r"raided|clashed|set|hacked|stabbed|shot|attaquent|ont attaque|ont tue|ont frappe|"
-    r"atacaron|mataron|atacaram|mataram|walishambulia|waliua|هاجم\w*|قتل\w*)|(?=\W*$))"
+    r"atacaron|mataron|atacaram|mataram|walishambulia|waliua|walimuua|waliwaua|walimchoma|"
+    r"walichoma|walimpiga|waliwapiga|هاجم\w*|قتل\w*)|(?=\W*$))"
 )
 # No actor named, but the quarrel named is a community's: herders and farmers, cattle and
 # crops, land, revenge. Analysts code such an attack to a communal militia.
