@@ -51,6 +51,7 @@ class Scores:
     perpetrator_pairs: list[tuple[str, str]] = field(default_factory=list)
     # (gold, read) of: confidentiality, "not relevant", sexual violence among the categories
     confidential_pairs: list[tuple[bool, bool]] = field(default_factory=list)
+    confidential_foreign_pairs: list[tuple[bool, bool]] = field(default_factory=list)
     irrelevant_pairs: list[tuple[bool, bool]] = field(default_factory=list)
     sexual_pairs: list[tuple[bool, bool]] = field(default_factory=list)
     # per record with gold `categories`: the share of them that the reading kept
@@ -85,6 +86,9 @@ class Scores:
         confidential = gold_confidential(record)
         if confidential is not None:
             self.confidential_pairs.append((confidential, analysis.confidential))
+        confidential = gold_confidential_with_foreign_forces(record)
+        if confidential is not None:
+            self.confidential_foreign_pairs.append((confidential, analysis.confidential))
         if isinstance(record.get("relevant"), bool):
             self.irrelevant_pairs.append((not record["relevant"], not analysis.relevant))
 
@@ -109,6 +113,7 @@ class Scores:
             },
             "perpetrator": class_figures(self.perpetrator_pairs, PERPETRATORS),
             "confidential": binary_figures(self.confidential_pairs),
+            "confidential_with_foreign_forces": binary_figures(self.confidential_foreign_pairs),
             "sexual_violence": binary_figures(self.sexual_pairs),
             "relevance": binary_figures(self.irrelevant_pairs),
             "categories_kept": {
@@ -131,15 +136,23 @@ def gold_categories(record: dict[str, Any]) -> set[str]:
 
 
 def gold_confidential(record: dict[str, Any]) -> bool | None:
-    """An explicit `confidential`; else true for sexual violence or foreign / EU-mission
-    perpetrators (DESIGN's confidential route), false for other labelled incidents."""
+    """As spec/interfaces.md scores it: an explicit `confidential`; else true for sexual
+    violence, false for other labelled incidents."""
     if isinstance(record.get("confidential"), bool):
         return bool(record["confidential"])
     if record.get("category") is None:
         return None
-    return "sexual_violence" in gold_categories(record) or record.get("perpetrator") == (
-        "foreign_forces"
-    )
+    return "sexual_violence" in gold_categories(record)
+
+
+def gold_confidential_with_foreign_forces(record: dict[str, Any]) -> bool | None:
+    """`gold_confidential`, and also true where the gold perpetrator is a foreign force: a
+    report that involves foreign or EU-mission personnel is confidential too (DESIGN), which
+    a set that marks no `confidential` field cannot say otherwise."""
+    confidential = gold_confidential(record)
+    if confidential is None or isinstance(record.get("confidential"), bool):
+        return confidential
+    return confidential or record.get("perpetrator") == "foreign_forces"
 
 
 def binary_figures(pairs: list[tuple[bool, bool]]) -> dict[str, Any]:
@@ -263,7 +276,10 @@ def format_report(report: dict[str, Any]) -> str:
         f"language accuracy: {report['language']['accuracy']}",
         f"perpetrator accuracy: {report['perpetrator']['accuracy']}"
         f"   macro-F1: {report['perpetrator']['macro_f1']}   (n={report['perpetrator']['n']})",
-        *(_binary_line(name, report[name]) for name in ("confidential", "sexual_violence")),
+        *(
+            _binary_line(name.replace("_", " "), report[name])
+            for name in ("confidential", "confidential_with_foreign_forces", "sexual_violence")
+        ),
         _binary_line("not relevant", report["relevance"]),
         f"categories kept (records with several): {report['categories_kept']['mean_recall']}"
         f"   (n={report['categories_kept']['n']})",

@@ -182,6 +182,11 @@ def test_eval_json_has_confidential_and_relevance_figures(
     rows = [
         {"text": "a soldier raped a girl at the checkpoint", "category": "sexual_violence"},
         {"text": "police beat the students in Nairobi", "category": "physical_assault"},
+        {
+            "text": "Wagner mercenaries burned the market in Moura",
+            "category": "property_destruction_looting",
+            "perpetrator": "foreign_forces",
+        },
         {"text": "hello, is this working?", "relevant": False},
         {"text": "soldiers burned the market", "relevant": True},
     ]
@@ -189,5 +194,13 @@ def test_eval_json_has_confidential_and_relevance_figures(
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
     assert main(["nlu", "eval", "--json", str(path)]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["confidential"] == {"n": 2, "positives": 1, "precision": 1.0, "recall": 1.0}
+    # as spec/interfaces.md scores it, sexual violence only: the foreign force is a false alarm
+    assert report["confidential"] == {"n": 3, "positives": 1, "precision": 0.5, "recall": 1.0}
+    # with the foreign perpetrator counted, as DESIGN routes it
+    assert report["confidential_with_foreign_forces"] == {
+        "n": 3,
+        "positives": 2,
+        "precision": 1.0,
+        "recall": 1.0,
+    }
     assert report["relevance"] == {"n": 2, "positives": 1, "precision": 1.0, "recall": 1.0}
