@@ -16,7 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu import country_names, gazetteer_build, gazetteer_keys, geo_admin, geo_time_words, text
+from nlu import (
+    country_names,
+    gazetteer_build,
+    gazetteer_keys,
+    geo_admin,
+    geo_time_words,
+    place_nicknames,
+    text,
+)
 from nlu.cache import fingerprint, load_or_build_arrays, module_source
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 
@@ -94,7 +102,13 @@ class Gazetteer:
         scope = sorted({c.upper() for c in countries}) if countries else None
         sources = gazetteer_build.source_files([*extras, *names_files])
         code = module_source(
-            gazetteer_build, gazetteer_keys, geo_admin, geo_time_words, text, country_names
+            gazetteer_build,
+            gazetteer_keys,
+            geo_admin,
+            geo_time_words,
+            text,
+            country_names,
+            place_nicknames,
         )
         versions = [f"babel {version('babel')}", f"format {FORMAT}"]
         key = fingerprint(sources, [*code, *versions, ",".join(scope or ["world"])])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlu import country_names, geo_admin, geo_time_words
+from nlu import country_names, geo_admin, geo_time_words, place_nicknames
 from nlu.gazetteer_keys import name_keys
 from nlu.text import tokens
 
@@ -100,6 +100,7 @@ def load_places(countries: set[str]) -> list[Entry]:
         if country not in countries:
             continue
         names = [item["name"], *(a for a in item.get("alternatenames", []) if usable_name(a))]
+        names.extend(place_nicknames.NICKNAMES.get(int(item["geonameid"]), ()))
         places.append(
             Entry(
                 name=item["name"],
