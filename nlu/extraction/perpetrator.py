@@ -116,6 +116,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "policias estatales; قوات مكافحه الشغب; مكافحه الشغب; "
         "الامن المركزي; قوات الامن الخاصه; المباحث; شرطه مكافحه الشغب; "
         "agents? des eaux et forets; eaux et forets; douaniers?; customs officers?; "
+        "gardes? forestiers?; forest guards?; forest rangers?; guardas? florestais; "
+        "guardabosques; guardas forestales; walinzi wa misitu; حراس الغابات; "
         "snr (?:agents|officers|officials|members|elements); agents du snr; asayish; asayesh; "
         "الاسايش; "
         "afghan local police; alp (?:members|officers|commander); anp; afghan national police"

@@ -245,6 +245,8 @@ SEVERAL_NAMED = [
     ("les Russes et les FAMa ont brûlé notre village", "foreign_forces"),
     ("les FAMa ont arrêté des jeunes accusés d'être des jihadistes", "army"),
     ("A suspected thief was lynched in Parakou.", "militia"),
+    ("les gardes forestiers ont brûlé nos cases", "police"),
+    ("forest guards evicted families and burned their huts in the reserve", "police"),
     ("Un présumé voleur a été victime de la vindicte populaire à Natitingou.", "militia"),
     ("A group of armed men from the Luo community attacked Kalenjin farmers.", "militia"),
     ("Members of the public killed two suspected robbers in Eastleigh.", "militia"),
