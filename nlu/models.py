@@ -35,10 +35,9 @@ def load_common_words(
     """Words never read alone as a place in a sentence, by language ("" for every language):
     function words, the lexicons' one-word names ("gendarmes"; the words of a longer name stay
     places: "Mombasa" of the Mombasa Republican Council), month and weekday names, and, for
-    each language,
-    every word its training examples write in lower case. Kept per language because a
-    common word of one language is a town in another ("matam", Portuguese for "they kill",
-    is a city of Senegal).
+    each language, every word its training examples write in lower case. Kept per language
+    because a common word of one language is a town in another ("matam", Portuguese for "they
+    kill", is a city of Senegal).
 
     Cached with the training data's key: parsing the YAML files costs more than the rest of
     building an Nlu.
