@@ -13,6 +13,15 @@ from nlu.extraction import actor_roles
 from nlu.extraction.lexicon import Lexicon, Match, original_span, words
 from nlu.text import fold
 
+# Parties whose supporters, workers and cadres analysts code as political militias when
+# they attack (South Asia's above all: "TMC workers assaulted a BJP activist")
+POLITICAL_PARTIES = (
+    "awami league|al|bangladesh chhatra league|chhatra league|bcl|jubo league|swechchhasebak "
+    "league|bnp|jatiyatabadi chhatra dal|chhatra dal|jcd|jubo dal|jamaat(?:-e-islami)?|shibir|"
+    "jatiya party|bjp|bharatiya janata party|tmc|trinamool(?: congress)?|aitc|congress|inc|"
+    "cpi ?\\(m\\)|cpi-m|cpm|shiv sena|rss|vhp|abvp|sfi|ysrcp|tdp|trs|brs|bjd|dmk|aiadmk|"
+    "jd ?\\(u\\)|rjd|pti|pml-n|pml|ppp|mqm|tlp|jui-f"
+)
 # Communities whose armed men analysts name by the community alone ("Pokot raided ...")
 COMMUNITIES = (
     "pokot|turkana|marakwet|samburu|borana|gabra|degodia|garre|orma|pokomo|kuria|kipsigis|"
@@ -120,7 +129,18 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "guardabosques; guardas forestales; walinzi wa misitu; حراس الغابات; "
         "snr (?:agents|officers|officials|members|elements); agents du snr; asayish; asayesh; "
         "الاسايش; "
-        "afghan local police; alp (?:members|officers|commander); anp; afghan national police"
+        "afghan local police; alp (?:members|officers|commander); anp; afghan national police; "
+        # South Asia's central armed police and counter-terrorism units, coded as police
+        "crpf; central reserve police(?: force)?; bsf; border security force; itbp; indo-tibetan "
+        "border police; ssb; sashastra seema bal; cisf; special operations group; sog (?:men|"
+        "personnel|jawans); special task force; stf; counter[- ]terrorism department; "
+        "ctd; frontier constabulary; levies(?: force)?; balochistan levies; sindh police; punjab "
+        "police; "
+        # the Middle East's police forces by name
+        "internal security forces; isf (?:members|officers|personnel|patrol); faraja; morality "
+        "police; guidance patrols?; gasht-e ershad; شرطه الاخلاق; قوى الامن الداخلي; الامن "
+        "الداخلي; palestinian (?:authority )?(?:security forces|police|security services); pa "
+        "security (?:forces|services|officers); الاجهزه الامنيه الفلسطينيه"
     ),
     "army": words(
         "soldiers?; army; military; militaires?; soldats?; armee; armées?; fama; fds; "
@@ -186,7 +206,14 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "security belt(?: forces)?; shabwani elite forces; hadrami elite forces; giants "
         "brigades?; tareq saleh forces; national resistance forces; "
         "fdn (?:soldiers|troops|elements|members|officers); "
-        "la fdn; the fdn"
+        "la fdn; the fdn; "
+        # South Asia's and Iran's forces by name
+        "rashtriya rifles; assam rifles; jawans?; frontier corps; fc (?:personnel|troops|men|"
+        "soldiers|officials); irgc; revolutionary guards?(?: corps)?; islamic revolutionary "
+        "guard corps; pasdaran; sepah; basij(?:i|is)?(?: militia| members| forces)?; "
+        "الحرس الثوري; الباسيج; "
+        "gardiens de la revolution; garde revolutionnaire; guardia revolucionaria; guarda "
+        "revolucionaria; tatmadaw soldiers; sit-tat; afp soldiers; armed forces of the philippines"
     ),
     "militia": words(
         "koglweogo; kogl[ -]?weogo; vdp; volontaires? pour la defense de la patrie; dozos? "
@@ -302,7 +329,18 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "forces; popular mobili[sz]ation (?:forces|units); hashd(?: al-shaabi)?; al-kaniyat; "
         "paramilitares; grupos paramilitares; kaniyat; tribal levies; ruga ruga; yan banga; "
         "mutual aid groups; "
-        "الحشد العشائري; قوات العشائر; النخبه الشبوانيه"
+        "الحشد العشائري; قوات العشائر; النخبه الشبوانيه; "
+        # South Asia's party men, whom analysts code as political militias
+        f"(?:{POLITICAL_PARTIES})(?:-backed|-linked|-affiliated)? (?:supporters|activists|workers|"
+        "cadres?|members|men|goons|youths?|leaders?|miscreants|thugs|hooligans|musclemen|"
+        "student wing|youth wing); (?:supporters|activists|workers|cadres|members|men|goons) of "
+        f"(?:the )?(?:{POLITICAL_PARTIES}); "
+        "bajrang dal; vishwa hindu parishad; hindu (?:vigilantes|nationalists|mob); cow "
+        "(?:vigilantes|protection groups?); gau rakshaks?; arambai tenggol; meitei leepun; "
+        # settlers who attack their neighbours are an identity militia in analysts' coding
+        "(?:israeli|jewish|armed) settlers; settlers (?:attacked|raided|assaulted|torched|burned|"
+        "set fire|uprooted|stormed|shot|beat); colons(?: israeliens)?; colonos(?: israelies| "
+        "israelenses)?; المستوطنون; المستوطنين; مستوطنون; مستوطنين; walowezi(?: wa kiisraeli)?"
     ),
     "private_security": words(
         "security guards?; private security; guards? of the (?:mine|company|farm); "
@@ -344,7 +382,14 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "al-qassam brigades; ttp; tehrik-i-taliban; baloch liberation army; seleka; "
         "jihadist (?:fighters|militants|elements|group); groupes? (?:jihadistes?|"
         "terroristes?|djihadistes?); grupos? (?:yihadistas?|terroristas?|jihadistas?); "
-        "عناصر داعش; عناصر القاعده; مسلحي داعش; الجماعات المسلحه الارهابيه"
+        "عناصر داعش; عناصر القاعده; مسلحي داعش; الجماعات المسلحه الارهابيه; "
+        # South Asia's and South-East Asia's insurgents by name
+        "maoists?; naxal\\w*; cpi ?\\(maoist\\); plga; plfi; tpc; lashkar-e-ta[iy]y?ba; "
+        "jaish-e-mohamm[ae]d; jem; hizbul mujahideen; the resistance front; trf; ulfa(?:-i)?; "
+        "nscn(?:-k|-im)?; ndfb; kangleipak communist party; kcp; unlf; prepak; kykl; "
+        "people's liberation army of manipur; blf; baloch liberation front; bras; biff; bangsamoro "
+        "islamic freedom fighters; dawlah islamiyah; maute(?: group)?; knla; kna; "
+        "kuki national army; zomi revolutionary army"
     ),
     "unknown": words(
         "unknown (?:men|people|gunmen|assailants|persons|individuals); unidentified "

@@ -33,6 +33,8 @@ CONFIDENTIAL = {
         "The commander took her as his wife after the raid.",
         "Gunmen abducted two girls for marriage to their fighters.",
         "The militia carried out bride kidnappings in the village.",
+        "A soldier groped a schoolgirl at the checkpoint.",
+        "Militia members committed acts of indecency against girls at the well.",
     ],
     "fr": [
         "Les militaires ont abusé d'elle au poste.",
@@ -122,6 +124,7 @@ NOT_CONFIDENTIAL = {
         "A girl was killed by a stray bullet.",
         "Police abused their power at the checkpoint.",
         "He took his wife to the hospital after the beating.",
+        "The soldiers groped their way through the dark forest.",
     ],
     "fr": [
         "Les militaires ont violé le cessez-le-feu.",

@@ -48,6 +48,28 @@ UNITS = [
     ("الصيادون التقليديون قتلوا راعيين", "militia"),
     ("los cazadores tradicionales atacaron la aldea", "militia"),
     ("os caçadores tradicionais queimaram as casas", "militia"),
+    # South Asia: central armed police, army units, party men, insurgents
+    ("CRPF personnel beat a shopkeeper in Pulwama.", "police"),
+    ("BSF troops shot a cattle smuggler at the border.", "police"),
+    ("Members of the Frontier Corps detained two students in Turbat.", "army"),
+    ("Assam Rifles personnel detained a youth in Churachandpur.", "army"),
+    ("Awami League supporters attacked a BNP leader in Cumilla.", "militia"),
+    ("Activists of the Chhatra League beat two students.", "militia"),
+    ("TMC-backed goons vandalised the house of a BJP worker.", "militia"),
+    ("A BJP worker was beaten to death by TMC supporters.", "militia"),
+    ("Bajrang Dal activists assaulted an inter-faith couple.", "militia"),
+    ("Arambai Tenggol members assaulted a legislator in Imphal.", "militia"),
+    ("Suspected Maoists killed a villager, calling him a police informer.", "armed_group"),
+    ("Naxals abducted and killed a former village head.", "armed_group"),
+    ("BIFF gunmen burned houses in Datu Saudi Ampatuan.", "armed_group"),
+    # Iran's guards, Lebanon's police, settlers, in several languages
+    ("IRGC forces shot dead a Kurdish porter near the border.", "army"),
+    ("اعتقل الحرس الثوري ناشطا في طهران", "army"),
+    ("ISF members beat a protester in Beirut.", "police"),
+    ("Israeli settlers attacked Palestinian farmers near Nablus.", "militia"),
+    ("des colons israéliens ont attaqué des agriculteurs près de Naplouse", "militia"),
+    ("هاجم مستوطنون مزارعين فلسطينيين قرب نابلس", "militia"),
+    ("colonos israelíes atacaron a campesinos palestinos", "militia"),
 ]
 
 
@@ -60,6 +82,11 @@ def test_a_brigade_after_an_article_is_not_a_named_army_unit() -> None:
     """ "à la brigade de Kaya" is the gendarmerie post, not "la" brigade of an army."""
     assert parse_perpetrator("ils l'ont emmené à la brigade de Kaya")[0] != "army"
     assert parse_perpetrator("the 5th brigade shelled the village")[0] == "army"
+
+
+def test_a_party_man_who_is_attacked_is_no_perpetrator() -> None:
+    """ "TMC workers were attacked by police": the party's men are the victims here."""
+    assert parse_perpetrator("TMC workers were attacked by police in Nandigram")[0] == "police"
 
 
 def test_a_lower_case_fan_is_no_army() -> None:
