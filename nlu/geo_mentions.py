@@ -56,6 +56,17 @@ PERSON_CUES = folded_words(
     aisha zeinab joseph jean pierre paul john mary peter james samuel daniel grace esther
     """
 )
+# First words of Arabic place names ("Ain Issa", "Ras al-Ain", "Beit Hanoun", "Kafr Nabl"):
+# before another capitalised word they begin a name the gazetteer may not hold, and alone
+# they name some far-off place ("Ain", a French département).
+NAME_PREFIXES = folded_words(
+    """
+    ain ayn aïn bir ras tell tal tel wadi oued jebel jabal djebel deir dayr kafr kfar beit bayt
+    khan qasr ksar bab umm abu hay hai
+    """
+)
+# Articles inside Arabic place names as transliterated ("Ras al-Ain", "Bir el-Ater")
+NAME_ARTICLES = frozenset({"al", "el", "ad", "an", "ar", "as", "ash", "az", "ez", "es", "ed"})
 # French elisions before a name ("d'Abidjan", "l'Ouémé") and the English possessive
 # ("Nairobi's"): the name is the part after, or before, the apostrophe.
 ELISIONS = frozenset({"d", "l", "qu", "jusqu", "lorsqu", "puisqu"})
@@ -153,10 +164,13 @@ class MentionFinder:
         return info
 
     def find(self, text: str) -> list[Mention]:
-        return self.find_in(*self.words(text))
+        return self.find_in(*self.words(text), text=text)
 
-    def find_in(self, originals: list[str], words: list[str]) -> list[Mention]:
-        """The mentions among a text's (original, folded) words."""
+    def find_in(
+        self, originals: list[str], words: list[str], *, text: str | None = None
+    ) -> list[Mention]:
+        """The mentions among a text's (original, folded) words; with the `text` they came
+        from, a comma or a bracket ends a person's name ("Ain Issa, Raqqa": Raqqa is a town)."""
         infos = [self.info(word) for word in words]
         bare = len(words) <= BARE_ANSWER_WORDS
         mentions: list[Mention] = []
@@ -164,11 +178,13 @@ class MentionFinder:
         while i < count:
             mention = (
                 self._mention_at(words, originals, infos, i, bare)
-                if infos[i].useful and not after_person_cue(words, originals, i)
+                if infos[i].useful
+                and not (after_person_cue(words, originals, i) and not _punctuated(text, i))
                 else None
             )
             if mention is None:
-                i += 1
+                # the words of an Arabic name the gazetteer does not hold name nothing alone
+                i += prefixed_name_size(words, originals, i) or 1
                 continue
             mentions.append(mention)
             i += mention.size
@@ -203,6 +219,8 @@ class MentionFinder:
         # as a notable place: every common word of every language names some hamlet.
         alone = len(words) == 1
         plain = not originals[i][:1].isupper()
+        if prefixed_name_size(words, originals, i):
+            return None  # the first word of a longer name that the gazetteer does not hold
         if info.names:
             if self._single_word_ok(words[i], originals[i], cue, bare):
                 owners = self._owners(info.key, notable_only=plain and not alone)
@@ -316,6 +334,33 @@ def after_person_cue(words: list[str], originals: list[str], i: int) -> bool:
     if i == 0 or not originals[i][:1].isupper() or not originals[i - 1][:1].isupper():
         return False
     return words[i - 1] in PERSON_CUES or (i > 1 and words[i - 2] in PERSON_CUES)
+
+
+def prefixed_name_size(words: list[str], originals: list[str], i: int) -> int:
+    """How many words, from word `i`, make an Arabic place name begun by a prefix ("Ain
+    Issa": 2, "Ras al-Ain": 3), or 0 when word `i` begins none."""
+    if words[i] not in NAME_PREFIXES:
+        return 0
+    following = i + 1
+    if following < len(words) and words[following] in NAME_ARTICLES:
+        following += 1
+    if following < len(words) and originals[following][:1].isupper():
+        return following - i + 1
+    return 0
+
+
+# Punctuation that ends a person's name: what follows it is a new phrase
+NAME_BREAK = re.compile(r"[,;:()\[\]/|.!?\n]")
+
+
+def _punctuated(text: str | None, i: int) -> bool:
+    """Whether punctuation stands between word `i` and the word before it in `text`."""
+    if text is None or i == 0:
+        return False
+    spans = [m.span() for _, m in zip(range(i + 1), WORD.finditer(text), strict=False)]
+    if len(spans) <= i:
+        return False
+    return NAME_BREAK.search(text, spans[i - 1][1], spans[i][0]) is not None
 
 
 def says_area(words: list[str], start: int, size: int) -> bool:

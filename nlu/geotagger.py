@@ -101,7 +101,7 @@ class Geotagger:
         hinted |= national
         exact = [
             m
-            for m in finder.find_in(originals, words)
+            for m in finder.find_in(originals, words, text=text)
             if not (m.size == 1 and is_force_acronym(originals[m.start]))
         ]
         mentions = exact or finder.spelled(text) or finder.shortened(originals, words)

@@ -158,3 +158,26 @@ def test_a_name_after_a_first_name_or_a_title_is_not_a_place(nlu: Nlu, text: str
 def test_places_after_a_preposition_or_in_a_longer_name_are_still_found(nlu: Nlu) -> None:
     assert [place.country for place in nlu.geotag("They beat us in Kaya")][:1] == ["BF"]
     assert [place.country for place in nlu.geotag("We fled to Ali Sabieh")][:1] == ["DJ"]
+
+
+def test_a_comma_ends_a_persons_name(nlu: Nlu) -> None:
+    """ "Issa" is a first name, but in "Ain Issa, Raqqa" the comma ends it: Raqqa is a city."""
+    assert [place.country for place in nlu.geotag("Shelling hit Ain Issa, Raqqa.")][:1] == ["SY"]
+    assert "SY" not in [place.country for place in nlu.geotag("They arrested Issa Raqqa")]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Turkish forces shelled Ain Issa, Raqqa, wounding two civilians.", "SY"),
+        ("A drone strike hit a car in Bir Ali, Shabwah.", "YE"),
+        ("Israeli forces shelled Beit Hanoun.", "PS"),
+        ("Gunmen attacked a checkpoint in Ain Defla.", "DZ"),
+    ],
+)
+def test_an_arabic_name_the_gazetteer_lacks_is_not_read_word_by_word(
+    nlu: Nlu, text: str, country: str
+) -> None:
+    """ "Ain" alone is a French département and "Ali" a town in India: the first word of an
+    Arabic name ("Ain", "Bir", "Ras", "Beit") and the words after it name no place alone."""
+    assert [place.country for place in nlu.geotag(text)][:1] == [country]
