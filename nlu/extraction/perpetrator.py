@@ -139,7 +139,17 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         # the Middle East's police forces by name
         "internal security forces; isf (?:members|officers|personnel|patrol); faraja; morality "
         "police; guidance patrols?; gasht-e ershad; شرطه الاخلاق; قوى الامن الداخلي; الامن "
-        "الداخلي; palestinian (?:authority )?(?:security forces|police|security services); pa "
+        "الداخلي; "
+        # what people call the police in chats: slang and local names, in the six languages
+        "keufs?; (?:la|les agents de la|les policiers de la|des agents de la) bac; "
+        "(?:the )?boys in blue; (?:los|unos|dos|tres|el|un|los malditos) tombos?; "
+        "(?:los|unos|dos|tres|los malditos) pacos; la chota; "
+        "la jura (?:\\w+ ){0,2}(?:allano|se llevo|detuvo|golpeo|disparo|mato|agarro); "
+        "(?:os|dois|tres|uns|dos) pms; (?:policiais|policial|soldados?) da pm; (?:da|pela|na) pm; "
+        "a pm (?:(?!\\d)\\w+ ){0,2}(?:invadiu|matou|atirou|prendeu|bateu|espancou|entrou|levou|"
+        "agrediu|abordou); bope; os canas; "
+        "askari wa kaunti; askari wa jiji; "
+        "palestinian (?:authority )?(?:security forces|police|security services); pa "
         "security (?:forces|services|officers); الاجهزه الامنيه الفلسطينيه"
     ),
     "army": words(
@@ -207,6 +217,10 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "brigades?; tareq saleh forces; national resistance forces; "
         "fdn (?:soldiers|troops|elements|members|officers); "
         "la fdn; the fdn; "
+        # what people call soldiers in chats
+        "berets? rouges; berets? verts; (?:hommes|gens|types|individus) en treillis; "
+        "(?:les|des|nos) forces de defense; (?:los|unos|dos|tres) milicos; makomandoo; "
+        "makomando; komandoo; "
         # South Asia's and Iran's forces by name
         "rashtriya rifles; assam rifles; jawans?; frontier corps; fc (?:personnel|troops|men|"
         "soldiers|officials); irgc; revolutionary guards?(?: corps)?; islamic revolutionary "
@@ -329,7 +343,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "forces; popular mobili[sz]ation (?:forces|units); hashd(?: al-shaabi)?; al-kaniyat; "
         "paramilitares; grupos paramilitares; kaniyat; tribal levies; ruga ruga; yan banga; "
         "mutual aid groups; "
-        "الحشد العشائري; قوات العشائر; النخبه الشبوانيه; "
+        "الحشد العشائري; قوات العشائر; النخبه الشبوانيه; paracos?; "
         # South Asia's party men, whom analysts code as political militias
         f"(?:{POLITICAL_PARTIES})(?:-backed|-linked|-affiliated)? (?:supporters|activists|workers|"
         "cadres?|members|men|goons|youths?|leaders?|miscreants|thugs|hooligans|musclemen|"
@@ -383,6 +397,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "jihadist (?:fighters|militants|elements|group); groupes? (?:jihadistes?|"
         "terroristes?|djihadistes?); grupos? (?:yihadistas?|terroristas?|jihadistas?); "
         "عناصر داعش; عناصر القاعده; مسلحي داعش; الجماعات المسلحه الارهابيه; "
+        # what people call jihadists and guerrillas in chats
+        "(?:hommes|gens|ceux) de la brousse; terros?; les barbus; elenos; farianos; "
         # South Asia's and South-East Asia's insurgents by name
         "maoists?; naxal\\w*; cpi ?\\(maoist\\); plga; plfi; tpc; lashkar-e-ta[iy]y?ba; "
         "jaish-e-mohamm[ae]d; jem; hizbul mujahideen; the resistance front; trf; ulfa(?:-i)?; "

@@ -91,3 +91,46 @@ def test_a_party_man_who_is_attacked_is_no_perpetrator() -> None:
 
 def test_a_lower_case_fan_is_no_army() -> None:
     assert parse_perpetrator("a football fan was beaten by unknown men")[0] == "unknown"
+
+
+# What people call forces in chats: slang and local names, in the six languages
+SLANG = [
+    ("les keufs ont tabassé mon frère", "police"),
+    ("la BAC a frappé des jeunes devant le lycée", "police"),
+    ("les bérets rouges ont arrêté le journaliste", "army"),
+    ("les hommes en treillis ont brûlé le marché", "army"),
+    ("les forces de défense ont tiré sur la foule", "army"),
+    ("les hommes de la brousse ont tué mon oncle", "armed_group"),
+    ("les terros sont venus au village hier", "armed_group"),
+    ("the boys in blue beat my brother at the stage", "police"),
+    ("los tombos le pegaron a mi hermano", "police"),
+    ("los pacos dispararon perdigones a los estudiantes", "police"),
+    ("la chota se llevó a mi primo", "police"),
+    ("los milicos quemaron el rancho", "army"),
+    ("los paracos mataron al líder comunal", "militia"),
+    ("los elenos secuestraron al profesor", "armed_group"),
+    ("os PMs mataram o menino na favela", "police"),
+    ("a PM invadiu a casa de madrugada", "police"),
+    ("os canas bateram no meu filho", "police"),
+    ("o BOPE entrou atirando na comunidade", "police"),
+    ("makomandoo walitupiga usiku", "army"),
+    ("askari wa kaunti walituibia bidhaa", "police"),
+]
+# Words that look like that slang and are not ("le bac" is an exam, "um tombo" a fall)
+NOT_SLANG = [
+    "il a passé le bac l'an dernier",
+    "o menino levou um tombo na escola",
+    "la jura de bandera fue ayer",
+    "they came at 3 pm and left",
+    "mi abuela tiene tres canas",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SLANG)
+def test_forces_are_read_by_the_names_people_call_them(text: str, expected: str) -> None:
+    assert parse_perpetrator(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", NOT_SLANG)
+def test_look_alikes_of_slang_name_no_force(text: str) -> None:
+    assert parse_perpetrator(text)[0] is None
