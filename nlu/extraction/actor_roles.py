@@ -124,6 +124,7 @@ CONTEXT_WINDOW = 80  # characters before a mention
 GENERIC_TROOPS = re.compile(
     r"(?:soldiers?|troops?|fighters|forces|elements|men|militaires|soldats?|troupes?|"
     r"elements|hommes|soldados|tropas|militares|combatientes|combatentes|askari|wanajeshi|"
+    r"wanamgambo|"
     r"جنود|جندي|عناصر|مقاتلو|مقاتلي|قوات|عسكر)"
 )
 OF_THE = re.compile(

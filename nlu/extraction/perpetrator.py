@@ -55,6 +55,8 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "blue helmets|personnel); blue helmets; samim; sadc (?:forces|troops|mission); "
         "eacrf; eac (?:regional )?forces?; mnjtf; multinational joint task force; "
         "rwandan defen[cs]e forces?; rwandan (?:army|troops|soldiers|forces); "
+        "(?:os|tropas|soldados|militares|forcas) ruandes(?:es|as); (?:les )?(?:soldats|"
+        "militaires|troupes) rwandais; "
         "forces? (?:de defense )?rwandaises?; armee rwandaise; burundian (?:army|troops|"
         "soldiers|forces); troupes burundaises; eucap sahel(?: mali| niger)?; eutm (?:mali|"
         "rca|somalia|mozambique); european union (?:mission|trainers|instructors|personnel); "
@@ -90,6 +92,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "police": words(
         "police; policiers?; policemen; policeman; police officers?; cops?; flics?; "
+        "policiais; policial; kws; "
         "polisi; askari polisi; askari wa polisi; gsu; riot police; crs; commissariat; "
         "policia; policías?; polícias?; brimob; شرطه; شرطي; الشرطه; البوليس; بوليس; "
         "الامن العام; police nationale; agents? de police; anti[- ]?riot; compagnie "
@@ -286,7 +289,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "gangues?; pandillas?; "
         "pandilleros?; maras?; mareros; ms-13; barrio 18; comando vermelho; pcc; "
         "terceiro comando\\w*; cartels?; carteles?; cartel (?:members|gunmen); "
-        "narcotraficantes; traficantes; drug traffickers; wanamgambo wa \\w+; "
+        "narcotraficantes; traficantes; drug traffickers; "
         "makundi ya ulinzi; sungusungu; الجنجويد; قوات الحشد الشعبي; الحشد الشعبي; "
         "العشائر; مسلحو العشائر; ابناء العشائر; مسلحين قبليين; اللجان الشعبيه; قوات "
         "الدفاع الوطني; "
@@ -344,6 +347,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "paramilitares; grupos paramilitares; kaniyat; tribal levies; ruga ruga; yan banga; "
         "mutual aid groups; "
         "الحشد العشائري; قوات العشائر; النخبه الشبوانيه; paracos?; "
+        "(?:مسلحون|مسلحين|رجال|ابناء|شباب) (?:من )?(?:ال)?قبيله\\w*; "
         # South Asia's party men, whom analysts code as political militias
         f"(?:{POLITICAL_PARTIES})(?:-backed|-linked|-affiliated)? (?:supporters|activists|workers|"
         "cadres?|members|men|goons|youths?|leaders?|miscreants|thugs|hooligans|musclemen|"
@@ -357,7 +361,10 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "israelenses)?; المستوطنون; المستوطنين; مستوطنون; مستوطنين; walowezi(?: wa kiisraeli)?"
     ),
     "private_security": words(
-        "security guards?; private security; guards? of the (?:mine|company|farm); "
+        "security guards?; private security; guards? (?:of|at|from) the (?:mine|company|farm|"
+        "plantation|factory|estate|ranch|quarry|concession); guardias (?:de|del) la (?:mina|"
+        "empresa|finca|hacienda|fabrica|plantacion); (?:os )?guardas da (?:mina|empresa|fazenda|"
+        "fabrica); gardes? de la (?:mine|societe|plantation|concession); "
         "watchm[ae]n; gardiens?; vigiles?; securite privee; agents? de securite; seguranca "
         "privada; segurancas; guardias? de seguridad; seguridad privada; walinzi; mlinzi; "
         "حراس; حارس; الحراس; شركه امنيه; company guards; mine guards; bouncers?; "
@@ -399,6 +406,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "عناصر داعش; عناصر القاعده; مسلحي داعش; الجماعات المسلحه الارهابيه; "
         # what people call jihadists and guerrillas in chats
         "(?:hommes|gens|ceux) de la brousse; terros?; les barbus; elenos; farianos; "
+        "machababos?; mashababos?; "
         # South Asia's and South-East Asia's insurgents by name
         "maoists?; naxal\\w*; cpi ?\\(maoist\\); plga; plfi; tpc; lashkar-e-ta[iy]y?ba; "
         "jaish-e-mohamm[ae]d; jem; hizbul mujahideen; the resistance front; trf; ulfa(?:-i)?; "

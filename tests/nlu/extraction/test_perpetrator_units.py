@@ -115,6 +115,14 @@ SLANG = [
     ("o BOPE entrou atirando na comunidade", "police"),
     ("makomandoo walitupiga usiku", "army"),
     ("askari wa kaunti walituibia bidhaa", "police"),
+    ("askari wa KWS walimpiga mchungaji", "police"),
+    ("wanamgambo wa al shabaab walivamia basi", "armed_group"),
+    ("os policiais bateram no meu irmão", "police"),
+    ("os machababos queimaram a aldeia", "armed_group"),
+    ("os ruandeses mataram civis perto de Palma", "foreign_forces"),
+    ("the guards at the mine beat us", "private_security"),
+    ("los guardias de la mina nos golpearon", "private_security"),
+    ("مسلحون من قبيلة مجاورة هاجموا القرية", "militia"),
 ]
 # Words that look like that slang and are not ("le bac" is an exam, "um tombo" a fall)
 NOT_SLANG = [
