@@ -121,8 +121,10 @@ class Nlu:
         perpetrator, perpetrator_text = self.parse_perpetrator(text, language=reading_language)
         places = tuple(self.geotag(text, language=reading_language, near=near))
         # Home: the country of the best place, and the deployment's countries
-        home = {places[0].country, *(self.countries or ())} if places else set()
-        foreign = bool(places) and is_foreign(text, home)
+        home = set(self.countries or ())
+        if places:
+            home.add(places[0].country)
+        foreign = is_foreign(text, home)
         if perpetrator in NATIONAL_TYPES and foreign:
             perpetrator = "foreign_forces"
         classification, reading = read(fold(text), classification, perpetrator, foreign)

@@ -15,7 +15,7 @@ from nlu.text import fold
 
 NATIONALITIES: dict[str, str] = {
     "TR": "turkish; turques?; turcs?; turcas?; التركي\\w*; تركي\\w*",
-    "RU": "russian; russes?; rusos?; rusas?; russos?; الروسي\\w*; روسي\\w*",
+    "RU": "russian; russes?; rusos?; rusas?; russos?; الروسي\\w*; روسي\\w*; روس",
     "FR": "french; francais\\w*; franceses; francesas; الفرنسي\\w*; فرنسي\\w*",
     "US": "u\\.s\\.; us-led; american; americains?; estadounidenses?; norte-americanos?; "
     "الامريكي\\w*; امريكي\\w*",
@@ -26,7 +26,7 @@ NATIONALITIES: dict[str, str] = {
     "ET": "ethiopian; ethiopiens?; الاثيوبي\\w*",
     "ER": "eritrean; erythreens?; الاريتري\\w*",
     "KE": "kenyan; kenyans?",
-    "RW": "rwandan; rwandais\\w*",
+    "RW": "rwandan; rwandese; rwandais\\w*; ruandes(?:es|as|a)?",
     "UG": "ugandan; ougandais\\w*",
     "BI": "burundian; burundais\\w*",
     "TD": "chadian; tchadiens?; التشادي\\w*",
@@ -53,6 +53,9 @@ NATIONALITIES: dict[str, str] = {
     "VE": "venezuelan; venezolan[oa]s?",
     "GB": "british",
 }
+# Countries whose forces are abroad wherever a deployment serves: the EU's partner countries
+# are none of them, so a text that names their soldiers without a place reads as foreign.
+NEVER_HOME = frozenset({"RU", "FR", "US", "GB", "TR", "IL", "SA", "AE", "IR"})
 FORCE_WORDS = (
     "forces?|troops?|soldiers|military|army|armed forces|airstrikes?|air ?strikes?|drones?|"
     "warplanes|jets|aircraft|navy|border guards?|soldats|militaires|armee|troupes|frappes?|"
@@ -105,9 +108,9 @@ _US = re.compile(rf"(?<!\w)US[- ](?i:(?:\w+ )?(?:{FORCE_WORDS}))(?!\w)")
 STEMS = (
     "turk", "turq", "turc", "russ", "rus", "franc", "french", "u.s.", "us-", "US", "americ",
     "estadoun", "israel", "saudi", "saoud", "emirat", "iran", "ethiop", "eritre", "erythr",
-    "kenya", "rwand", "ugand", "ougand", "burund", "chad", "tchad", "nigeri", "sudan",
+    "kenya", "rwand", "ruand", "ugand", "ougand", "burund", "chad", "tchad", "nigeri", "sudan",
     "soudan", "egypt", "afric", "india", "indie", "pakistan", "camero", "malian", "malien",
-    "burkinabe", "تركي", "روسي", "فرنسي", "امريكي", "اسرائيلي", "سعودي", "امارات", "ايراني",
+    "burkinabe", "تركي", "روس", "فرنسي", "امريكي", "اسرائيلي", "سعودي", "امارات", "ايراني",
     "اثيوبي", "اريتري", "تشادي", "سوداني", "مصري",
     "sud-soudan", "maurit", "alger", "tanzan", "zimbabw", "malaw", "angol", "venezu",
     "british", "موريتاني", "جزائري",
@@ -132,9 +135,10 @@ def is_foreign(text: str, home: str | Iterable[str | None] | None) -> bool:
 
     `home` is the country of the text's place, or several countries (the best place's and
     the deployment's, so that a place read across the border does not make a deployment's
-    own army foreign).
+    own army foreign). With no home known, only the forces of a country that is never a
+    deployment's home are foreign ("des soldats russes ont tué des bergers").
     """
     countries = {home} if isinstance(home, str) else {c for c in home or () if c}
     if not countries:
-        return False
+        return not NEVER_HOME.isdisjoint(force_nationalities(text))
     return any(country not in countries for country in force_nationalities(text))

@@ -81,7 +81,11 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "(?:russian|french|foreign) (?:partners|allies|auxiliaries|advisers|advisors); "
         "(?:partenaires|allies|auxiliaires|supplétifs|suppletifs|conseillers) (?:russes|"
         "etrangers); socios rusos; parceiros russos; "
-        "الحلفاء الروس; عناصر فاغنر"
+        "الحلفاء الروس; عناصر فاغنر; "
+        # foreign soldiers as witnesses in the Sahel describe them
+        "(?:soldats|militaires|hommes en tenue|hommes armes) blancs; white (?:soldiers|troops|"
+        "mercenaries|men in uniform); soldados (?:blancos|brancos); wanajeshi weupe; "
+        "جنود بيض; مسلحون بيض"
     ),
     "gendarmerie": words(
         "gendarmes?; gendarmerie; gendarmeria; gendarmería; guardia civil; gnr; درك; "

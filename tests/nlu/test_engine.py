@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from nlu import Analysis, Nlu
 from tests.nlu.conftest import MESSAGE_TIME
@@ -60,3 +61,15 @@ async def test_analyze_is_fast_after_warm_up(nlu: Nlu) -> None:
     for _ in range(20):
         await nlu.analyze(text)
     assert (time.perf_counter() - started) / 20 < 0.02
+
+
+async def test_a_deployments_countries_are_home_when_no_place_is_named(
+    nlu_cache_dir: Path,
+) -> None:
+    """In Mali's deployment, Burkinabe soldiers are foreign even where no place is named."""
+    deployment = Nlu(countries=["ML"], cache_dir=nlu_cache_dir, warm_up=False)
+    foreign = await deployment.analyze("les soldats burkinabè ont tué des bergers hier")
+    assert foreign.perpetrator == "foreign_forces"
+    assert foreign.confidential
+    home = await deployment.analyze("les militaires maliens ont tué des bergers hier")
+    assert home.perpetrator == "army"

@@ -260,6 +260,12 @@ SEVERAL_NAMED = [
     ("Al-Kaniyat gunmen executed detainees in Tarhuna.", "militia"),
     ("قوات العشائر اعتقلت ثلاثة شبان في القرية", "militia"),
     ("los paramilitares amenazaron a los líderes sociales de la vereda", "militia"),
+    # foreign soldiers named with no place: never the army of a deployment's own country
+    ("des soldats russes ont tué des bergers", "foreign_forces"),
+    ("جنود روس قتلوا رعاة", "foreign_forces"),
+    ("los soldados rusos mataron a pastores", "foreign_forces"),
+    ("the white soldiers killed herders near Moura", "foreign_forces"),
+    ("Malian soldiers killed herders", "army"),
 ]
 
 
