@@ -15,6 +15,7 @@ of named forces, so a short "soldiers beat my brother" is never archived as chat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nlu.cues import ACTS, FOREIGN, SEXUAL
@@ -46,9 +47,128 @@ CHATTER = Lexicon(
             r"abonnez[- ]vous; oferta; compre ja; descuento; suscribete; punguzo; nunua sasa; "
             r"تخفيض\w*; عرض خاص; اشترك\w*; free (?:data|airtime|credit); gagnez; ganhe; gana; "
             r"forward (?:this|to) \w+; partagez a tous vos contacts; "
-            r"https?://\S+; www\.\S+"
+            r"https?://\S+; www\.\S+; "
+            # shops and offers: "buy cheap phones, call 0722...", "a vendre", "se vende"
+            r"buy (?:cheap|quality|original|your|the best)\b; for sale; on sale; best prices?; "
+            r"call (?:us )?(?:on )?\+?\d[\d ]{7,}; order now; limited offer; a vendre; prix "
+            r"(?:casses|imbattables); se vende; vendo \w+; vende-se; bei nafuu; inauzwa; "
+            r"للبيع; اتصل (?:على|بالرقم)"
         )
     }
+)
+# Hearsay ("on dit que", "I heard that"): with no act named it is a rumour, not a report
+# ("on dit que les militaires vont venir un jour"); with one it is a report at second hand.
+HEARSAY = Lexicon(
+    {
+        "hearsay": words(
+            r"people are saying; people say; they say that; i heard (?:that|people); rumou?rs?; "
+            r"there is a rumou?r; on dit que; il parait que; il se dit que; j'ai entendu dire; "
+            r"des rumeurs?; dicen que; se dice que; escuche que; rumores?; dizem que; ouvi "
+            r"dizer; boatos?; inasemekana; wanasema kwamba; nimesikia kwamba; uvumi; يقال ان; "
+            r"يقولون ان; سمعت ان; اشاعه; اشاعات; شائعه; شائعات"
+        )
+    }
+)
+# Words of greeting and thanks: a message made of them alone reports nothing ("olá, tudo
+# bem?", "habari za asubuhi", "merci beaucoup")
+PLEASANTRIES = frozenset(
+    [
+        "hello",
+        "hi",
+        "hey",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "how",
+        "are",
+        "you",
+        "doing",
+        "thanks",
+        "thank",
+        "you",
+        "very",
+        "much",
+        "god",
+        "bless",
+        "all",
+        "dear",
+        "friends",
+        "bonjour",
+        "bonsoir",
+        "salut",
+        "coucou",
+        "ca",
+        "va",
+        "comment",
+        "allez",
+        "vous",
+        "tu",
+        "merci",
+        "beaucoup",
+        "bien",
+        "et",
+        "toi",
+        "hola",
+        "buenos",
+        "buenas",
+        "dias",
+        "tardes",
+        "noches",
+        "que",
+        "tal",
+        "como",
+        "esta",
+        "estas",
+        "gracias",
+        "muchas",
+        "ola",
+        "tudo",
+        "bem",
+        "bom",
+        "boa",
+        "dia",
+        "tarde",
+        "noite",
+        "obrigado",
+        "obrigada",
+        "muito",
+        "habari",
+        "za",
+        "asubuhi",
+        "mchana",
+        "jioni",
+        "mambo",
+        "poa",
+        "salama",
+        "sana",
+        "asante",
+        "shikamoo",
+        "marahaba",
+        "jambo",
+        "sijambo",
+        "السلام",
+        "عليكم",
+        "وعليكم",
+        "ورحمه",
+        "الله",
+        "وبركاته",
+        "مرحبا",
+        "اهلا",
+        "صباح",
+        "الخير",
+        "مساء",
+        "النور",
+        "كيف",
+        "حالك",
+        "حالكم",
+        "شكرا",
+        "جزيلا",
+        "بخير",
+        "الحمد",
+        "لله",
+    ]
 )
 
 
@@ -204,11 +324,20 @@ def relevance_score(
         score = max(score, 0.9)
     elif perpetrator is not None and perpetrator != "unknown":
         score = max(score, 0.6)
-    if not acts and CHATTER.first(folded) is not None:
+    if acts:
+        return score
+    if CHATTER.first(folded) is not None or _pleasantries_only(folded):
         score = min(score, 0.2)
-    elif not acts and len(folded.split()) <= SHORT_WORDS:
+    elif HEARSAY.first(folded) is not None:
+        score = min(score, 0.3)
+    elif len(folded.split()) <= SHORT_WORDS:
         score = min(score, 0.4)
     return score
+
+
+def _pleasantries_only(folded: str) -> bool:
+    words_of_text = re.findall(r"[^\W\d_]+", folded)
+    return bool(words_of_text) and all(word in PLEASANTRIES for word in words_of_text)
 
 
 def is_sexual_violence(folded: str) -> bool:

@@ -105,6 +105,46 @@ def test_messages_that_are_not_incidents_are_read_as_not_relevant(shared_nlu: Nl
     assert short_report.relevant and short_report.relevance >= 0.5
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # greetings and thanks alone
+        "olá, tudo bem?",
+        "habari za asubuhi",
+        "السلام عليكم ورحمة الله",
+        "merci beaucoup, bonne soirée",
+        # shops and offers
+        "Buy cheap phones at Kamau electronics, call 0722 000 000",
+        "Terrain à vendre à Ouaga 2000, prix imbattables",
+        "Se vende moto en buen estado",
+        # hearsay that tells no act
+        "on dit que les militaires vont venir un jour",
+        "I heard that something might happen in town next week",
+        "dizem que os soldados vão voltar",
+        "يقال ان الجيش سيأتي قريبا",
+    ],
+)
+def test_greetings_offers_and_rumours_are_not_relevant(shared_nlu: Nlu, text: str) -> None:
+    reading = _read(shared_nlu, text)
+    assert not reading.relevant and reading.relevance < 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on dit que les militaires ont tué deux bergers à Djibo",
+        "I heard soldiers killed two herders near Djibo yesterday",
+        "dicen que la policía mató a dos jóvenes anoche",
+        "hello, the police beat my brother",
+        "asante, askari walichoma nyumba yetu",
+    ],
+)
+def test_a_report_at_second_hand_or_after_a_greeting_stays_relevant(
+    shared_nlu: Nlu, text: str
+) -> None:
+    assert _read(shared_nlu, text).relevant
+
+
 def test_relevance_on_the_own_set_of_six_languages(shared_nlu: Nlu) -> None:
     """tests/nlu/eval/relevance.jsonl: 42 messages that report nothing, 60 that do."""
     report = asyncio.run(evaluate(shared_nlu, read_records(EVAL / "relevance.jsonl")))
