@@ -56,8 +56,9 @@ CHATTER = Lexicon(
         )
     }
 )
-# Hearsay ("on dit que", "I heard that"): with no act named it is a rumour, not a report
-# ("on dit que les militaires vont venir un jour"); with one it is a report at second hand.
+# Hearsay ("on dit que", "I heard that") of what may come, with no act named, is a rumour,
+# not a report ("on dit que les militaires vont venir un jour"); of what happened, it is a
+# report at second hand ("dicen que los militares se llevaron a tres muchachos anoche").
 HEARSAY = Lexicon(
     {
         "hearsay": words(
@@ -66,6 +67,20 @@ HEARSAY = Lexicon(
             r"des rumeurs?; dicen que; se dice que; escuche que; rumores?; dizem que; ouvi "
             r"dizer; boatos?; inasemekana; wanasema kwamba; nimesikia kwamba; uvumi; يقال ان; "
             r"يقولون ان; سمعت ان; اشاعه; اشاعات; شائعه; شائعات"
+        )
+    }
+)
+# What is to come: "will", "vont", "van a", "vão", "watakuja", "سوف"
+FUTURE = Lexicon(
+    {
+        "future": words(
+            r"will; won't; going to; gonna; might; may; could; soon; one day; some day; next "
+            r"(?:week|month|year|time); tomorrow; vont; va (?:\w+er|\w+ir|\w+re); allons; "
+            r"pourraient; pourrait; bientot; un jour; demain; la semaine prochaine; van a; va a; "
+            r"vamos a; podrian; podria; pronto; algun dia; manana; vao; vai (?:\w+ar|\w+er|"
+            r"\w+ir); poderao; podem; logo; um dia; amanha; huenda; kesho; "
+            r"(?:wa|a|tu|u)ta(?:kuja|rudi|shambulia|vamia|fanya|leta)\w*; "
+            r"siku moja; سوف; قريبا; غدا; يوما ما; سيات\w*; سيعود\w*; سيهاجم\w*"
         )
     }
 )
@@ -328,7 +343,7 @@ def relevance_score(
         return score
     if CHATTER.first(folded) is not None or _pleasantries_only(folded):
         score = min(score, 0.2)
-    elif HEARSAY.first(folded) is not None:
+    elif HEARSAY.first(folded) is not None and FUTURE.first(folded) is not None:
         score = min(score, 0.3)
     elif len(folded.split()) <= SHORT_WORDS:
         score = min(score, 0.4)

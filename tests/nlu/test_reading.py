@@ -122,6 +122,7 @@ def test_messages_that_are_not_incidents_are_read_as_not_relevant(shared_nlu: Nl
         "I heard that something might happen in town next week",
         "dizem que os soldados vão voltar",
         "يقال ان الجيش سيأتي قريبا",
+        "inasemekana wanajeshi watakuja kesho",
     ],
 )
 def test_greetings_offers_and_rumours_are_not_relevant(shared_nlu: Nlu, text: str) -> None:
@@ -137,6 +138,10 @@ def test_greetings_offers_and_rumours_are_not_relevant(shared_nlu: Nlu, text: st
         "dicen que la policía mató a dos jóvenes anoche",
         "hello, the police beat my brother",
         "asante, askari walichoma nyumba yetu",
+        # hearsay of what happened, with no act word the cues know
+        "people are saying the police took three boys last night from the market",
+        "dicen que los militares se llevaron a tres muchachos anoche",
+        "inasemekana polisi waliwachukua vijana watatu jana usiku",
     ],
 )
 def test_a_report_at_second_hand_or_after_a_greeting_stays_relevant(
