@@ -22,6 +22,8 @@ from nlu.geo_mentions import Mention
 # A name right after a preposition of place is more surely a place than a capitalised word.
 CUE_BONUS = 0.2
 KIND_PRIOR = {KIND_PLACE: 0.0, KIND_ADMIN1: -0.25, KIND_ADMIN2: -0.1, KIND_COUNTRY: -0.3}
+# An owner in a country where the text's language is spoken (nlu.language_countries).
+LANGUAGE_BONUS = 0.4
 # Softmax temperature turning priors into each mention's belief about its owners.
 BELIEF_TEMPERATURE = 0.3
 # How much a named country, or a force that operates in few countries, weighs as a vote.
@@ -77,8 +79,10 @@ class JointRanker:
         order: int,
         scope: set[int] | None,
         near: tuple[float, float] | None,
+        spoken: frozenset[int] = frozenset(),
     ) -> list[Owner]:
-        """The owners of a mention in the scope, each with its prior."""
+        """The owners of a mention in the scope, each with its prior; `spoken`: the
+        countries where the text's language is spoken."""
         view = self.gazetteer.view
         found = []
         for entry, flags in mention.owners:
@@ -94,6 +98,7 @@ class JointRanker:
             if mention.says_area:
                 prior += 1.0 if kind in (KIND_ADMIN1, KIND_ADMIN2) else -0.3
             prior += 1.0 if scope is not None else 0.0
+            prior += LANGUAGE_BONUS if country in spoken else 0.0
             prior -= 0.1 * min(order, 5)  # the incident's place is usually named first
             if near is not None:
                 d = distance_km(near[0], near[1], lat, lon)

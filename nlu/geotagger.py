@@ -24,6 +24,7 @@ from nlu.gazetteer import PRECISION, Gazetteer, distance_km
 from nlu.gazetteer_build import KIND_ADMIN1, KIND_ADMIN2, KIND_COUNTRY, KIND_PLACE
 from nlu.geo_mentions import WORD, Mention, MentionFinder
 from nlu.geo_rank import NEAR_KM, JointRanker, Owner
+from nlu.language_countries import SPOKEN_IN
 from nlu.result import PlaceCandidate
 from nlu.text import tokens
 
@@ -78,6 +79,10 @@ class Geotagger:
             countries = {index[c] for c in codes if c in index}
             if words and countries:
                 self._actors.setdefault(words[0], []).append((words, countries))
+        self._spoken = {
+            language: frozenset(index[c] for c in codes if c in index)
+            for language, codes in SPOKEN_IN.items()
+        }
         country_entries = np.flatnonzero(gazetteer.kind == KIND_COUNTRY)
         self._country_entry = {gazetteer.view.country[int(e)]: int(e) for e in country_entries}
 
@@ -111,7 +116,9 @@ class Geotagger:
             # owners in the force's countries are kept.
             scope = hinted if scope is None else hinted & scope
         owners = [
-            self.ranker.owners(mention, order, scope, near)
+            self.ranker.owners(
+                mention, order, scope, near, self._spoken.get(language or "", frozenset())
+            )
             for order, mention in enumerate(mentions)
         ]
         if not any(owners):

@@ -8,6 +8,7 @@ import pytest
 
 from nlu import Nlu
 from nlu.gazetteer import distance_km, within_one_edit
+from nlu.language_countries import SPOKEN_IN
 
 MOPTI = (14.49, -4.19)
 OUAGADOUGOU = (12.37, -1.53)
@@ -149,3 +150,18 @@ def test_named_forces_hint_at_the_country(nlu: Nlu) -> None:
 def test_demonyms_and_translated_country_names_frame_the_text(nlu: Nlu) -> None:
     assert _top(nlu, "l'armée malienne a tué des civils à Boni") != ("Bonn", "DE")
     assert nlu.geotag("الجيش السوري قصف حلب")[0].country == "SY"
+
+
+def test_the_texts_language_hints_at_the_countries_that_speak_it(nlu: Nlu) -> None:
+    """Palma in a Portuguese text is a Lusophone town, not Majorca's capital; English hints at
+    no country, so the largest Palma stands."""
+    portuguese = nlu.geotag("os insurgentes atacaram Palma ontem", language="pt")
+    assert portuguese[0].country in SPOKEN_IN["pt"]
+    assert nlu.geotag("insurgents attacked Palma yesterday", language="en")[0].country == "ES"
+
+
+def test_a_language_hint_does_not_move_a_place_named_in_another_country(nlu: Nlu) -> None:
+    assert _top(nlu, "هاجم مسلحون قرية قرب غاو", language="ar")[1] == "ML"
+    assert nlu.geotag("la police a arrêté des étudiants à Nairobi", language="fr")[0].country == (
+        "KE"
+    )
