@@ -147,7 +147,7 @@ ACT_WORDS: dict[str, tuple[str, ...]] = {
     "arbitrary_detention": words(
         r"arrested; arrests?; detained; detention; jailed; "
         r"arret\w*; interpell\w*; detenu\w*; garde a vue; "
-        r"detuvieron; detenid\w*; arrestad\w*; "
+        r"detuvieron; detuvo; detenid\w*; arrestad\w*; arrestaron; arresto a; "
         r"prenderam; prendeu; detid\w*; detencao; "
         r"walikamatwa; alikamatwa; kukamatwa; waliwakamata; walimkamata; kizuizini; mahabusu; "
         r"اعتقل\w*; اعتقال\w*; احتجز\w*; احتجاز; اوقفو\w*"

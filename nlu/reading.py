@@ -223,9 +223,21 @@ BREACH = Lexicon(
 CIVIC_SPACE = Lexicon(
     {
         "speech": words(
-            r"for (?:his|her|their) (?:posts?|articles?|reporting|report|comments?|tweets?|"
-            r"criticism|songs?|remarks|statements?|publications?|videos?|broadcasts?); "
-            r"over (?:a|his|her|their) (?:posts?|articles?|tweets?|comments?|report|video); "
+            r"for (?:his|her|their) (?:\w+ )?(?:posts?|articles?|reporting|report|comments?|"
+            r"tweets?|criticism|songs?|remarks|statements?|publications?|videos?|broadcasts?); "
+            r"over (?:a|his|her|their) (?:\w+ )?(?:posts?|articles?|tweets?|comments?|report|"
+            r"video); "
+            # the laws that silence speech, and the charges they bring
+            r"under the (?:\w+ )?(?:digital security|cyber ?crimes?|cyber ?security|computer "
+            r"misuse|sedition|press|media|public order|fake news) (?:act|law|ordinance); "
+            r"(?:for|of) (?:spreading|publishing|sharing) (?:false|fake) news; (?:for|of) "
+            r"(?:insulting|defaming|critici[sz]ing|offending) (?:the )?(?:president|head of "
+            r"state|government|king|army|police|governor|prime minister); "
+            r"(?:pour|de) (?:diffusion|publication) de fausses nouvelles; (?:pour|d') ?(?:offense|"
+            r"outrage) au chef de l'etat; por (?:difundir|publicar) noticias falsas; por "
+            r"(?:injuriar|criticar) al (?:presidente|gobierno); por (?:divulgar|publicar) "
+            r"(?:noticias|noticia) falsas?; kwa kuchapisha habari za uongo; بتهمه نشر اخبار "
+            r"كاذبه; بتهمه اهانه (?:الرئيس|رئيس الدوله); "
             r"pour (?:un|une|son|sa|ses|leurs?) (?:publications?|articles?|posts?|propos|"
             r"critiques?|commentaires?|reportages?); por (?:su|sus|una?) (?:publicaci\w+|"
             r"articulos?|posts?|criticas?|comentarios?|reportajes?); pel[ao]s? (?:sua|seu|suas|"
@@ -305,6 +317,9 @@ def read(
             else max(probabilities.get(primary, 0.0), classification.confidence),
             ranked=classification.ranked,
         )
+    if acts.intersection(HARM_TO_PERSONS) and CIVIC_SPACE.first(folded) is not None:
+        # an arrest for what was said or written is a crackdown too, whichever act is primary
+        likely.add(RESTRICTION)
     others = sorted((acts | likely) - {primary}, key=lambda label: -probabilities.get(label, 0.0))
     categories = (primary, *others)
     foreign = foreign_named or perpetrator == "foreign_forces" or FOREIGN.first(folded) is not None

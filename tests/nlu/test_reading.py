@@ -291,3 +291,27 @@ def test_an_arrest_read_as_a_crackdown_is_a_detention_unless_it_punishes_speech(
     assert classification.category == "arbitrary_detention"
     assert "restriction_of_freedoms" in reading.categories
     assert read(speech, crackdown, "police")[0].category == "restriction_of_freedoms"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police arrested a cartoonist under the Digital Security Act for his Facebook posts.",
+        "La police a arrêté un blogueur pour diffusion de fausses nouvelles.",
+        "La policía detuvo a un periodista por difundir noticias falsas.",
+        "A polícia prendeu um ativista pelas suas publicações.",
+        "Polisi walimkamata mwanablogu kwa kuchapisha habari za uongo.",
+        "اعتقلت الشرطة ناشطا بتهمة نشر أخبار كاذبة",
+    ],
+)
+def test_an_arrest_for_speech_keeps_both_the_detention_and_the_crackdown(
+    shared_nlu: Nlu, text: str
+) -> None:
+    """spec/taxonomy.md: "they arrested the journalist for his post" restricts freedoms."""
+    categories = _read(shared_nlu, text).categories
+    assert {"arbitrary_detention", "restriction_of_freedoms"} <= set(categories)
+
+
+def test_an_arrest_for_theft_is_no_crackdown(shared_nlu: Nlu) -> None:
+    categories = _read(shared_nlu, "Police arrested two men for stealing goats.").categories
+    assert "restriction_of_freedoms" not in categories
