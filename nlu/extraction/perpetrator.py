@@ -104,7 +104,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "forces de l'ordre; agents de l'ordre; policia militar; policiais militares; "
         "carabineros; rapid action battalion; rab; sars; niss; nss; dss; anr; dgsi; "
         "intelligence (?:agents|officers|services); services de renseignement; "
-        "المخابرات; الاستخبارات; agentes de (?:policia|seguridad); "
+        "المخابرات; الاستخبارات(?! العسكريه); agentes de (?:policia|seguridad); "
         "detectives?; dci (?:officers|detectives|agents); directorate of criminal "
         "investigations?; administration police; national police(?: service)?; police "
         "reservists?; national police reservists?; nprs?; kenya police reserv\\w*; "
@@ -155,7 +155,12 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "(?:os|dois|tres|uns|dos) pms; (?:policiais|policial|soldados?) da pm; (?:da|pela|na) pm; "
         "a pm (?:(?!\\d)\\w+ ){0,2}(?:invadiu|matou|atirou|prendeu|bateu|espancou|entrou|levou|"
         "agrediu|abordou); bope; os canas; "
-        "askari wa kaunti; askari wa jiji; "
+        "askari wa kaunti; askari wa jiji; askari (?:wa )?magereza; "
+        # prison, border and immigration officers, and Sudan's Central Reserve Police
+        "inpec; la migra; agentes (?:de )?migra(?:cion|torios); oficiales de migracion; "
+        "immigration (?:officers|officials|police|agents); psp; policia de seguranca publica; "
+        "guardas? prisiona(?:l|is); guardas? da (?:prisao|cadeia); قوات الاحتياطي المركزي; "
+        "الاحتياطي المركزي; شرطه الاحتياطي المركزي; "
         "palestinian (?:authority )?(?:security forces|police|security services); pa "
         "security (?:forces|services|officers); الاجهزه الامنيه الفلسطينيه"
     ),
@@ -227,7 +232,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         # what people call soldiers in chats
         "berets? rouges; berets? verts; (?:hommes|gens|types|individus) en treillis; "
         "(?:les|des|nos) forces de defense; (?:los|unos|dos|tres) milicos; makomandoo; "
-        "makomando; komandoo; "
+        "makomando; komandoo; القوات النظاميه; الاستخبارات العسكريه; gaula; "
         # South Asia's and Iran's forces by name
         "rashtriya rifles; assam rifles; jawans?; frontier corps; fc (?:personnel|troops|men|"
         "soldiers|officials); irgc; revolutionary guards?(?: corps)?; islamic revolutionary "
@@ -410,7 +415,7 @@ PERPETRATOR_WORDS: dict[str, tuple[str, ...]] = {
         "عناصر داعش; عناصر القاعده; مسلحي داعش; الجماعات المسلحه الارهابيه; "
         # what people call jihadists and guerrillas in chats
         "(?:hommes|gens|ceux) de la brousse; terros?; les barbus; elenos; farianos; "
-        "machababos?; mashababos?; "
+        "machababos?; mashababos?; ناس الدعم; الدعامه; "
         # South Asia's and South-East Asia's insurgents by name
         "maoists?; naxal\\w*; cpi ?\\(maoist\\); plga; plfi; tpc; lashkar-e-ta[iy]y?ba; "
         "jaish-e-mohamm[ae]d; jem; hizbul mujahideen; the resistance front; trf; ulfa(?:-i)?; "

@@ -123,6 +123,19 @@ SLANG = [
     ("the guards at the mine beat us", "private_security"),
     ("los guardias de la mina nos golpearon", "private_security"),
     ("مسلحون من قبيلة مجاورة هاجموا القرية", "militia"),
+    # Sudan's forces as people there name them; prison, border and immigration officers
+    ("ناس الدعم نهبوا بيتنا", "armed_group"),
+    ("الدعامة نهبوا السوق", "armed_group"),
+    ("القوات النظامية اعتقلت ابني", "army"),
+    ("الاستخبارات العسكرية اعتقلت أخي", "army"),
+    ("قوات الاحتياطي المركزي أطلقت النار على المتظاهرين", "police"),
+    ("askari magereza walimpiga mfungwa", "police"),
+    ("los guardias del INPEC golpearon a mi hijo", "police"),
+    ("la migra detuvo a mi esposo en la frontera", "police"),
+    ("a PSP agrediu um jovem no bairro", "police"),
+    ("os guardas prisionais espancaram os reclusos", "police"),
+    ("the immigration officers beat migrants at the border post", "police"),
+    ("los del GAULA se llevaron a mi hermano", "army"),
 ]
 # Words that look like that slang and are not ("le bac" is an exam, "um tombo" a fall)
 NOT_SLANG = [
@@ -131,6 +144,7 @@ NOT_SLANG = [
     "la jura de bandera fue ayer",
     "they came at 3 pm and left",
     "mi abuela tiene tres canas",
+    "me migra el dolor de cabeza",
 ]
 
 
