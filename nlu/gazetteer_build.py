@@ -148,7 +148,10 @@ def load_admin_areas(places: list[Entry]) -> list[Entry]:
                 population=sum(p.population for p in inside),
                 kind=KIND_ADMIN1,
                 admin1=code,
-                names=admin_variants(name),
+                names=[
+                    *admin_variants(name),
+                    *place_nicknames.ADMIN_NICKNAMES.get((code.split(".")[0], name), ()),
+                ],
             )
         )
     for area in geo_admin.admin2_areas(places, rows, admin1_by_name, admin_variants):

@@ -39,6 +39,12 @@ AREA_WORDS = folded_words(
     cercle commune municipality division zone région préfecture département provincia
     departamento estado mkoa wilaya kaunti محافظه ولايه منطقه اقليم قضاء"""
 )
+# Prepositions of place that, written in lower case, begin no place name ("in Salah al-Din")
+PREPOSITIONS = folded_words(
+    """
+    in at near from to into a à au aux dans en sur vers de du des em no na do da kwa katika huko
+    """
+)
 # A capitalised word after a title or a common first name is part of a person's name, not a
 # place ("Ibrahim Keita" is no village Keïta, "Colonel Kaya" no town Kaya). Words that also
 # begin place names (saint, san, sidi, el, port, mount) are deliberately not titles.
@@ -197,7 +203,8 @@ class MentionFinder:
         cue = i > 0 and (
             is_cue(words, originals, i - 1) or (i > 1 and is_cue(words, originals, i - 2))
         )
-        if info.begins:
+        # "in Salah al-Din" is no "In Salah": a preposition written in lower case begins no name
+        if info.begins and not (words[i] in PREPOSITIONS and originals[i][:1].islower()):
             crc, adler, keys = info.crc, info.adler, []
             for j in range(i + 1, min(i + MAX_NAME_TOKENS, len(words))):
                 data = b" " + infos[j].data

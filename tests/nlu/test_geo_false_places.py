@@ -181,3 +181,14 @@ def test_an_arabic_name_the_gazetteer_lacks_is_not_read_word_by_word(
     """ "Ain" alone is a French département and "Ali" a town in India: the first word of an
     Arabic name ("Ain", "Bir", "Ras", "Beit") and the words after it name no place alone."""
     assert [place.country for place in nlu.geotag(text)][:1] == [country]
+
+
+def test_a_preposition_in_lower_case_begins_no_place_name(nlu: Nlu) -> None:
+    """ "in Salah al-Din" is Iraq's governorate, not Algeria's In Salah; "in In Salah" is."""
+    assert _top_country(nlu, "Clashes were reported in Salah al-Din.") == "IQ"
+    assert _top_country(nlu, "Militants attacked a checkpoint in In Salah.") == "DZ"
+
+
+def _top_country(nlu: Nlu, text: str) -> str | None:
+    places = nlu.geotag(text)
+    return places[0].country if places else None
