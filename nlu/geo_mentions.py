@@ -100,7 +100,9 @@ class Mention:
 class WordInfo:
     """What the gazetteer knows about one folded word, computed once."""
 
-    __slots__ = ("adler", "begins", "countries", "crc", "data", "inner", "key", "names", "stems")
+    __slots__ = (
+        "adler", "begins", "countries", "crc", "data", "elided", "inner", "key", "names", "stems"
+    )  # fmt: skip
 
     def __init__(self, word: str, gazetteer: Gazetteer, common: frozenset[str]) -> None:
         self.data = word.encode()
@@ -118,7 +120,13 @@ class WordInfo:
                 if len(stem) >= 3 and stem not in common and gazetteer.has(key):
                     self.stems.append(key)
         self.inner: tuple[int, bool] | None = None  # (key, the name is the tail?)
+        # the checksums of the word after an elision that begins a longer name ("l'extreme")
+        self.elided: tuple[int, int] | None = None
         head, apostrophe, tail = word.partition("'")
+        if apostrophe and head in ELISIONS and tail:
+            data = tail.encode()
+            if gazetteer.begins_longer(_key(tail)):
+                self.elided = (zlib.crc32(data), zlib.adler32(data))
         if apostrophe and not self.names:
             part = tail if head in ELISIONS else head if tail == "s" else ""
             if len(part) >= 3 and part not in common and gazetteer.has(_key(part)):
@@ -127,7 +135,13 @@ class WordInfo:
 
     @property
     def useful(self) -> bool:
-        return self.names or self.begins or bool(self.stems) or self.inner is not None
+        return (
+            self.names
+            or self.begins
+            or bool(self.stems)
+            or self.inner is not None
+            or self.elided is not None
+        )
 
 
 def _key(word: str) -> int:
@@ -205,23 +219,14 @@ class MentionFinder:
         )
         # "in Salah al-Din" is no "In Salah": a preposition written in lower case begins no name
         if info.begins and not (words[i] in PREPOSITIONS and originals[i][:1].islower()):
-            crc, adler, keys = info.crc, info.adler, []
-            for j in range(i + 1, min(i + MAX_NAME_TOKENS, len(words))):
-                data = b" " + infos[j].data
-                crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
-                keys.append(crc << 32 | adler)
-            for size in range(len(keys) + 1, 1, -1):
-                key = keys[size - 2]
-                if self.gazetteer.has(key) and not all(
-                    w in self.common for w in words[i : i + size]
-                ):
-                    # "la frontera", "in the gold coast": as for one word in lower case
-                    plain = size < len(words) and not any(
-                        w[:1].isupper() for w in originals[i : i + size]
-                    )
-                    owners = self._owners(key, notable_only=plain)
-                    if owners:
-                        return self._mention(words, originals, i, size, owners, cue, bare)
+            mention = self._longer_name(words, originals, infos, i, info.crc, info.adler, cue, bare)
+            if mention is not None:
+                return mention
+        if info.elided is not None:  # "dans l'Extrême-Nord", "de l'Ouham-Pendé"
+            crc, adler = info.elided
+            mention = self._longer_name(words, originals, infos, i, crc, adler, cue, bare)
+            if mention is not None:
+                return mention
         # A word in lower case (or in a script without case) among other words is read only
         # as a notable place: every common word of every language names some hamlet.
         alone = len(words) == 1
@@ -248,6 +253,36 @@ class MentionFinder:
                 owners = self._owners(key, notable_only=not capital and not alone)
                 if owners:
                     return Mention(i, 1, originals[i], owners, True)
+        return None
+
+    def _longer_name(
+        self,
+        words: list[str],
+        originals: list[str],
+        infos: list[WordInfo],
+        i: int,
+        crc: int,
+        adler: int,
+        cue: bool,
+        bare: bool,
+    ) -> Mention | None:
+        """The longest name of two words or more that begins at word `i`, whose first word's
+        running checksums are `crc` and `adler`."""
+        keys = []
+        for j in range(i + 1, min(i + MAX_NAME_TOKENS, len(words))):
+            data = b" " + infos[j].data
+            crc, adler = zlib.crc32(data, crc), zlib.adler32(data, adler)
+            keys.append(crc << 32 | adler)
+        for size in range(len(keys) + 1, 1, -1):
+            key = keys[size - 2]
+            if self.gazetteer.has(key) and not all(w in self.common for w in words[i : i + size]):
+                # "la frontera", "in the gold coast": as for one word in lower case
+                plain = size < len(words) and not any(
+                    w[:1].isupper() for w in originals[i : i + size]
+                )
+                owners = self._owners(key, notable_only=plain)
+                if owners:
+                    return self._mention(words, originals, i, size, owners, cue, bare)
         return None
 
     def _owners(self, key: int, *, notable_only: bool) -> list[tuple[int, int]]:

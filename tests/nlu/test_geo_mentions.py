@@ -28,6 +28,14 @@ def test_elided_and_possessive_names_are_found(nlu: Nlu) -> None:
     assert _mentioned(nlu, "il l'a dit") == []
 
 
+def test_a_longer_name_after_an_elision_is_found(nlu: Nlu) -> None:
+    """ "de l'Ouham-Pendé": the elided article sticks to the first word of a two-word name."""
+    assert _mentioned(nlu, "les rebelles ont pillé des villages de l'Ouham-Pendé") == [
+        "l'Ouham Pendé"
+    ]
+    assert _mentioned(nlu, "ils ont fui d'Abidjan") == ["d'Abidjan"]
+
+
 def test_lower_case_words_need_a_cue(nlu: Nlu) -> None:
     assert _mentioned(nlu, "soldiers came to kaya yesterday") == ["kaya"]
     assert _mentioned(nlu, "they kaya") == ["kaya"]  # a short answer is read as a place

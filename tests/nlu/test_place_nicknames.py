@@ -42,6 +42,7 @@ def test_every_short_name_is_shorter_than_a_sentence() -> None:
         ("Fano militiamen attacked a bus in Oromia.", "en", "ET", "Oromiya"),
         ("Les FARDC ont tué des civils en Ituri.", "fr", "CD", None),
         ("Boko Haram abducted ten people in Extreme-Nord region.", "en", "CM", "Far North"),
+        ("Des militaires ont arrêté des jeunes dans l'Extrême-Nord.", "fr", "CM", "Far North"),
     ],
 )
 def test_a_region_is_found_by_the_spelling_reports_use(
