@@ -381,8 +381,8 @@ def after_person_cue(words: list[str], originals: list[str], i: int) -> bool:
 def prefixed_name_size(words: list[str], originals: list[str], i: int) -> int:
     """How many words, from word `i`, make an Arabic place name begun by a prefix ("Ain
     Issa": 2, "Ras al-Ain": 3), or 0 when word `i` begins none."""
-    if words[i] not in NAME_PREFIXES:
-        return 0
+    if words[i] not in NAME_PREFIXES or not originals[i][:1].isupper():
+        return 0  # "they went to tell Djibo's chief": a prefix begins a name in capitals only
     following = i + 1
     if following < len(words) and words[following] in NAME_ARTICLES:
         following += 1

@@ -192,3 +192,8 @@ def test_a_preposition_in_lower_case_begins_no_place_name(nlu: Nlu) -> None:
 def _top_country(nlu: Nlu, text: str) -> str | None:
     places = nlu.geotag(text)
     return places[0].country if places else None
+
+
+def test_a_prefix_in_lower_case_begins_no_arabic_name(nlu: Nlu) -> None:
+    """ "tell" and "hay" are words too: only "Tell" or "Hay" in capitals begins a name."""
+    assert _top_country(nlu, "they went to tell Djibo's mayor about the raid") == "BF"
