@@ -137,20 +137,21 @@ def load_admin_areas(places: list[Entry]) -> list[Entry]:
     for code, counter in votes.items():
         name = counter.most_common(1)[0][0]
         inside = members[code]
-        admin1_by_name[(code.split(".")[0], name)] = code
+        country = code.split(".")[0]
+        admin1_by_name[(country, name)] = code
         lat, lon = geo_admin.centroid(inside)
         areas.append(
             Entry(
                 name=name,
                 lat=lat,
                 lon=lon,
-                country=code.split(".")[0],
+                country=country,
                 population=sum(p.population for p in inside),
                 kind=KIND_ADMIN1,
                 admin1=code,
                 names=[
                     *admin_variants(name),
-                    *place_nicknames.ADMIN_NICKNAMES.get((code.split(".")[0], name), ()),
+                    *place_nicknames.ADMIN_NICKNAMES.get((country, name), ()),
                 ],
             )
         )
